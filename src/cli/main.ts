@@ -1,0 +1,69 @@
+/**
+ * The command line: argv → a library call → rendered output. This is the only
+ * place that turns errors into exit codes (0 ok, 1 over a --fail-on threshold,
+ * 2 bad input or unreachable database, 70 internal error).
+ */
+import { Command, CommanderError } from 'commander';
+import { EXIT, IndexwiseError, oneLine } from '../errors.js';
+import { registerDemo } from './commands/demo.js';
+import { registerInspect } from './commands/inspect.js';
+import { VERSION } from '../version.js';
+
+export function buildProgram(): Command {
+  const program = new Command('indexwise')
+    .description(
+      'Index advisor for PostgreSQL and SQLite: analyze the workload, advise cost-proven indexes,\n' +
+        'write migrations, apply them safely and verify that queries got faster.',
+    )
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Databases (--db or DATABASE_URL):
+  postgres://user:pass@host:5432/db   a PostgreSQL server
+  pglite:memory | pglite:DIR          embedded PostgreSQL (PGlite)
+  sqlite:PATH | app.db | app.sqlite   a SQLite file
+
+Start here:
+  npx indexwise demo                  build the demo app in memory and look at its workload`,
+    );
+  registerDemo(program);
+  registerInspect(program);
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  program.exitOverride();
+  program.configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  for (const command of program.commands) command.exitOverride();
+  try {
+    await program.parseAsync([...argv]);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (error) {
+    return exitCodeFor(error);
+  }
+}
+
+/** Prints one line for the error and returns the exit code. */
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // commander has printed its own message (or the help) already.
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (error instanceof IndexwiseError) {
+    process.stderr.write(`indexwise: ${oneLine(error)}\n`);
+    return error.exitCode;
+  }
+  process.stderr.write(`indexwise: internal error: ${oneLine(error)}\n`);
+  if (process.env.INDEXWISE_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
+  return EXIT.internal;
+}
+
+const invokedDirectly = import.meta.url === `file://${process.argv[1]}`;
+if (invokedDirectly) {
+  main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,69 @@
+/**
+ * The one small interface every database engine implements. Code outside
+ * src/engines branches on `capabilities`, never on the engine's class.
+ */
+import type { Catalog } from '../model/catalog.js';
+import type { Plan } from '../model/plan.js';
+import type { EngineKind } from './connection-string.js';
+
+export type EngineFamily = 'postgres' | 'sqlite';
+
+export interface Capabilities {
+  /** HypoPG is installed: indexes can be costed without building them. */
+  readonly hypopg: boolean;
+  /** pg_stat_statements is installed and readable in this database. */
+  readonly statStatements: boolean;
+  /** CREATE INDEX CONCURRENTLY exists. */
+  readonly concurrently: boolean;
+  /** INCLUDE columns in an index (PostgreSQL ≥ 11). */
+  readonly includeColumns: boolean;
+  /** EXPLAIN (GENERIC_PLAN) (PostgreSQL ≥ 16). */
+  readonly genericPlan: boolean;
+  /** statement_timeout is enforced (not in single-threaded PGlite). */
+  readonly statementTimeout: boolean;
+  /** pgstattuple is installed (exact bloat figures). */
+  readonly pgstattuple: boolean;
+}
+
+export interface EngineInfo {
+  readonly kind: EngineKind;
+  readonly family: EngineFamily;
+  /** Where we are connected, password-free. */
+  readonly target: string;
+  /** e.g. "15.19" or "3.45.1". */
+  readonly serverVersion: string;
+  /** e.g. 150019; SQLite: 3045001. */
+  readonly serverVersionNum: number;
+  readonly database: string;
+  readonly capabilities: Capabilities;
+}
+
+export interface QueryOptions {
+  /** Abort the statement after this many milliseconds (where the engine can). */
+  readonly timeoutMs?: number;
+}
+
+export interface ExplainOptions extends QueryOptions {
+  /** Values for $1, $2, … */
+  readonly params?: readonly unknown[];
+  /**
+   * Plan the statement without values for its $n parameters (a generic plan).
+   * Used for normalized workload queries.
+   */
+  readonly generic?: boolean;
+  /** Run the statement (EXPLAIN ANALYZE, BUFFERS). Never use on writes outside a rolled-back transaction. */
+  readonly analyze?: boolean;
+}
+
+export type Row = Record<string, unknown>;
+
+export interface Engine {
+  readonly kind: EngineKind;
+  readonly family: EngineFamily;
+  info(): Promise<EngineInfo>;
+  catalog(): Promise<Catalog>;
+  /** Runs one statement with bound parameters and returns its rows. */
+  query<R extends Row = Row>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<R[]>;
+  explain(sql: string, options?: ExplainOptions): Promise<Plan>;
+  close(): Promise<void>;
+}

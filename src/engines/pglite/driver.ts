@@ -1,0 +1,44 @@
+/** Embedded PostgreSQL (PGlite): in memory, or a data directory on disk. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_stat_statements } from '@electric-sql/pglite/contrib/pg_stat_statements';
+import { ConnectionError, oneLine } from '../../errors.js';
+import type { Row } from '../engine.js';
+import type { PgDriver } from '../postgres/driver.js';
+
+export interface PgliteOpenOptions {
+  /** Create the data directory when it does not exist (demo --keep). */
+  readonly create?: boolean;
+}
+
+export async function openPglite(dir: string | null, options: PgliteOpenOptions = {}): Promise<PgDriver> {
+  const target = dir === null ? 'pglite:memory' : `pglite:${dir}`;
+  if (dir !== null && !options.create && !existsSync(join(dir, 'PG_VERSION'))) {
+    throw new ConnectionError(
+      existsSync(dir)
+        ? `cannot open ${target}: the directory is not a PGlite data directory`
+        : `cannot open ${target}: no such directory`,
+    );
+  }
+  let db: PGlite;
+  try {
+    db = await PGlite.create({ ...(dir === null ? {} : { dataDir: dir }), extensions: { pg_stat_statements } });
+  } catch (error) {
+    throw new ConnectionError(`cannot open ${target}: ${oneLine(error)}`, { cause: error });
+  }
+  return {
+    kind: 'pglite',
+    target,
+    async query(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+      const result = await db.query<Row>(sql, [...params]);
+      return result.rows;
+    },
+    async exec(sql: string): Promise<void> {
+      await db.exec(sql);
+    },
+    async close(): Promise<void> {
+      if (!db.closed) await db.close();
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * Execution plans as PostgreSQL's `EXPLAIN (FORMAT JSON)` returns them, and small
+ * pure helpers to read them. SQLite plans are converted to the same node shape.
+ */
+
+export interface PlanNode {
+  readonly 'Node Type': string;
+  readonly 'Total Cost': number;
+  readonly 'Startup Cost'?: number;
+  readonly 'Plan Rows'?: number;
+  readonly 'Relation Name'?: string;
+  readonly Schema?: string;
+  readonly Alias?: string;
+  readonly 'Index Name'?: string;
+  readonly 'Actual Total Time'?: number;
+  readonly Plans?: readonly PlanNode[];
+  readonly [key: string]: unknown;
+}
+
+export interface Plan {
+  /** The root node. */
+  readonly root: PlanNode;
+  /** The planner's total cost estimate of the root. */
+  readonly totalCost: number;
+  /** Milliseconds, when the plan came from EXPLAIN ANALYZE. */
+  readonly executionTimeMs?: number;
+  readonly planningTimeMs?: number;
+}
+
+export function* walkPlan(node: PlanNode): Generator<PlanNode> {
+  yield node;
+  for (const child of node.Plans ?? []) yield* walkPlan(child);
+}
+
+/** Names of the indexes a plan reads, in plan order, without repeats. */
+export function indexesUsed(plan: Plan): string[] {
+  const names = new Set<string>();
+  for (const node of walkPlan(plan.root)) {
+    const name = node['Index Name'];
+    if (typeof name === 'string') names.add(name);
+  }
+  return [...names];
+}
+
+/** The distinct scan node types of a plan, e.g. ["Seq Scan", "Index Only Scan"]. */
+export function scanTypes(plan: Plan): string[] {
+  const types = new Set<string>();
+  for (const node of walkPlan(plan.root)) {
+    if (node['Node Type'].endsWith('Scan')) types.add(node['Node Type']);
+  }
+  return [...types];
+}
+
+/** Reads the object PostgreSQL returns for `EXPLAIN (FORMAT JSON)`. */
+export function planFromExplainJson(json: unknown): Plan {
+  const top = (Array.isArray(json) ? json[0] : json) as Record<string, unknown> | undefined;
+  const root = top?.Plan as PlanNode | undefined;
+  if (root === undefined || typeof root['Total Cost'] !== 'number') {
+    throw new Error('EXPLAIN returned no plan');
+  }
+  const plan: { -readonly [K in keyof Plan]: Plan[K] } = { root, totalCost: root['Total Cost'] };
+  if (typeof top?.['Execution Time'] === 'number') plan.executionTimeMs = top['Execution Time'] as number;
+  if (typeof top?.['Planning Time'] === 'number') plan.planningTimeMs = top['Planning Time'] as number;
+  return plan;
+}

@@ -1,0 +1,116 @@
+/** The demo application: built in PGlite and in a real server, deterministic, never touching what it did not create. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoWorkload, runDemo, type DemoReport } from '../src/demo/run.js';
+import { splitScript } from '../src/demo/load.js';
+import { readDemoFile } from '../src/demo/assets.js';
+import { runCli } from './helpers/cli.js';
+import { createTestDatabase, hasPostgres, type TestDatabase } from './helpers/postgres.js';
+
+const SCALE = 0.05;
+const TABLES = ['branches', 'client_apps', 'conversations', 'document_chunks', 'documents', 'groves', 'messages', 'tenants', 'users'];
+const FINGERPRINT_SQL = `SELECT md5(string_agg(concat_ws(',', id, tenant_id, conversation_id, user_id, role, token_count, created_at, deleted_at), ';' ORDER BY id)) AS h FROM messages`;
+
+describe('the demo workload file', () => {
+  it('holds 20–40 named, weighted queries, reads and writes', () => {
+    const workload = demoWorkload();
+    expect(workload.length).toBeGreaterThanOrEqual(20);
+    expect(workload.length).toBeLessThanOrEqual(40);
+    expect(new Set(workload.map((q) => q.name)).size).toBe(workload.length);
+    expect(workload.every((q) => q.callsPerMinute > 0 && q.description.length > 0)).toBe(true);
+    expect(workload.some((q) => /^\s*(UPDATE|INSERT|DELETE)/i.test(q.sql))).toBe(true);
+    expect(workload.some((q) => /\bJOIN\b/i.test(q.sql))).toBe(true);
+    expect(workload.some((q) => /\$1/.test(q.sql))).toBe(true);
+  });
+
+  it('the schema starts with primary keys, some FK indexes, no composite index', () => {
+    const statements = splitScript(readDemoFile('schema.sql'));
+    const indexes = statements.filter((s) => /^CREATE INDEX/i.test(s));
+    expect(indexes.length).toBeGreaterThan(0);
+    expect(indexes.every((s) => !/\(\s*\w+\s*,/.test(s))).toBe(true);
+  });
+});
+
+describe('demo on PGlite', () => {
+  let report: DemoReport;
+  beforeAll(async () => {
+    report = await runDemo({ scale: SCALE });
+  });
+
+  it('builds every table with data at the requested scale', () => {
+    const names = report.catalog.tables.map((t) => t.name).sort();
+    expect(names).toEqual(TABLES);
+    const messages = report.catalog.tables.find((t) => t.name === 'messages');
+    expect(messages?.rowEstimate).toBe(report.demo.sizes.messages);
+    expect(report.demo.sizes.messages).toBe(15_000);
+    expect(report.demo.built).toBe(true);
+  });
+
+  it('plans every workload query and reports its cost', () => {
+    expect(report.workload).toHaveLength(demoWorkload().length);
+    for (const query of report.workload) {
+      expect(query.error, query.name).toBeUndefined();
+      expect(query.cost, query.name).toBeGreaterThan(0);
+    }
+    // Without the right indexes the big-table lookups scan sequentially.
+    const messages = report.workload.find((q) => q.name === 'messages_of_conversation');
+    expect(messages?.scans).toContain('Seq Scan');
+  });
+});
+
+describe.skipIf(!hasPostgres)('demo on a real PostgreSQL server', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase('demo', []);
+  });
+  afterAll(async () => db?.drop());
+
+  it('loads into its own schema, the same rows as in PGlite, and reuses them on the next run', async () => {
+    const first = await runDemo({ db: db.url, scale: SCALE, schema: 'demo app' });
+    expect(first.demo.built).toBe(true);
+    expect(first.catalog.tables.filter((t) => t.schema === 'demo app').map((t) => t.name).sort()).toEqual(TABLES);
+    const serverHash = (await db.sql(`SET search_path = "demo app"; ${FINGERPRINT_SQL}`)) as unknown as { rows: { h: string }[] }[];
+    const again = await runDemo({ db: db.url, scale: SCALE, schema: 'demo app' });
+    expect(again.demo.built).toBe(false);
+
+    const { openDemo } = await import('../src/demo/run.js');
+    const lite = await openDemo({ scale: SCALE });
+    try {
+      const [row] = await lite.engine.query<{ h: string }>(FINGERPRINT_SQL);
+      expect(row?.h).toBe(serverHash[1]?.rows[0]?.h);
+    } finally {
+      await lite.engine.close();
+    }
+    const skew = await db.sql(`SELECT max(n)::int AS biggest, min(n)::int AS smallest FROM (
+      SELECT count(*) AS n FROM "demo app".users GROUP BY tenant_id) s`);
+    expect(skew.rows[0].biggest).toBeGreaterThan(10 * skew.rows[0].smallest);
+  });
+
+  it('refuses a schema that holds objects it did not create, and leaves them alone', async () => {
+    await db.sql(`CREATE SCHEMA mine; CREATE TABLE mine.precious (id int); INSERT INTO mine.precious VALUES (1)`);
+    const result = await runCli(['demo', '--db', db.url, '--schema', 'mine', '--scale', '0.01', '-q']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toMatch(/^indexwise: schema "mine" already holds objects indexwise did not create/);
+    const rows = await db.sql('SELECT count(*)::int AS n FROM mine.precious');
+    expect(rows.rows[0].n).toBe(1);
+  });
+});
+
+describe('indexwise demo (CLI)', () => {
+  it('prints the schema summary and the workload with plan costs', async () => {
+    const result = await runCli(['demo', '--scale', '0.02']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/indexwise demo on pglite:memory \(PostgreSQL \d+/);
+    expect(result.stdout).toMatch(/messages\s+6,000/);
+    expect(result.stdout).toMatch(/login_by_email\s+300\s+[\d,.]+\s+Seq Scan/);
+    expect(result.stderr).toMatch(/generating messages/);
+  });
+
+  it('--json gives the whole report', async () => {
+    const result = await runCli(['demo', '--scale', '0.02', '--json', '-q']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    const json = JSON.parse(result.stdout);
+    expect(json.workload.length).toBe(demoWorkload().length);
+    expect(json.catalog.tables.length).toBe(9);
+  });
+});
