@@ -58,7 +58,8 @@ HBA
     -c pg_stat_statements.track=all -c max_connections=200 -c shared_buffers=256MB -c work_mem=64MB \
     -c max_parallel_workers_per_gather=0 \
     -c logging_collector=on -c log_destination=stderr,csvlog,jsonlog -c log_directory=$BASE/logs \
-    -c log_filename=postgresql -c log_file_mode=0644 -c log_min_duration_statement=-1" start >/dev/null
+    -c log_filename=postgresql -c log_file_mode=0644 -c log_min_duration_statement=-1 \
+    -c log_line_prefix='%m [%p] %q%u@%d '" start >/dev/null
 }
 
 if [ -z "${INDEXWISE_TEST_PG_URL:-}" ]; then

@@ -5,6 +5,8 @@
  */
 import { Command, CommanderError } from 'commander';
 import { EXIT, IndexwiseError, oneLine } from '../errors.js';
+import { registerAdvise } from './commands/advise.js';
+import { registerAnalyze } from './commands/analyze.js';
 import { registerDemo } from './commands/demo.js';
 import { registerInspect } from './commands/inspect.js';
 import { VERSION } from '../version.js';
@@ -30,6 +32,8 @@ Start here:
     );
   registerDemo(program);
   registerInspect(program);
+  registerAnalyze(program);
+  registerAdvise(program);
   return program;
 }
 

@@ -5,6 +5,7 @@
 import type { Catalog } from '../model/catalog.js';
 import type { Plan } from '../model/plan.js';
 import type { EngineKind } from './connection-string.js';
+import type { WhatIfBackend, WhatIfMethod } from './what-if.js';
 
 export type EngineFamily = 'postgres' | 'sqlite';
 
@@ -65,5 +66,9 @@ export interface Engine {
   /** Runs one statement with bound parameters and returns its rows. */
   query<R extends Row = Row>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<R[]>;
   explain(sql: string, options?: ExplainOptions): Promise<Plan>;
+  /** Cost indexes that do not exist (see what-if.ts). One backend at a time per engine. */
+  openWhatIf(method: WhatIfMethod): Promise<WhatIfBackend>;
+  /** ANALYZE the tables whose statistics are missing or stale; returns their names. */
+  refreshStatistics(): Promise<string[]>;
   close(): Promise<void>;
 }

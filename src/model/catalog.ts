@@ -25,7 +25,7 @@ export interface Column {
   readonly stats: ColumnStats | null;
 }
 
-export const TABLE_KINDS = ['table', 'partitioned', 'partition'] as const;
+export const TABLE_KINDS = ['table', 'partitioned', 'partition', 'materialized view'] as const;
 export type TableKind = (typeof TABLE_KINDS)[number];
 
 export interface Table extends QualifiedName {
@@ -81,6 +81,11 @@ export interface ForeignKey extends QualifiedName {
   readonly referencedColumns: readonly string[];
 }
 
+export interface View extends QualifiedName {
+  /** The view's SELECT, as the database prints it. */
+  readonly definition: string;
+}
+
 export interface Catalog {
   readonly schemas: readonly string[];
   /** Schemas an unqualified name is looked up in, in order. */
@@ -88,6 +93,8 @@ export interface Catalog {
   readonly tables: readonly Table[];
   readonly indexes: readonly Index[];
   readonly foreignKeys: readonly ForeignKey[];
+  /** Plain views (queries on them are analyzed on their base tables). */
+  readonly views: readonly View[];
 }
 
 export function sameName(a: QualifiedName, b: QualifiedName): boolean {

@@ -50,7 +50,7 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_inherits i ON c.relispartition AND i.inhrelid = c.oid
 LEFT JOIN pg_class pc ON pc.oid = i.inhparent
 LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace
-WHERE c.relkind IN ('r', 'p') AND ${USER_RELATION}
+WHERE c.relkind IN ('r', 'p', 'm') AND ${USER_RELATION}
 ORDER BY 1, 2`;
 
 export const COLUMNS_SQL = `
@@ -76,7 +76,7 @@ LEFT JOIN LATERAL (
   ORDER BY (st.inherited = (c.relkind = 'p')) DESC
   LIMIT 1
 ) s ON true
-WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND ${USER_RELATION}
+WHERE c.relkind IN ('r', 'p', 'm') AND a.attnum > 0 AND NOT a.attisdropped AND ${USER_RELATION}
 ORDER BY 1, 2, 4`;
 
 export const INDEXES_SQL = `
@@ -122,7 +122,7 @@ LEFT JOIN pg_constraint con ON con.conindid = x.indexrelid AND con.contype IN ('
 LEFT JOIN pg_inherits pi ON c.relispartition AND pi.inhrelid = c.oid
 LEFT JOIN pg_class pp ON pp.oid = pi.inhparent
 LEFT JOIN pg_namespace ppn ON ppn.oid = pp.relnamespace
-WHERE t.relkind IN ('r', 'p')
+WHERE t.relkind IN ('r', 'p', 'm')
   AND tn.nspname NOT IN ('pg_catalog', 'information_schema')
   AND tn.nspname !~ '^pg_(toast|temp_|toast_temp_)'
   AND NOT EXISTS (
@@ -156,3 +156,10 @@ SELECT current_setting('server_version') AS server_version,
        current_database() AS database,
        (SELECT json_object_agg(e.extname, json_build_object('version', e.extversion, 'schema', en.nspname))
         FROM pg_extension e JOIN pg_namespace en ON en.oid = e.extnamespace) AS extensions`;
+
+export const VIEWS_SQL = `
+SELECT n.nspname AS schema, c.relname AS name, pg_get_viewdef(c.oid, true) AS definition
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind = 'v' AND ${USER_RELATION}
+ORDER BY 1, 2`;

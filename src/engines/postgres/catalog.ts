@@ -1,7 +1,7 @@
 /** Reads the catalog of a PostgreSQL-family database into the engine-neutral model. */
 import type { Catalog, Column, ForeignKey, Index, IndexKey, Table, TableKind } from '../../model/catalog.js';
 import type { Row } from '../engine.js';
-import { COLUMNS_SQL, FOREIGN_KEYS_SQL, INDEXES_SQL, SCHEMAS_SQL, SEARCH_PATH_SQL, TABLES_SQL } from './catalog-sql.js';
+import { COLUMNS_SQL, FOREIGN_KEYS_SQL, INDEXES_SQL, SCHEMAS_SQL, SEARCH_PATH_SQL, TABLES_SQL, VIEWS_SQL } from './catalog-sql.js';
 import type { PgDriver } from './driver.js';
 
 export async function readCatalog(driver: PgDriver): Promise<Catalog> {
@@ -13,7 +13,12 @@ export async function readCatalog(driver: PgDriver): Promise<Catalog> {
   const foreignKeys = (await driver.query(FOREIGN_KEYS_SQL)).map(toForeignKey);
   const columnsByTable = groupColumns(columnRows);
   const tables = (await driver.query(TABLES_SQL)).map((row) => toTable(row, columnsByTable, indexes));
-  return { schemas, searchPath, tables, indexes, foreignKeys };
+  const views = (await driver.query(VIEWS_SQL)).map((row) => ({
+    schema: String(row.schema),
+    name: String(row.name),
+    definition: String(row.definition),
+  }));
+  return { schemas, searchPath, tables, indexes, foreignKeys, views };
 }
 
 function key(schema: unknown, name: unknown): string {
@@ -52,6 +57,7 @@ function groupColumns(rows: Row[]): Map<string, Column[]> {
 
 function tableKind(row: Row): TableKind {
   if (row.relkind === 'p') return 'partitioned';
+  if (row.relkind === 'm') return 'materialized view';
   return row.is_partition ? 'partition' : 'table';
 }
 

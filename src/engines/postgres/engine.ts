@@ -2,12 +2,14 @@
  * The PostgreSQL-family engine: everything above the driver, shared by a real
  * server (`pg`) and embedded PGlite.
  */
-import { DatabaseError, IndexwiseError, oneLine, sqlStateOf } from '../../errors.js';
+import { DatabaseError, IndexwiseError, oneLine, sqlStateOf, UnsupportedError } from '../../errors.js';
 import type { Catalog } from '../../model/catalog.js';
 import { quoteIdentAlways } from '../../model/names.js';
 import { type Plan, planFromExplainJson } from '../../model/plan.js';
 import type { Capabilities, Engine, EngineInfo, ExplainOptions, QueryOptions, Row } from '../engine.js';
+import type { WhatIfBackend, WhatIfMethod } from '../what-if.js';
 import { readCatalog } from './catalog.js';
+import { HypoPgBackend, TransactionBackend } from './what-if.js';
 import { INFO_SQL } from './catalog-sql.js';
 import type { PgDriver } from './driver.js';
 
@@ -120,11 +122,34 @@ export class PostgresEngine implements Engine {
         const rows = await this.driver.query(`EXPLAIN (FORMAT JSON) EXECUTE ${name}${args}`);
         return planFromExplainJson(rows[0]?.['QUERY PLAN']);
       } finally {
-        await this.driver.query(`SELECT set_config('plan_cache_mode', $1, false)`, [String(previous?.v ?? 'auto')]);
+        // Cleanup must not hide the statement's own error (in an aborted transaction it fails too).
+        await this.driver.query(`SELECT set_config('plan_cache_mode', $1, false)`, [String(previous?.v ?? 'auto')]).catch(() => {});
       }
     } finally {
-      await this.driver.query(`DEALLOCATE ${name}`);
+      await this.driver.query(`DEALLOCATE ${name}`).catch(() => {});
     }
+  }
+
+  /** Hypothetical indexes (HypoPG), or real ones in a transaction that is rolled back. */
+  async openWhatIf(method: WhatIfMethod): Promise<WhatIfBackend> {
+    if (method === 'hypopg') {
+      const schema = await this.extensionSchema('hypopg');
+      if (schema === null) throw new UnsupportedError('HypoPG is not installed in this database (CREATE EXTENSION hypopg)');
+      await this.query(`SELECT ${quoteIdentAlways(schema)}.hypopg_reset()`);
+      return new HypoPgBackend(this, schema);
+    }
+    if (method === 'transaction') return TransactionBackend.open(this);
+    throw new UnsupportedError(`what-if method ${method} is not available on PostgreSQL`);
+  }
+
+  async refreshStatistics(): Promise<string[]> {
+    const stale = await this.query<{ schema: string; name: string }>(
+      `SELECT schemaname AS schema, relname AS name FROM pg_stat_user_tables
+       WHERE (last_analyze IS NULL AND last_autoanalyze IS NULL) OR n_mod_since_analyze > 0.1 * greatest(n_live_tup, 1)
+       ORDER BY 1, 2`,
+    );
+    for (const table of stale) await this.query(`ANALYZE ${quoteIdentAlways(table.schema)}.${quoteIdentAlways(table.name)}`);
+    return stale.map((t) => `${t.schema}.${t.name}`);
   }
 
   private async withTimeout<T>(timeoutMs: number | undefined, fn: () => Promise<T>): Promise<T> {

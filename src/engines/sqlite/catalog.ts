@@ -46,7 +46,9 @@ export function readSqliteCatalog(db: Database.Database): Catalog {
   const indexes = tableRows.flatMap((t) => readIndexes(db, t.name));
   const tables = tableRows.map((t) => readTable(db, t, indexes));
   const foreignKeys = tableRows.flatMap((t) => readForeignKeys(db, t.name, tables));
-  return { schemas: [SCHEMA], searchPath: [SCHEMA], tables, indexes, foreignKeys };
+  const views = (db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'view' ORDER BY name`).all() as { name: string; sql: string }[])
+    .map((v) => ({ schema: SCHEMA, name: v.name, definition: v.sql.replace(/^[\s\S]*?\bAS\s+(?=select|with|values)/i, '') }));
+  return { schemas: [SCHEMA], searchPath: [SCHEMA], tables, indexes, foreignKeys, views };
 }
 
 function readTable(db: Database.Database, row: TableRow, indexes: readonly Index[]): Table {

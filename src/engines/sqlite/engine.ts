@@ -5,10 +5,11 @@
  */
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { ConnectionError, DatabaseError, oneLine } from '../../errors.js';
+import { ConnectionError, DatabaseError, oneLine, UnsupportedError } from '../../errors.js';
 import type { Catalog } from '../../model/catalog.js';
 import type { Plan, PlanNode } from '../../model/plan.js';
 import type { Engine, EngineInfo, ExplainOptions, Row } from '../engine.js';
+import type { WhatIfBackend } from '../what-if.js';
 import { readSqliteCatalog } from './catalog.js';
 
 interface PlanRow {
@@ -77,6 +78,14 @@ export class SqliteEngine implements Engine {
       const rows = (params.length > 0 ? statement.all(...params) : statement.all()) as PlanRow[];
       return planFromQueryPlanRows(rows, (table) => this.rowCount(table));
     });
+  }
+
+  async refreshStatistics(): Promise<string[]> {
+    throw new UnsupportedError('--analyze on SQLite is not available yet');
+  }
+
+  async openWhatIf(): Promise<WhatIfBackend> {
+    throw new UnsupportedError('what-if costing on SQLite is not available yet');
   }
 
   private rowCount(table: string): number {

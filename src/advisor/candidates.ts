@@ -1,0 +1,173 @@
+/**
+ * Index candidates from the analysis, not from every column. Per query and table:
+ * equality columns first (most selective first, from pg_stats), then one range
+ * column or the ORDER BY (directions kept), up to maxColumns; join keys; covering
+ * variants (INCLUDE the other columns the query reads); partial variants on the
+ * query's constant predicates. Identical candidates from several queries merge.
+ * Pure: catalog and analyses in, candidates out.
+ */
+import type { Filter, TableAccess } from '../model/analysis.js';
+import type { Catalog, Index, Table } from '../model/catalog.js';
+import { type IndexDef, indexId, type KeyColumn, keyColumn } from '../model/index-def.js';
+
+export interface CandidateQuery {
+  readonly fingerprint: string;
+  readonly accesses: readonly TableAccess[];
+}
+
+export interface IndexCandidate {
+  readonly id: string;
+  readonly def: IndexDef;
+  /** Fingerprints of the queries it was generated for. */
+  readonly queries: readonly string[];
+}
+
+export interface CandidateOptions {
+  readonly maxColumns: number;
+  /** INCLUDE is available (PostgreSQL ≥ 11). */
+  readonly includeColumns: boolean;
+  /** At most this many INCLUDE columns in a covering variant. */
+  readonly maxInclude?: number;
+}
+
+const INDEXABLE_OPERANDS = new Set(['param', 'constant', 'outer', 'expression']);
+
+export function generateCandidates(queries: readonly CandidateQuery[], catalog: Catalog, options: CandidateOptions): IndexCandidate[] {
+  const byId = new Map<string, { def: IndexDef; queries: Set<string> }>();
+  for (const query of queries) {
+    for (const access of query.accesses) {
+      const table = catalog.tables.find((t) => t.schema === access.table.schema && t.name === access.table.name);
+      if (table === undefined) continue;
+      for (const def of candidatesForAccess(access, table, options)) {
+        const id = indexId(def);
+        const entry = byId.get(id) ?? { def, queries: new Set<string>() };
+        entry.queries.add(query.fingerprint);
+        byId.set(id, entry);
+      }
+    }
+  }
+  const existing = catalog.indexes.filter((i) => i.valid && i.method === 'btree');
+  return [...byId.entries()]
+    .filter(([, entry]) => !coveredByExisting(entry.def, existing))
+    .map(([id, entry]) => ({ id, def: entry.def, queries: [...entry.queries].sort() }));
+}
+
+function candidatesForAccess(access: TableAccess, table: Table, options: CandidateOptions): IndexDef[] {
+  const keySets: KeyColumn[][] = [];
+  const add = (keys: KeyColumn[]): KeyColumn[] => {
+    const unique = dedupeKeys(keys).slice(0, options.maxColumns);
+    if (unique.length > 0) keySets.push(unique);
+    return unique;
+  };
+  // The query's fullest shape: the one a covering variant is worth trying for.
+  const primary = addFilterShapes(access.filters, access, table, add);
+  for (const group of access.orGroups) for (const branch of group) addFilterShapes(branch, access, table, add);
+  const equality = equalityKeys(access.filters, table);
+  for (const join of access.joins) {
+    add([keyColumn(join.column)]);
+    if (equality.length > 0) add(sortBySelectivity([...equality.map((k) => k.column), join.column], table).map((c) => keyColumn(c)));
+  }
+  if (access.groupBy.length > 0 && access.orderBy.length === 0) add([...equality, ...access.groupBy.map((c) => keyColumn(c))]);
+
+  const defs: IndexDef[] = [];
+  const constants = access.filters.filter((f) => f.constantSql !== undefined);
+  const where = constants.length > 0 ? [...new Set(constants.map((f) => f.constantSql as string))].sort().join(' AND ') : null;
+  const fixed = new Set(constants.filter((f) => f.kind === 'null' || f.kind === 'not-null' || !/ IN /.test(f.constantSql ?? '')).map((f) => f.column));
+  for (const keys of keySets) {
+    const cover = (def: IndexDef) => (keys === primary ? withCovering(def, access, table, options) : [def]);
+    defs.push(...cover(plain(access, keys)));
+    if (where !== null) {
+      const partialKeys = keys.filter((k) => !fixed.has(k.column));
+      if (partialKeys.length > 0) defs.push(...cover({ ...plain(access, partialKeys), where }));
+    }
+  }
+  return defs;
+}
+
+function plain(access: TableAccess, keys: readonly KeyColumn[]): IndexDef {
+  return { table: access.table, keys, include: [], where: null, method: 'btree', unique: false };
+}
+
+/** Equality keys, then each range column, then the ORDER BY: the shapes a b-tree serves. Returns the fullest. */
+function addFilterShapes(
+  filters: readonly Filter[],
+  access: TableAccess,
+  table: Table,
+  add: (keys: KeyColumn[]) => KeyColumn[],
+): KeyColumn[] | undefined {
+  const equality = equalityKeys(filters, table);
+  // In a row comparison (a, b) < (x, y) only the first column bounds an index scan.
+  const ranges = filters.filter(
+    (f, i) =>
+      (f.kind === 'range' || f.kind === 'prefix') &&
+      INDEXABLE_OPERANDS.has(f.operand) &&
+      !(f.operator.startsWith('(row)') && filters.slice(0, i).some((g) => g.operator === f.operator)),
+  );
+  const sort = access.orderBy.map((s) => keyColumn(s.column, { descending: s.descending, nullsFirst: s.nullsFirst }));
+  let fullest = equality.length > 0 ? add(equality) : undefined;
+  ranges.forEach((range, i) => {
+    const keys = add([...equality, keyColumn(range.column, { opclass: range.kind === 'prefix' ? 'text_pattern_ops' : null })]);
+    if (i === 0) fullest = keys;
+  });
+  if (sort.length > 0) fullest = add([...equality, ...sort]);
+  // the most selective column alone: an index other queries can share as a prefix
+  const [first] = equality;
+  if (equality.length > 1 && first !== undefined) add([first]);
+  return fullest;
+}
+
+function equalityKeys(filters: readonly Filter[], table: Table): KeyColumn[] {
+  // IS NULL tests are served by partial variants (WHERE col IS NULL), not as key columns
+  const columns = filters.filter((f) => f.kind === 'equality' && INDEXABLE_OPERANDS.has(f.operand)).map((f) => f.column);
+  return sortBySelectivity([...new Set(columns)], table).map((c) => keyColumn(c));
+}
+
+/** Most distinct values first (n_distinct from pg_stats; a negative value is a fraction of the rows). */
+export function sortBySelectivity(columns: readonly string[], table: Table): string[] {
+  const rows = table.rowEstimate ?? 0;
+  const distinct = (name: string): number => {
+    const nd = table.columns.find((c) => c.name === name)?.stats?.nDistinct;
+    if (nd === null || nd === undefined) return 0;
+    return nd < 0 ? -nd * Math.max(rows, 1) : nd;
+  };
+  return [...columns].sort((a, b) => distinct(b) - distinct(a));
+}
+
+function dedupeKeys(keys: readonly KeyColumn[]): KeyColumn[] {
+  const seen = new Set<string>();
+  return keys.filter((k) => (seen.has(k.column) ? false : (seen.add(k.column), true)));
+}
+
+/** Columns wider than this on average (pg_stats.avg_width) are not copied into a covering index. */
+const MAX_INCLUDE_WIDTH = 64;
+
+/** The plain definition and, when the query reads a few other narrow columns, a covering one. */
+function withCovering(def: IndexDef, access: TableAccess, table: Table, options: CandidateOptions): IndexDef[] {
+  if (!options.includeColumns || access.allColumns) return [def];
+  const keyNames = new Set(def.keys.map((k) => k.column));
+  const predicateColumns = def.where === null ? new Set<string>() : new Set(access.filters.filter((f) => f.constantSql && def.where?.includes(f.constantSql)).map((f) => f.column));
+  const extra = access.columnsRead.filter((c) => !keyNames.has(c) && !predicateColumns.has(c)).sort();
+  if (extra.length === 0 || extra.length > (options.maxInclude ?? 3)) return [def];
+  const wide = extra.some((c) => (table.columns.find((col) => col.name === c)?.stats?.avgWidth ?? 0) > MAX_INCLUDE_WIDTH);
+  return wide ? [def] : [def, { ...def, include: extra }];
+}
+
+/** An existing valid b-tree whose leading keys are the candidate's, with the same predicate and the INCLUDEd columns. */
+export function coveredByExisting(def: IndexDef, existing: readonly Index[]): boolean {
+  return existing.some((index) => {
+    if (index.table.schema !== def.table.schema || index.table.name !== def.table.name) return false;
+    if (normalizePredicate(index.predicate) !== normalizePredicate(def.where)) return false;
+    if (index.keys.length < def.keys.length) return false;
+    const sameDirection = def.keys.every((k, i) => index.keys[i]?.descending === k.descending);
+    const reversed = def.keys.every((k, i) => index.keys[i]?.descending !== k.descending);
+    const leading = def.keys.every((k, i) => index.keys[i]?.column === k.column && (index.keys[i]?.opclass ?? null) === k.opclass);
+    const available = new Set([...index.keys.map((k) => k.column), ...index.include]);
+    return leading && (sameDirection || reversed) && def.include.every((c) => available.has(c));
+  });
+}
+
+/** Predicates compared loosely: PostgreSQL prints `(deleted_at IS NULL)`, `((status)::text = 'x'::text)`. */
+export function normalizePredicate(predicate: string | null): string {
+  if (predicate === null) return '';
+  return predicate.replace(/::[a-z_ ]+(\[\])?/gi, '').replace(/[()\s"]/g, '').toLowerCase();
+}

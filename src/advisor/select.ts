@@ -1,0 +1,178 @@
+/**
+ * Choosing indexes for the whole workload under a budget.
+ *
+ * Objective (minimized): Σ weight(q) × cost(q | chosen) + Σ writePenalty(index).
+ * A query's cost counts as changed only when it drops by at least minImprovement
+ * (smaller changes are planner noise), and an index is taken only when it improves
+ * the queries it changes by at least minImprovement together.
+ *
+ * 1. Greedy by benefit per byte, in the spirit of Extend (Schlosser et al. 2019):
+ *    each step adds the candidate — or widens a chosen index into a candidate that
+ *    extends its keys — with the best saving per byte, within budget and count.
+ *    Re-costing after a step is cheap: the cost cache is keyed by the candidates
+ *    on each query's own tables, so only queries the step touched reach the planner.
+ * 2. Drop pass: an index whose removal costs nothing (made redundant by later
+ *    choices, or not paying for its writes) goes.
+ * 3. Swap pass: a chosen index is replaced by an unchosen candidate on the same
+ *    table when that lowers the objective within budget.
+ */
+
+export interface SelectionQuery {
+  readonly fingerprint: string;
+  readonly weight: number;
+  readonly baseCost: number;
+  readonly tables: ReadonlySet<string>;
+}
+
+export interface SelectionCandidate {
+  readonly id: string;
+  readonly table: string;
+  readonly bytes: number;
+  readonly writePenalty: number;
+  /** Ids of candidates that extend this one (same leading keys and predicate, more columns). */
+  readonly widenings: readonly string[];
+}
+
+export interface SelectionOptions {
+  readonly budgetBytes: number | null;
+  readonly maxIndexes: number | null;
+  readonly minImprovement: number;
+}
+
+export type CostFn<Q extends SelectionQuery> = (query: Q, config: ReadonlySet<string>) => Promise<number>;
+
+export interface Selection {
+  readonly chosen: readonly string[];
+  readonly costBefore: number;
+  readonly costAfter: number;
+}
+
+export class Selector<Q extends SelectionQuery = SelectionQuery> {
+  private readonly byId: Map<string, SelectionCandidate>;
+  private readonly queriesOf = new Map<string, Q[]>();
+
+  constructor(
+    private readonly queries: readonly Q[],
+    candidates: readonly SelectionCandidate[],
+    private readonly costOf: CostFn<Q>,
+    private readonly options: SelectionOptions,
+  ) {
+    this.byId = new Map(candidates.map((c) => [c.id, c]));
+    for (const c of candidates) this.queriesOf.set(c.id, queries.filter((q) => q.tables.has(c.table)));
+  }
+
+  /** A query's cost under a configuration, with the per-query threshold applied. */
+  async effective(query: Q, config: ReadonlySet<string>): Promise<number> {
+    const cost = await this.costOf(query, config);
+    return query.baseCost - cost >= this.options.minImprovement * query.baseCost ? cost : query.baseCost;
+  }
+
+  /** Objective difference of moving from `from` to `to` over the queries `ids` touch; negative is better. */
+  private async change(from: ReadonlySet<string>, to: ReadonlySet<string>, ids: readonly string[]): Promise<{ delta: number; before: number }> {
+    const affected = new Set(ids.flatMap((id) => this.queriesOf.get(id) ?? []));
+    let delta = 0;
+    let before = 0;
+    for (const q of affected) {
+      const a = await this.effective(q, from);
+      const b = await this.effective(q, to);
+      if (a !== b) before += q.weight * a;
+      delta += q.weight * (b - a);
+    }
+    const penalty = (set: ReadonlySet<string>) => ids.reduce((sum, id) => sum + (set.has(id) ? (this.byId.get(id)?.writePenalty ?? 0) : 0), 0);
+    return { delta: delta + penalty(to) - penalty(from), before };
+  }
+
+  private bytes(ids: Iterable<string>): number {
+    let total = 0;
+    for (const id of ids) total += this.byId.get(id)?.bytes ?? 0;
+    return total;
+  }
+
+  private fits(config: ReadonlySet<string>): boolean {
+    if (this.options.maxIndexes !== null && config.size > this.options.maxIndexes) return false;
+    return this.options.budgetBytes === null || this.bytes(config) <= this.options.budgetBytes;
+  }
+
+  /** A move is worth it when it saves, and saves enough of what the changed queries cost. */
+  private worth(result: { delta: number; before: number }): boolean {
+    return result.delta < 0 && -result.delta >= this.options.minImprovement * result.before;
+  }
+
+  async select(): Promise<Selection> {
+    const chosen = new Set<string>();
+    await this.greedy(chosen);
+    await this.dropPass(chosen);
+    await this.swapPass(chosen);
+    const costBefore = await this.total(new Set());
+    const costAfter = await this.total(chosen);
+    return { chosen: [...chosen], costBefore, costAfter };
+  }
+
+  async total(config: ReadonlySet<string>): Promise<number> {
+    let sum = 0;
+    for (const q of this.queries) sum += q.weight * (await this.effective(q, config));
+    return sum + this.bytesPenalty(config);
+  }
+
+  private bytesPenalty(config: ReadonlySet<string>): number {
+    let sum = 0;
+    for (const id of config) sum += this.byId.get(id)?.writePenalty ?? 0;
+    return sum;
+  }
+
+  private async greedy(chosen: Set<string>): Promise<void> {
+    for (;;) {
+      let best: { ratio: number; remove: string | null; add: string } | null = null;
+      const moves: { remove: string | null; add: string }[] = [];
+      for (const id of this.byId.keys()) if (!chosen.has(id)) moves.push({ remove: null, add: id });
+      for (const id of chosen) for (const wider of this.byId.get(id)?.widenings ?? []) if (!chosen.has(wider)) moves.push({ remove: id, add: wider });
+      for (const move of moves) {
+        const next = new Set(chosen);
+        if (move.remove) next.delete(move.remove);
+        next.add(move.add);
+        if (!this.fits(next)) continue;
+        const result = await this.change(chosen, next, move.remove ? [move.remove, move.add] : [move.add]);
+        if (!this.worth(result)) continue;
+        const addedBytes = Math.max(1, this.bytes(next) - this.bytes(chosen));
+        const ratio = -result.delta / addedBytes;
+        if (best === null || ratio > best.ratio) best = { ratio, ...move };
+      }
+      if (best === null) return;
+      if (best.remove) chosen.delete(best.remove);
+      chosen.add(best.add);
+    }
+  }
+
+  private async dropPass(chosen: Set<string>): Promise<void> {
+    for (const id of [...chosen].reverse()) {
+      const without = new Set(chosen);
+      without.delete(id);
+      const result = await this.change(chosen, without, [id]);
+      if (result.delta <= 0) chosen.delete(id);
+    }
+  }
+
+  private async swapPass(chosen: Set<string>): Promise<void> {
+    for (let round = 0; round < 2; round++) {
+      let improved = false;
+      for (const id of [...chosen]) {
+        const table = this.byId.get(id)?.table;
+        for (const other of this.byId.values()) {
+          if (chosen.has(other.id) || other.table !== table || !chosen.has(id)) continue;
+          const next = new Set(chosen);
+          next.delete(id);
+          next.add(other.id);
+          if (!this.fits(next)) continue;
+          const result = await this.change(chosen, next, [id, other.id]);
+          if (result.delta < -1e-9) {
+            chosen.delete(id);
+            chosen.add(other.id);
+            improved = true;
+            break;
+          }
+        }
+      }
+      if (!improved) return;
+    }
+  }
+}

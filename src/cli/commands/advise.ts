@@ -1,0 +1,145 @@
+/** `indexwise advise`: cost-proven indexes for the whole workload. */
+import type { Command } from 'commander';
+import pc from 'picocolors';
+import { advise } from '../../advisor/advise.js';
+import { connect } from '../../engines/connect.js';
+import { EXIT } from '../../errors.js';
+import type { AdviceReport } from '../../model/recommendation.js';
+import { parseSourceSpec } from '../../workload/collect.js';
+import { collectWorkload, defaultSources } from '../../workload/collect.js';
+import { formatBytes, formatCost, heading, oneLineSql, renderTable } from '../format.js';
+import { databaseUrl, parseBytes, parseChoice, parseFraction, parseList, parseNonNegativeInt } from '../options.js';
+import { progressReporter } from '../progress.js';
+import { collectProgress } from '../progress-bar.js';
+import { addWorkloadOptions } from './analyze.js';
+
+interface AdviseFlags {
+  db?: string;
+  from: string[];
+  minCalls?: number;
+  minTime?: number;
+  logFormat?: 'stderr' | 'csvlog' | 'jsonlog';
+  logDatabase?: string;
+  sample?: number;
+  maxColumns: number;
+  budget?: number;
+  maxIndexes?: number;
+  minImprovement: number;
+  minCost?: number;
+  include?: string[];
+  exclude: string[];
+  analyze?: boolean;
+  whatIf: 'auto' | 'hypopg' | 'transaction';
+  json?: boolean;
+  quiet?: boolean;
+  failOnRecommendation?: boolean;
+}
+
+export function registerAdvise(program: Command): void {
+  addWorkloadOptions(program.command('advise').description('recommend indexes for the whole workload, each proven by the planner’s cost'))
+    .option('--max-columns <n>', 'most key columns in one index', parseNonNegativeInt('--max-columns'), 3)
+    .option('--budget <size>', 'total size of the new indexes, e.g. 500MB', parseBytes('--budget'))
+    .option('--max-indexes <n>', 'most indexes to recommend', parseNonNegativeInt('--max-indexes'))
+    .option('--min-improvement <pct>', 'a query counts as helped, and an index as worth it, from this cost reduction', parseFraction('--min-improvement'), 0.1)
+    .option('--min-cost <cost>', 'leave out queries already cheaper than this planner cost', parseNonNegativeInt('--min-cost'))
+    .option('--include <tables>', 'only these tables (comma-separated, repeatable)', parseList)
+    .option('--exclude <tables>', 'never these tables (comma-separated, repeatable)', parseList, [])
+    .option('--analyze', 'run ANALYZE first on tables whose statistics are missing or stale (writes statistics)')
+    .option('--what-if <method>', 'auto (HypoPG, or a rolled-back transaction on PGlite), hypopg, transaction', parseChoice('--what-if', ['auto', 'hypopg', 'transaction'] as const), 'auto')
+    .option('--json', 'print the advice as JSON (see README)')
+    .option('--fail-on-recommendation', 'exit 1 when anything is recommended (CI gate)')
+    .option('-q, --quiet', 'no progress on stderr')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  indexwise advise --db postgres://localhost/app                        # workload from pg_stat_statements
+  indexwise advise --db postgres://localhost/app --from log:postgresql.csv --budget 500MB
+  indexwise advise --db pglite:./demo-db --from sql:queries.sql --json > advice.json
+  indexwise advise --db postgres://ci/app --from sql:queries.sql --fail-on-recommendation`,
+    )
+    .action(async (flags: AdviseFlags) => {
+      const engine = await connect(databaseUrl(flags.db) ?? '');
+      const log = progressReporter(!flags.quiet);
+      const progress = collectProgress(!flags.quiet, log);
+      try {
+        const specs = flags.from.length > 0 ? flags.from.map(parseSourceSpec) : await defaultSources(engine);
+        const workload = await collectWorkload(engine, specs, {
+          minCalls: flags.minCalls,
+          minTimeMs: flags.minTime,
+          logFormat: flags.logFormat,
+          logDatabase: flags.logDatabase,
+          sampleMs: flags.sample,
+          onProgress: progress.onProgress,
+        });
+        progress.stop();
+        if (flags.analyze) {
+          const analyzed = await engine.refreshStatistics();
+          log(analyzed.length === 0 ? 'statistics are fresh' : `ANALYZE ${analyzed.join(', ')}`);
+        }
+        const catalog = await engine.catalog();
+        const report = await advise(engine, workload, catalog, {
+          maxColumns: flags.maxColumns,
+          budgetBytes: flags.budget ?? null,
+          maxIndexes: flags.maxIndexes ?? null,
+          minImprovement: flags.minImprovement,
+          minCost: flags.minCost,
+          includeTables: flags.include ?? null,
+          excludeTables: flags.exclude,
+          minCalls: flags.minCalls,
+          whatIf: flags.whatIf,
+          onProgress: log,
+        });
+        process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderAdvice(report));
+        if (flags.failOnRecommendation && report.recommendations.length > 0) process.exitCode = EXIT.findings;
+      } finally {
+        progress.stop();
+        await engine.close();
+      }
+    });
+}
+
+const pct = (before: number, after: number) => (before > 0 ? `−${(((before - after) / before) * 100).toFixed(1)}%` : '');
+
+export function renderAdvice(report: AdviceReport): string {
+  const out: string[] = [];
+  out.push(`${pc.bold('indexwise advise')}: ${report.engine} ${report.serverVersion}, what-if by ${report.whatIf}`);
+  for (const note of report.notes) out.push(pc.yellow(`note: ${note}`));
+  out.push(`${report.workload.queries} queries in the workload, ${report.workload.costed} costed, ${report.workload.skipped.length} skipped`);
+  out.push(`Workload cost (Σ calls × planner cost): ${formatCost(report.cost.before)} → ${formatCost(report.cost.after)} ${pct(report.cost.before, report.cost.after)}`);
+  if (report.recommendations.length === 0) {
+    out.push(heading('No index to recommend: nothing improves the workload enough to pay for itself.'));
+  } else {
+    out.push(heading(`Recommendations (${report.recommendations.length})`));
+    out.push(
+      renderTable(
+        [{ header: 'table' }, { header: 'index' }, { header: 'size', align: 'right' }, { header: 'queries', align: 'right' }, { header: 'their cost', align: 'right' }, { header: 'workload saved', align: 'right' }],
+        report.recommendations.map((r) => [
+          r.table,
+          `(${r.columns.join(', ')})${r.include.length ? ` INCLUDE (${r.include.join(', ')})` : ''}${r.where ? ` WHERE ${r.where}` : ''}`,
+          formatBytes(r.estimatedBytes),
+          String(r.queries.length),
+          `${formatCost(r.costBefore)} → ${formatCost(r.costAfter)}`,
+          `${(r.workloadShareSaved * 100).toFixed(1)}%`,
+        ]),
+      ),
+    );
+    out.push(heading('SQL'));
+    out.push(report.recommendations.map((r) => `${r.sql};`).join('\n'));
+  }
+  out.push(heading('Queries (cost per call before → after)'));
+  out.push(
+    renderTable(
+      [{ header: 'calls', align: 'right' }, { header: 'before', align: 'right' }, { header: 'after', align: 'right' }, { header: 'query' }],
+      [...report.queries]
+        .sort((a, b) => b.weight * (b.costBefore - b.costAfter) - a.weight * (a.costBefore - a.costAfter))
+        .map((q) => [String(q.weight), formatCost(q.costBefore), formatCost(q.costAfter), q.name ?? oneLineSql(q.sql, 90)]),
+    ),
+  );
+  if (report.workload.skipped.length > 0) {
+    out.push(heading('Skipped'));
+    out.push(report.workload.skipped.map((s) => `  ${oneLineSql(s.sql, 70)} — ${s.reason}`).join('\n'));
+  }
+  out.push(`\n${pc.dim(`${report.stats.candidates} candidates, ${report.stats.whatIfCalls} what-if plans, cache hit rate ${(report.stats.cacheHitRate * 100).toFixed(0)}%, ${report.stats.seconds.toFixed(1)} s`)}`);
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,132 @@
+/** `indexwise analyze`: where the workload comes from and which columns it filters, joins, sorts and reads. */
+import type { Command } from 'commander';
+import { connect } from '../../engines/connect.js';
+import { formatQualified } from '../../model/names.js';
+import { LOG_FORMATS, type LogFormat } from '../../workload/sources/log-file.js';
+import { parseSourceSpec } from '../../workload/collect.js';
+import { type AnalyzeReport, analyzeDatabase } from '../../workload/analyze.js';
+import { formatCount, heading, oneLineSql, renderTable } from '../format.js';
+import { collectValues, databaseUrl, parseChoice, parseDuration, parseNonNegativeInt } from '../options.js';
+import { progressReporter } from '../progress.js';
+import { collectProgress } from '../progress-bar.js';
+
+interface AnalyzeFlags {
+  db?: string;
+  from: string[];
+  minCalls?: number;
+  minTime?: number;
+  logFormat?: LogFormat;
+  logDatabase?: string;
+  sample?: number;
+  top: number;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export function addWorkloadOptions(command: Command): Command {
+  return command
+    .option('--db <url>', 'database (default: $DATABASE_URL)')
+    .option('--from <source>', 'workload source, repeatable: pg_stat_statements (default), pg_stat_activity, log:FILE, sql:FILE, - (stdin)', collectValues, [])
+    .option('--min-calls <n>', 'ignore queries called fewer times', parseNonNegativeInt('--min-calls'))
+    .option('--min-time <ms>', 'ignore queries with less total time (milliseconds)', parseNonNegativeInt('--min-time'))
+    .option('--log-format <format>', `log format when the file name does not tell: ${LOG_FORMATS.join(', ')}`, parseChoice('--log-format', LOG_FORMATS))
+    .option('--log-database <name>', 'only statements of this database (csvlog, jsonlog, or a stderr prefix with %u@%d)')
+    .option('--sample <duration>', 'how long to sample pg_stat_activity (e.g. 10s)', parseDuration('--sample'));
+}
+
+export function registerAnalyze(program: Command): void {
+  addWorkloadOptions(program.command('analyze').description('analyze the workload: top queries, and per table the columns by role (filter, join, sort, read)'))
+    .option('--top <n>', 'how many queries to list', parseNonNegativeInt('--top'), 20)
+    .option('--json', 'print the full model as JSON (see README)')
+    .option('-q, --quiet', 'no progress on stderr')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  indexwise analyze --db postgres://localhost/app                      # from pg_stat_statements
+  indexwise analyze --db postgres://localhost/app --from log:/var/log/postgresql/postgresql.csv
+  indexwise analyze --db pglite:./demo-db --from sql:queries.sql --json
+  cat queries.sql | indexwise analyze --db app.db --from -`,
+    )
+    .action(async (flags: AnalyzeFlags) => {
+      const engine = await connect(databaseUrl(flags.db) ?? '');
+      const log = progressReporter(!flags.quiet);
+      const progress = collectProgress(!flags.quiet, log);
+      try {
+        const { report } = await analyzeDatabase(engine, flags.from.map(parseSourceSpec), {
+          minCalls: flags.minCalls,
+          minTimeMs: flags.minTime,
+          logFormat: flags.logFormat,
+          logDatabase: flags.logDatabase,
+          sampleMs: flags.sample,
+          onProgress: progress.onProgress,
+        });
+        progress.stop();
+        process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderAnalyze(report, flags.top));
+      } finally {
+        progress.stop();
+        await engine.close();
+      }
+    });
+}
+
+const percent = (share: number) => `${(share * 100).toFixed(share < 0.1 ? 1 : 0)}%`;
+
+export function renderAnalyze(report: AnalyzeReport, top = 20): string {
+  const { workload, analysis } = report;
+  const out: string[] = [];
+  const utility = Object.values(workload.utility).reduce((a, b) => a + b, 0);
+  out.push(
+    `Workload from ${report.sources.join(', ')}: ${workload.queries.length} queries, ` +
+      `${workload.skipped.length} skipped, ${utility} utility statements left out; shares by ${analysis.weightBasis === 'time' ? 'total time' : 'calls'}`,
+  );
+  out.push(heading(`Top queries by ${analysis.weightBasis === 'time' ? 'total time' : 'calls'}`));
+  const ranked = [...analysis.queries].sort((a, b) =>
+    analysis.weightBasis === 'time' ? b.query.totalTimeMs - a.query.totalTimeMs : b.query.calls - a.query.calls,
+  );
+  out.push(
+    renderTable(
+      [{ header: 'calls', align: 'right' }, { header: 'total ms', align: 'right' }, { header: 'mean ms', align: 'right' }, { header: 'query' }],
+      ranked.slice(0, top).map((q) => [
+        formatCount(q.query.calls),
+        workload.timed ? q.query.totalTimeMs.toFixed(1) : '-',
+        workload.timed ? q.query.meanTimeMs.toFixed(2) : '-',
+        q.query.name ? `${q.query.name}: ${oneLineSql(q.query.sql, 80)}` : oneLineSql(q.query.sql, 100),
+      ]),
+    ),
+  );
+  out.push(heading('Tables: reads and writes'));
+  out.push(
+    renderTable(
+      [{ header: 'table' }, { header: 'read queries', align: 'right' }, { header: 'read share', align: 'right' }, { header: 'write queries', align: 'right' }, { header: 'write share', align: 'right' }],
+      analysis.tables.map((t) => [formatQualified(t.table), String(t.readQueries), percent(t.readShare), String(t.writeQueries), percent(t.writeShare)]),
+    ),
+  );
+  out.push(heading('Columns by role'));
+  out.push(
+    renderTable(
+      [{ header: 'table' }, { header: 'column' }, { header: 'role' }, { header: 'how' }, { header: 'queries', align: 'right' }, { header: 'share', align: 'right' }],
+      analysis.tables.flatMap((t) =>
+        t.columns
+          .filter((c) => c.role !== 'select')
+          .map((c) => [formatQualified(t.table), c.column, c.role, c.detail ?? '', String(c.queries), percent(c.share)]),
+      ),
+    ),
+  );
+  if (analysis.unknownTables.length > 0) {
+    out.push(heading('Tables not in the schema'));
+    out.push(analysis.unknownTables.map((u) => `  ${u.name} (${u.queries} queries)`).join('\n'));
+  }
+  const notes = [...new Set(analysis.queries.flatMap((q) => q.analysis?.notes ?? []))];
+  if (notes.length > 0) out.push(heading('Notes'), notes.map((n) => `  ${n}`).join('\n'));
+  if (workload.skipped.length > 0) {
+    out.push(heading('Skipped statements'));
+    out.push(
+      renderTable(
+        [{ header: 'count', align: 'right' }, { header: 'reason' }, { header: 'statement' }],
+        workload.skipped.map((s) => [String(s.count), s.reason, oneLineSql(s.sql, 60)]),
+      ),
+    );
+  }
+  return `${out.join('\n')}\n`;
+}

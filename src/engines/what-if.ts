@@ -1,0 +1,31 @@
+/**
+ * What-if costing, engine side: make indexes known to the planner without building
+ * them for real (HypoPG), or build them inside a transaction that is always rolled
+ * back; then EXPLAIN with exactly a chosen set of them in place.
+ */
+import type { IndexDef } from '../model/index-def.js';
+import type { Plan } from '../model/plan.js';
+import type { ExplainOptions } from './engine.js';
+
+export const WHAT_IF_METHODS = ['hypopg', 'transaction', 'sqlite-copy'] as const;
+export type WhatIfMethod = (typeof WHAT_IF_METHODS)[number];
+
+export interface WhatIfExplain {
+  readonly plan: Plan;
+  /** Ids of the prepared indexes the plan reads. */
+  readonly usedIds: readonly string[];
+}
+
+export interface WhatIfBackend {
+  readonly method: WhatIfMethod;
+  /** Makes an index known under `id` (hypothetical, or built); returns its estimated size in bytes. */
+  prepare(id: string, def: IndexDef): Promise<{ readonly bytes: number }>;
+  /**
+   * EXPLAIN with exactly the `active` prepared indexes (plus the existing ones)
+   * visible to the planner. `tables` (schema.table) are the tables the statement
+   * touches: prepared indexes elsewhere cannot change its plan.
+   */
+  explain(sql: string, options: ExplainOptions, active: readonly string[], tables: ReadonlySet<string>): Promise<WhatIfExplain>;
+  /** Forgets every prepared index (HypoPG: reset; transaction: roll back). */
+  close(): Promise<void>;
+}

@@ -1,0 +1,94 @@
+/**
+ * What a query does with each table: the filters, joins, sorts and reads the
+ * advisor turns into index candidates. Produced by src/analysis from the parse tree.
+ */
+import type { QualifiedName } from './catalog.js';
+
+/** How a filter compares a column. */
+export const FILTER_KINDS = ['equality', 'range', 'prefix', 'null', 'not-null', 'infix', 'inequality', 'pattern'] as const;
+export type FilterKind = (typeof FILTER_KINDS)[number];
+
+/** What the column is compared with. */
+export const OPERAND_KINDS = ['constant', 'param', 'outer', 'expression'] as const;
+export type OperandKind = (typeof OPERAND_KINDS)[number];
+
+export interface Filter {
+  readonly column: string;
+  readonly kind: FilterKind;
+  /** The operator as written: =, IN, = ANY, <, >=, BETWEEN, LIKE, IS NULL, (row) <, … */
+  readonly operator: string;
+  readonly operand: OperandKind;
+  /**
+   * For a predicate that is the same on every execution (`status = 'active'`,
+   * `deleted_at IS NULL`): its SQL, ready for a partial index's WHERE.
+   */
+  readonly constantSql?: string;
+}
+
+export interface JoinKey {
+  readonly column: string;
+  readonly other: { readonly table: QualifiedName; readonly column: string };
+}
+
+export interface SortKey {
+  readonly column: string;
+  readonly descending: boolean;
+  /** null when the default for the direction (NULLS LAST for ASC, NULLS FIRST for DESC). */
+  readonly nullsFirst: boolean | null;
+}
+
+/** One occurrence of a table in a query block (a table joined twice has two). */
+export interface TableAccess {
+  readonly table: QualifiedName;
+  readonly alias: string;
+  /** Conditions ANDed at the top of WHERE / ON that apply to this table alone. */
+  readonly filters: readonly Filter[];
+  /** OR groups: each group is a list of branches, each branch the filters of this table in it. */
+  readonly orGroups: readonly (readonly (readonly Filter[])[])[];
+  readonly joins: readonly JoinKey[];
+  /** The ORDER BY, when every sort key is a column of this table. */
+  readonly orderBy: readonly SortKey[];
+  readonly groupBy: readonly string[];
+  /** Every column of this table the query reads (for covering indexes). */
+  readonly columnsRead: readonly string[];
+  /** SELECT * or a whole-row reference: no index can cover it. */
+  readonly allColumns: boolean;
+  /** The block has a LIMIT (an ordered index can stop early). */
+  readonly limited: boolean;
+}
+
+export const COLUMN_ROLES = [
+  'equality', 'range', 'prefix', 'null', 'join', 'order', 'group', 'distinct', 'select', 'infix', 'expression', 'write',
+] as const;
+export type ColumnRole = (typeof COLUMN_ROLES)[number];
+
+export interface ColumnUse {
+  readonly table: QualifiedName;
+  readonly column: string;
+  readonly role: ColumnRole;
+  /** e.g. "DESC NULLS LAST", "IN", "IS NOT NULL", "lower(email)". */
+  readonly detail?: string;
+}
+
+export const STATEMENT_KINDS = ['select', 'insert', 'update', 'delete', 'merge'] as const;
+export type StatementKind = (typeof STATEMENT_KINDS)[number];
+
+export interface TableWrite {
+  readonly table: QualifiedName;
+  readonly kind: 'insert' | 'update' | 'delete' | 'merge';
+  /** UPDATE: the columns it sets (an index on them makes every update pay). */
+  readonly updatedColumns: readonly string[];
+}
+
+export interface QueryAnalysis {
+  readonly kind: StatementKind;
+  readonly accesses: readonly TableAccess[];
+  readonly writes: readonly TableWrite[];
+  readonly uses: readonly ColumnUse[];
+  /** Relations the query names that are not in the schema (reported, not guessed). */
+  readonly unknownTables: readonly string[];
+  /** The query reads only system catalogs, or no table at all. */
+  readonly noUserTables: boolean;
+  /** Things a developer should know: `lower(x)` compared, `LIKE '%x%'`, … */
+  readonly notes: readonly string[];
+}

@@ -1,0 +1,57 @@
+/** What `advise` returns: the JSON shape documented in README. */
+import type { WhatIfMethod } from '../engines/what-if.js';
+
+export interface Recommendation {
+  /** Schema-qualified, quoted only where needed: "public.posts", "\"Bar\".\"Foo\"". */
+  readonly table: string;
+  /** As written in CREATE INDEX: quoted when needed, " DESC" when descending. */
+  readonly columns: readonly string[];
+  readonly include: readonly string[];
+  readonly where: string | null;
+  readonly method: 'btree';
+  readonly name: string;
+  readonly sql: string;
+  readonly estimatedBytes: number;
+  /** Fingerprints of the queries whose plans use it. */
+  readonly queries: readonly string[];
+  /** Weighted cost of those queries without and with the recommended indexes. */
+  readonly costBefore: number;
+  readonly costAfter: number;
+  /** Share of the whole workload's weighted cost this index saves. */
+  readonly workloadShareSaved: number;
+  /** Weighted planner cost per unit of time its table's writes pay for it. */
+  readonly writePenalty: number;
+}
+
+export interface CostedQueryReport {
+  readonly fingerprint: string;
+  readonly sql: string;
+  readonly name?: string;
+  readonly weight: number;
+  readonly costBefore: number;
+  readonly costAfter: number;
+  /** CREATE INDEX statements of the recommended indexes its plan uses. */
+  readonly uses: readonly string[];
+}
+
+export interface SkippedQuery {
+  readonly sql: string;
+  readonly reason: string;
+}
+
+export interface AdviceReport {
+  readonly engine: string;
+  readonly serverVersion: string;
+  readonly whatIf: WhatIfMethod;
+  readonly notes: readonly string[];
+  readonly workload: { readonly queries: number; readonly costed: number; readonly skipped: readonly SkippedQuery[] };
+  readonly cost: { readonly before: number; readonly after: number };
+  readonly recommendations: readonly Recommendation[];
+  readonly queries: readonly CostedQueryReport[];
+  readonly stats: {
+    readonly candidates: number;
+    readonly whatIfCalls: number;
+    readonly cacheHitRate: number;
+    readonly seconds: number;
+  };
+}
