@@ -12,7 +12,23 @@ export type * from './model/catalog.js';
 export { findTable, indexesOf, sameName } from './model/catalog.js';
 export { type Plan, type PlanNode, indexesUsed, scanTypes, walkPlan } from './model/plan.js';
 export { quoteIdent, formatQualified } from './model/names.js';
-export { runDemo, openDemo, demoWorkload, costWorkload, type DemoOptions, type DemoReport } from './demo/run.js';
+export { runDemo, openDemo, demoWorkload, type DemoOptions, type DemoReport, type DemoQuery } from './demo/run.js';
 export { loadDemo, type LoadedDemo } from './demo/load.js';
 export { demoSizes, type DemoSizes } from './demo/generate.js';
-export { parseAnnotatedWorkload, type AnnotatedQuery } from './demo/workload-file.js';
+
+// workload → analysis
+export type * from './model/workload.js';
+export type * from './model/analysis.js';
+export { WorkloadCollector } from './workload/collector.js';
+export { collectWorkload, parseSourceSpec, workloadFromSql, type SourceSpec, type CollectOptions } from './workload/collect.js';
+export { analyzeDatabase, type AnalyzeReport } from './workload/analyze.js';
+export { readLogStatements, LOG_FORMATS, type LogFormat } from './workload/sources/log-file.js';
+export { loadParser } from './analysis/parse.js';
+export { analyzeSql, analyzeStatement } from './analysis/analyze-query.js';
+export { analyzeWorkload, type WorkloadAnalysis, type TableUsage } from './analysis/analyze-workload.js';
+
+// advice
+export { advise, type AdviseOptions } from './advisor/advise.js';
+export type * from './model/recommendation.js';
+export type { IndexDef, KeyColumn } from './model/index-def.js';
+export { createIndexSql, dropIndexSql, indexName } from './migrate/ddl.js';

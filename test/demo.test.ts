@@ -1,6 +1,6 @@
 /** The demo application: built in PGlite and in a real server, deterministic, never touching what it did not create. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoWorkload, runDemo, type DemoReport } from '../src/demo/run.js';
+import { demoWorkload, openDemo, runDemo, type DemoReport } from '../src/demo/run.js';
 import { splitScript } from '../src/demo/load.js';
 import { readDemoFile } from '../src/demo/assets.js';
 import { runCli } from './helpers/cli.js';
@@ -11,8 +11,8 @@ const TABLES = ['branches', 'client_apps', 'conversations', 'document_chunks', '
 const FINGERPRINT_SQL = `SELECT md5(string_agg(concat_ws(',', id, tenant_id, conversation_id, user_id, role, token_count, created_at, deleted_at), ';' ORDER BY id)) AS h FROM messages`;
 
 describe('the demo workload file', () => {
-  it('holds 20–40 named, weighted queries, reads and writes', () => {
-    const workload = demoWorkload();
+  it('holds 20–40 named, weighted queries, reads and writes', async () => {
+    const workload = await demoWorkload();
     expect(workload.length).toBeGreaterThanOrEqual(20);
     expect(workload.length).toBeLessThanOrEqual(40);
     expect(new Set(workload.map((q) => q.name)).size).toBe(workload.length);
@@ -45,15 +45,22 @@ describe('demo on PGlite', () => {
     expect(report.demo.built).toBe(true);
   });
 
-  it('plans every workload query and reports its cost', () => {
-    expect(report.workload).toHaveLength(demoWorkload().length);
-    for (const query of report.workload) {
-      expect(query.error, query.name).toBeUndefined();
-      expect(query.cost, query.name).toBeGreaterThan(0);
-    }
-    // Without the right indexes the big-table lookups scan sequentially.
-    const messages = report.workload.find((q) => q.name === 'messages_of_conversation');
-    expect(messages?.scans).toContain('Seq Scan');
+  it('analyzes the workload: every query, per-table column roles', async () => {
+    expect(report.workload.queries).toHaveLength((await demoWorkload()).length);
+    expect(report.workload.skipped).toEqual([]);
+    const messages = report.analysis.tables.find((t) => t.table.name === 'messages');
+    expect(messages?.columns.some((c) => c.column === 'conversation_id' && c.role === 'equality')).toBe(true);
+  });
+
+  it('advises indexes that make the workload much cheaper, messages by conversation first', () => {
+    const { advice } = report;
+    expect(advice.whatIf).toBe('transaction');
+    expect(advice.workload.costed).toBe(27); // the INSERT has nothing to look up
+    expect(advice.cost.after).toBeLessThan(advice.cost.before / 5);
+    expect(advice.recommendations[0]).toMatchObject({ table: 'public.messages' });
+    expect(advice.recommendations[0]?.columns[0]).toBe('conversation_id');
+    // the indexes the schema already has are not recommended again
+    expect(advice.recommendations.some((r) => r.table === 'public.users' && r.columns.join() === 'tenant_id')).toBe(false);
   });
 });
 
@@ -69,10 +76,12 @@ describe.skipIf(!hasPostgres)('demo on a real PostgreSQL server', () => {
     expect(first.demo.built).toBe(true);
     expect(first.catalog.tables.filter((t) => t.schema === 'demo app').map((t) => t.name).sort()).toEqual(TABLES);
     const serverHash = (await db.sql(`SET search_path = "demo app"; ${FINGERPRINT_SQL}`)) as unknown as { rows: { h: string }[] }[];
-    const again = await runDemo({ db: db.url, scale: SCALE, schema: 'demo app' });
+    expect(first.advice.whatIf).toBe('transaction'); // this test database has no HypoPG
+    expect(first.advice.recommendations.length).toBeGreaterThan(0);
+    const again = await openDemo({ db: db.url, scale: SCALE, schema: 'demo app' });
+    await again.engine.close();
     expect(again.demo.built).toBe(false);
 
-    const { openDemo } = await import('../src/demo/run.js');
     const lite = await openDemo({ scale: SCALE });
     try {
       const [row] = await lite.engine.query<{ h: string }>(FINGERPRINT_SQL);
@@ -96,12 +105,15 @@ describe.skipIf(!hasPostgres)('demo on a real PostgreSQL server', () => {
 });
 
 describe('indexwise demo (CLI)', () => {
-  it('prints the schema summary and the workload with plan costs', async () => {
+  it('prints the tables, the workload analysis and the advice', async () => {
     const result = await runCli(['demo', '--scale', '0.02']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/indexwise demo on pglite:memory \(PostgreSQL \d+/);
     expect(result.stdout).toMatch(/messages\s+6,000/);
-    expect(result.stdout).toMatch(/login_by_email\s+300\s+[\d,.]+\s+Seq Scan/);
+    expect(result.stdout).toMatch(/2\. Its workload \(28 queries/);
+    expect(result.stdout).toMatch(/public\.messages\s+conversation_id\s+equality/);
+    expect(result.stdout).toMatch(/Recommendations \(\d+\)/);
+    expect(result.stdout).toMatch(/CREATE INDEX idx_messages_conversation_id/);
     expect(result.stderr).toMatch(/generating messages/);
   });
 
@@ -110,7 +122,8 @@ describe('indexwise demo (CLI)', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     const json = JSON.parse(result.stdout);
-    expect(json.workload.length).toBe(demoWorkload().length);
+    expect(json.workload.queries.length).toBe(28);
     expect(json.catalog.tables.length).toBe(9);
+    expect(json.advice.recommendations.length).toBeGreaterThan(0);
   });
 });

@@ -49,11 +49,13 @@ export async function advise(engine: Engine, workload: Workload, catalog: Catalo
   const method = await chooseWhatIf(info, options.whatIf);
   const progress = options.onProgress ?? (() => {});
   const analysis = analyzeWorkload(workload, catalog);
-  const { queries: selected, skipped } = selectQueries(analysis.queries, {
+  const { queries: selected, skipped: unusable } = selectQueries(analysis.queries, {
     includeTables: options.includeTables ?? null,
     excludeTables: options.excludeTables ?? [],
     minCalls: options.minCalls ?? 0,
   });
+  // statements the collector could not parse come first: they never reached the analysis
+  const skipped: SkippedQuery[] = [...workload.skipped.map((s) => ({ sql: s.sql, reason: s.reason })), ...unusable];
   const candidates = generateCandidates(
     selected.map((q) => ({ fingerprint: q.fingerprint, accesses: q.analysis.accesses })),
     catalog,

@@ -9,8 +9,9 @@
  * 1. Greedy by benefit per byte, in the spirit of Extend (Schlosser et al. 2019):
  *    each step adds the candidate — or widens a chosen index into a candidate that
  *    extends its keys — with the best saving per byte, within budget and count.
- *    Re-costing after a step is cheap: the cost cache is keyed by the candidates
- *    on each query's own tables, so only queries the step touched reach the planner.
+ *    Lazy evaluation (CELF) re-rates only candidates that could still be best, and
+ *    the cost cache, keyed by the candidates on each query's own tables, answers
+ *    every question about queries a step did not touch.
  * 2. Drop pass: an index whose removal costs nothing (made redundant by later
  *    choices, or not paying for its writes) goes.
  * 3. Swap pass: a chosen index is replaced by an unchosen candidate on the same
@@ -45,6 +46,11 @@ export interface Selection {
   readonly chosen: readonly string[];
   readonly costBefore: number;
   readonly costAfter: number;
+}
+
+interface Move {
+  readonly remove: string | null;
+  readonly add: string;
 }
 
 export class Selector<Q extends SelectionQuery = SelectionQuery> {
@@ -120,26 +126,51 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
     return sum;
   }
 
+  /** The saving per added byte of a move, or null when it does not fit or is not worth it. */
+  private async rate(chosen: ReadonlySet<string>, move: Move): Promise<number | null> {
+    const next = new Set(chosen);
+    if (move.remove) next.delete(move.remove);
+    next.add(move.add);
+    if (!this.fits(next)) return null;
+    const result = await this.change(chosen, next, move.remove ? [move.remove, move.add] : [move.add]);
+    if (!this.worth(result)) return null;
+    return -result.delta / Math.max(1, this.bytes(next) - this.bytes(chosen));
+  }
+
+  /**
+   * Lazy greedy (CELF): a candidate's saving can only shrink as others are chosen,
+   * so each step re-rates the best candidates by their stale rating until the best
+   * one stays best. Widening moves of chosen indexes are rated fresh every step.
+   */
   private async greedy(chosen: Set<string>): Promise<void> {
+    const stale = new Map<string, number>();
+    for (const id of this.byId.keys()) {
+      const rating = await this.rate(chosen, { remove: null, add: id });
+      if (rating !== null) stale.set(id, rating);
+    }
     for (;;) {
-      let best: { ratio: number; remove: string | null; add: string } | null = null;
-      const moves: { remove: string | null; add: string }[] = [];
-      for (const id of this.byId.keys()) if (!chosen.has(id)) moves.push({ remove: null, add: id });
-      for (const id of chosen) for (const wider of this.byId.get(id)?.widenings ?? []) if (!chosen.has(wider)) moves.push({ remove: id, add: wider });
-      for (const move of moves) {
-        const next = new Set(chosen);
-        if (move.remove) next.delete(move.remove);
-        next.add(move.add);
-        if (!this.fits(next)) continue;
-        const result = await this.change(chosen, next, move.remove ? [move.remove, move.add] : [move.add]);
-        if (!this.worth(result)) continue;
-        const addedBytes = Math.max(1, this.bytes(next) - this.bytes(chosen));
-        const ratio = -result.delta / addedBytes;
-        if (best === null || ratio > best.ratio) best = { ratio, ...move };
+      let best: { rating: number; move: Move } | null = null;
+      for (const id of chosen) {
+        for (const wider of this.byId.get(id)?.widenings ?? []) {
+          if (chosen.has(wider)) continue;
+          const rating = await this.rate(chosen, { remove: id, add: wider });
+          if (rating !== null && (best === null || rating > best.rating)) best = { rating, move: { remove: id, add: wider } };
+        }
+      }
+      const queue = [...stale.entries()].sort((a, b) => b[1] - a[1]);
+      for (const [id, bound] of queue) {
+        if (best !== null && bound <= best.rating) break;
+        const rating = await this.rate(chosen, { remove: null, add: id });
+        if (rating === null) stale.delete(id);
+        else {
+          stale.set(id, rating);
+          if (best === null || rating > best.rating) best = { rating, move: { remove: null, add: id } };
+        }
       }
       if (best === null) return;
-      if (best.remove) chosen.delete(best.remove);
-      chosen.add(best.add);
+      if (best.move.remove) chosen.delete(best.move.remove);
+      chosen.add(best.move.add);
+      stale.delete(best.move.add);
     }
   }
 

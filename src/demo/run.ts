@@ -1,16 +1,23 @@
 /**
- * `indexwise demo`: build the demo application in embedded PGlite (or a server)
- * and look at it. Returns data; the CLI renders it.
+ * `indexwise demo`: build the demo application in embedded PGlite (or a server),
+ * analyze its workload and advise indexes for it. Returns data; the CLI renders it.
  */
+import { advise } from '../advisor/advise.js';
+import { analyzeWorkload, type WorkloadAnalysis } from '../analysis/analyze-workload.js';
+import { loadParser } from '../analysis/parse.js';
 import { connect } from '../engines/connect.js';
 import { parseConnectionString } from '../engines/connection-string.js';
 import type { Engine, EngineInfo } from '../engines/engine.js';
-import { InputError, oneLine } from '../errors.js';
+import { InputError } from '../errors.js';
 import type { Catalog } from '../model/catalog.js';
-import { scanTypes } from '../model/plan.js';
+import type { AdviceReport } from '../model/recommendation.js';
+import type { Workload } from '../model/workload.js';
+import { workloadFromSql } from '../workload/collect.js';
+import { splitScript } from '../workload/sql-text.js';
 import { readDemoFile } from './assets.js';
 import { type LoadedDemo, loadDemo } from './load.js';
-import { type AnnotatedQuery, parseAnnotatedWorkload } from './workload-file.js';
+
+export const DEMO_WORKLOAD_SOURCE = 'sql:demo/workload.sql';
 
 export interface DemoOptions {
   /** A PostgreSQL URL to load the demo into; default: PGlite. */
@@ -23,22 +30,29 @@ export interface DemoOptions {
   readonly onProgress?: (message: string) => void;
 }
 
-export interface DemoQueryCost extends AnnotatedQuery {
-  /** Planner cost of the generic plan; null when it could not be planned. */
-  readonly cost: number | null;
-  readonly scans: readonly string[];
-  readonly error?: string;
+/** One query of the demo application's workload, as its data file describes it. */
+export interface DemoQuery {
+  readonly name: string;
+  readonly callsPerMinute: number;
+  readonly description: string;
+  readonly sql: string;
+}
+
+export async function demoWorkload(): Promise<DemoQuery[]> {
+  await loadParser();
+  return splitScript(readDemoFile('workload.sql')).map((s) => ({
+    name: s.name ?? '',
+    callsPerMinute: s.calls ?? 1,
+    description: s.description ?? '',
+    sql: s.sql,
+  }));
 }
 
 export interface DemoSession {
   readonly engine: Engine;
   readonly info: EngineInfo;
   readonly demo: LoadedDemo;
-  readonly workload: readonly AnnotatedQuery[];
-}
-
-export function demoWorkload(): AnnotatedQuery[] {
-  return parseAnnotatedWorkload(readDemoFile('workload.sql'));
+  readonly workload: Workload;
 }
 
 /** Opens (and if needed builds) the demo database. The caller closes `engine`. */
@@ -54,40 +68,34 @@ export async function openDemo(options: DemoOptions = {}): Promise<DemoSession> 
     const schema = target.kind === 'pglite' ? 'public' : (options.schema ?? 'indexwise_demo');
     const demo = await loadDemo(engine, { scale: options.scale ?? 1, schema, onProgress: options.onProgress });
     if (target.kind === 'pglite') await engine.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
-    return { engine, info: await engine.info(), demo, workload: demoWorkload() };
+    const workload = await workloadFromSql(readDemoFile('workload.sql'), DEMO_WORKLOAD_SOURCE);
+    return { engine, info: await engine.info(), demo, workload };
   } catch (error) {
     await engine.close();
     throw error;
   }
 }
 
-/** The generic-plan cost of each workload query. */
-export async function costWorkload(engine: Engine, workload: readonly AnnotatedQuery[]): Promise<DemoQueryCost[]> {
-  const costs: DemoQueryCost[] = [];
-  for (const query of workload) {
-    try {
-      const plan = await engine.explain(query.sql, { generic: true });
-      costs.push({ ...query, cost: plan.totalCost, scans: scanTypes(plan) });
-    } catch (error) {
-      costs.push({ ...query, cost: null, scans: [], error: oneLine(error) });
-    }
-  }
-  return costs;
-}
-
 export interface DemoReport {
   readonly info: EngineInfo;
   readonly demo: LoadedDemo;
+  /** The schema as built: primary keys and a few foreign-key indexes. */
   readonly catalog: Catalog;
-  readonly workload: readonly DemoQueryCost[];
+  readonly workload: Workload;
+  readonly analysis: WorkloadAnalysis;
+  readonly advice: AdviceReport;
 }
 
 export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   const session = await openDemo(options);
   try {
     const catalog = await session.engine.catalog();
-    const workload = await costWorkload(session.engine, session.workload);
-    return { info: session.info, demo: session.demo, catalog, workload };
+    options.onProgress?.('analyzing the workload');
+    const analysis = analyzeWorkload(session.workload, catalog);
+    // Without HypoPG the demo may build its candidates in a rolled-back transaction: the tables are its own.
+    const whatIf = session.info.capabilities.hypopg ? 'hypopg' : 'transaction';
+    const advice = await advise(session.engine, session.workload, catalog, { whatIf, onProgress: options.onProgress });
+    return { info: session.info, demo: session.demo, catalog, workload: session.workload, analysis, advice };
   } finally {
     await session.engine.close();
   }

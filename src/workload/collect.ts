@@ -100,3 +100,11 @@ function filterWorkload(workload: Workload, options: CollectOptions): Workload {
   if (minCalls <= 0 && minTime <= 0) return workload;
   return { ...workload, queries: workload.queries.filter((q) => q.calls >= minCalls && (!workload.timed || q.totalTimeMs >= minTime)) };
 }
+
+/** A workload from SQL text (the `sql:` source without the file). */
+export async function workloadFromSql(text: string, source = 'sql:text'): Promise<Workload> {
+  await loadParser();
+  const collector = new WorkloadCollector();
+  for (const statement of sqlStatements(text, source)) collector.add(statement);
+  return collector.result();
+}

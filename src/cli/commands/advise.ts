@@ -101,9 +101,9 @@ Examples:
 
 const pct = (before: number, after: number) => (before > 0 ? `−${(((before - after) / before) * 100).toFixed(1)}%` : '');
 
-export function renderAdvice(report: AdviceReport): string {
+export function renderAdvice(report: AdviceReport, title = 'indexwise advise'): string {
   const out: string[] = [];
-  out.push(`${pc.bold('indexwise advise')}: ${report.engine} ${report.serverVersion}, what-if by ${report.whatIf}`);
+  out.push(`${pc.bold(title)}: ${report.engine} ${report.serverVersion}, what-if by ${report.whatIf}`);
   for (const note of report.notes) out.push(pc.yellow(`note: ${note}`));
   out.push(`${report.workload.queries} queries in the workload, ${report.workload.costed} costed, ${report.workload.skipped.length} skipped`);
   out.push(`Workload cost (Σ calls × planner cost): ${formatCost(report.cost.before)} → ${formatCost(report.cost.after)} ${pct(report.cost.before, report.cost.after)}`);

@@ -1,6 +1,7 @@
 /** `indexwise analyze`: where the workload comes from and which columns it filters, joins, sorts and reads. */
 import type { Command } from 'commander';
 import { connect } from '../../engines/connect.js';
+import type { WorkloadAnalysis } from '../../analysis/analyze-workload.js';
 import { formatQualified } from '../../model/names.js';
 import { LOG_FORMATS, type LogFormat } from '../../workload/sources/log-file.js';
 import { parseSourceSpec } from '../../workload/collect.js';
@@ -70,6 +71,20 @@ Examples:
     });
 }
 
+/** Per table, the columns the workload filters, joins, sorts or groups on, with the share of the workload. */
+export function renderColumnRoles(analysis: WorkloadAnalysis, limit = Number.POSITIVE_INFINITY): string {
+  const rows = analysis.tables.flatMap((t) =>
+    t.columns.filter((c) => c.role !== 'select').map((c) => ({ table: t.table, column: c })),
+  );
+  const shown = [...rows].sort((a, b) => b.column.share - a.column.share).slice(0, limit);
+  return renderTable(
+    [{ header: 'table' }, { header: 'column' }, { header: 'role' }, { header: 'how' }, { header: 'queries', align: 'right' }, { header: 'share', align: 'right' }],
+    (limit === Number.POSITIVE_INFINITY ? rows : shown).map(({ table, column: c }) => [
+      formatQualified(table), c.column, c.role, c.detail ?? '', String(c.queries), percent(c.share),
+    ]),
+  );
+}
+
 const percent = (share: number) => `${(share * 100).toFixed(share < 0.1 ? 1 : 0)}%`;
 
 export function renderAnalyze(report: AnalyzeReport, top = 20): string {
@@ -103,16 +118,7 @@ export function renderAnalyze(report: AnalyzeReport, top = 20): string {
     ),
   );
   out.push(heading('Columns by role'));
-  out.push(
-    renderTable(
-      [{ header: 'table' }, { header: 'column' }, { header: 'role' }, { header: 'how' }, { header: 'queries', align: 'right' }, { header: 'share', align: 'right' }],
-      analysis.tables.flatMap((t) =>
-        t.columns
-          .filter((c) => c.role !== 'select')
-          .map((c) => [formatQualified(t.table), c.column, c.role, c.detail ?? '', String(c.queries), percent(c.share)]),
-      ),
-    ),
-  );
+  out.push(renderColumnRoles(analysis));
   if (analysis.unknownTables.length > 0) {
     out.push(heading('Tables not in the schema'));
     out.push(analysis.unknownTables.map((u) => `  ${u.name} (${u.queries} queries)`).join('\n'));

@@ -1,10 +1,12 @@
-/** `indexwise demo`: the demo application in embedded PostgreSQL, its schema and its workload's plan costs. */
+/** `indexwise demo`: the demo application in embedded PostgreSQL, its workload analyzed, indexes advised. */
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { type DemoReport, runDemo } from '../../demo/run.js';
-import { formatBytes, formatCost, formatCount, heading, renderTable } from '../format.js';
+import { formatBytes, formatCount, heading, renderTable } from '../format.js';
 import { parsePositiveNumber } from '../options.js';
 import { progressReporter } from '../progress.js';
+import { renderAdvice } from './advise.js';
+import { renderColumnRoles } from './analyze.js';
 
 interface DemoFlags {
   scale: number;
@@ -18,7 +20,7 @@ interface DemoFlags {
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('build the demo app (multi-tenant chat + documents) and show its workload with plan costs')
+    .description('build the demo app (multi-tenant chat + documents), analyze its workload and advise indexes')
     .option('--scale <n>', 'data size: 1 ≈ 300k messages, 600k rows (0.1 for a quick look)', parsePositiveNumber('--scale'), 1)
     .option('--keep <dir>', 'keep the embedded database in DIR and reuse it next time')
     .option('--db <url>', 'load the demo into this PostgreSQL server instead (never drops what it did not create)')
@@ -52,7 +54,7 @@ export function renderDemo(report: DemoReport): string {
     `${pc.bold('indexwise demo')} on ${info.target} (PostgreSQL ${info.serverVersion}), schema ${demo.schema}, scale ${demo.scale}` +
       (demo.built ? `, built in ${demo.seconds.toFixed(1)} s` : ', reused'),
   );
-  out.push(heading('Tables'));
+  out.push(heading('1. The application: tables and the indexes it starts with'));
   out.push(
     renderTable(
       [{ header: 'table' }, { header: 'rows', align: 'right' }, { header: 'size', align: 'right' }, { header: 'indexes' }],
@@ -69,14 +71,9 @@ export function renderDemo(report: DemoReport): string {
         ]),
     ),
   );
-  out.push(heading('Workload (generic-plan cost per call, calls per minute)'));
-  out.push(
-    renderTable(
-      [{ header: 'query' }, { header: 'calls/min', align: 'right' }, { header: 'cost', align: 'right' }, { header: 'scans' }],
-      report.workload.map((q) => [q.name, formatCount(q.callsPerMinute), formatCost(q.cost), q.error ?? q.scans.join(', ')]),
-    ),
-  );
-  const total = report.workload.reduce((sum, q) => sum + (q.cost ?? 0) * q.callsPerMinute, 0);
-  out.push(`\nWorkload cost per minute (Σ cost × calls): ${formatCost(total)}`);
+  out.push(heading(`2. Its workload (${report.workload.queries.length} queries, demo/workload.sql): the columns it uses most`));
+  out.push(renderColumnRoles(report.analysis, 15));
+  out.push(heading('3. The advice'));
+  out.push(renderAdvice(report.advice, 'indexwise advise'));
   return `${out.join('\n')}\n`;
 }

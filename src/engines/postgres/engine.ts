@@ -30,6 +30,10 @@ export class PostgresEngine implements Engine {
   readonly family = 'postgres' as const;
   private infoCache: Promise<EngineInfo> | undefined;
   private extensions: Record<string, Extension> = {};
+  /** $n parameter count per statement text, learned once from pg_prepared_statements. */
+  private readonly parameterCounts = new Map<string, number>();
+  private genericDepth = 0;
+  private savedPlanCacheMode = 'auto';
 
   constructor(readonly driver: PgDriver) {}
 
@@ -110,23 +114,48 @@ export class PostgresEngine implements Engine {
     const name = `indexwise_generic_${process.pid}_${++preparedCounter}`;
     await this.driver.query(`PREPARE ${name} AS ${sql}`);
     try {
-      const [row] = await this.driver.query(
-        'SELECT coalesce(cardinality(parameter_types), 0) AS n FROM pg_prepared_statements WHERE name = $1',
-        [name],
-      );
-      const count = Number(row?.n ?? 0);
+      let count = this.parameterCounts.get(sql);
+      if (count === undefined) {
+        const [row] = await this.driver.query(
+          'SELECT coalesce(cardinality(parameter_types), 0) AS n FROM pg_prepared_statements WHERE name = $1',
+          [name],
+        );
+        count = Number(row?.n ?? 0);
+        this.parameterCounts.set(sql, count);
+      }
       const args = count === 0 ? '' : `(${Array.from({ length: count }, () => 'NULL').join(', ')})`;
-      const [previous] = await this.driver.query(`SELECT current_setting('plan_cache_mode') AS v`);
-      await this.driver.query(`SELECT set_config('plan_cache_mode', 'force_generic_plan', false)`);
-      try {
+      return await this.withGenericPlans(async () => {
         const rows = await this.driver.query(`EXPLAIN (FORMAT JSON) EXECUTE ${name}${args}`);
         return planFromExplainJson(rows[0]?.['QUERY PLAN']);
-      } finally {
-        // Cleanup must not hide the statement's own error (in an aborted transaction it fails too).
-        await this.driver.query(`SELECT set_config('plan_cache_mode', $1, false)`, [String(previous?.v ?? 'auto')]).catch(() => {});
-      }
+      });
     } finally {
+      // Cleanup must not hide the statement's own error (in an aborted transaction it fails too).
       await this.driver.query(`DEALLOCATE ${name}`).catch(() => {});
+    }
+  }
+
+  /**
+   * plan_cache_mode = force_generic_plan until the matching exit; nested holds (a
+   * what-if session around many EXPLAINs) set and restore it only once.
+   */
+  async enterGenericPlans(): Promise<void> {
+    if (this.genericDepth++ > 0) return;
+    const [row] = await this.driver.query(`SELECT current_setting('plan_cache_mode') AS v`);
+    this.savedPlanCacheMode = String(row?.v ?? 'auto');
+    await this.driver.query(`SELECT set_config('plan_cache_mode', 'force_generic_plan', false)`);
+  }
+
+  async exitGenericPlans(): Promise<void> {
+    if (--this.genericDepth > 0) return;
+    await this.driver.query(`SELECT set_config('plan_cache_mode', $1, false)`, [this.savedPlanCacheMode]).catch(() => {});
+  }
+
+  private async withGenericPlans<T>(fn: () => Promise<T>): Promise<T> {
+    await this.enterGenericPlans();
+    try {
+      return await fn();
+    } finally {
+      await this.exitGenericPlans();
     }
   }
 
@@ -136,6 +165,7 @@ export class PostgresEngine implements Engine {
       const schema = await this.extensionSchema('hypopg');
       if (schema === null) throw new UnsupportedError('HypoPG is not installed in this database (CREATE EXTENSION hypopg)');
       await this.query(`SELECT ${quoteIdentAlways(schema)}.hypopg_reset()`);
+      await this.enterGenericPlans();
       return new HypoPgBackend(this, schema);
     }
     if (method === 'transaction') return TransactionBackend.open(this);

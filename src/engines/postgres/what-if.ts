@@ -88,6 +88,7 @@ export class HypoPgBackend implements WhatIfBackend {
 
   async close(): Promise<void> {
     await this.reset().catch(() => {});
+    await this.engine.exitGenericPlans();
   }
 }
 
@@ -102,6 +103,7 @@ export class TransactionBackend implements WhatIfBackend {
 
   static async open(engine: PostgresEngine): Promise<TransactionBackend> {
     await engine.query('BEGIN');
+    await engine.enterGenericPlans();
     return new TransactionBackend(engine);
   }
 
@@ -155,5 +157,6 @@ export class TransactionBackend implements WhatIfBackend {
 
   async close(): Promise<void> {
     await this.engine.query('ROLLBACK').catch(() => {});
+    await this.engine.exitGenericPlans();
   }
 }
