@@ -9,6 +9,7 @@
 import type { Filter, TableAccess } from '../model/analysis.js';
 import type { Catalog, Index, Table } from '../model/catalog.js';
 import { type IndexDef, indexId, type KeyColumn, keyColumn } from '../model/index-def.js';
+import { normalizePredicate } from '../model/predicate.js';
 
 export interface CandidateQuery {
   readonly fingerprint: string;
@@ -164,10 +165,4 @@ export function coveredByExisting(def: IndexDef, existing: readonly Index[]): bo
     const available = new Set([...index.keys.map((k) => k.column), ...index.include]);
     return leading && (sameDirection || reversed) && def.include.every((c) => available.has(c));
   });
-}
-
-/** Predicates compared loosely: PostgreSQL prints `(deleted_at IS NULL)`, `((status)::text = 'x'::text)`. */
-export function normalizePredicate(predicate: string | null): string {
-  if (predicate === null) return '';
-  return predicate.replace(/::[a-z_ ]+(\[\])?/gi, '').replace(/[()\s"]/g, '').toLowerCase();
 }

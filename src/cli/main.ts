@@ -8,6 +8,7 @@ import { EXIT, IndexwiseError, oneLine } from '../errors.js';
 import { registerAdvise } from './commands/advise.js';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerDemo } from './commands/demo.js';
+import { registerHealth } from './commands/health.js';
 import { registerInspect } from './commands/inspect.js';
 import { VERSION } from '../version.js';
 
@@ -34,6 +35,7 @@ Start here:
   registerInspect(program);
   registerAnalyze(program);
   registerAdvise(program);
+  registerHealth(program);
   return program;
 }
 

@@ -1,0 +1,104 @@
+/** `indexwise health`: the check catalogue — unused, duplicate, redundant, invalid, bloated indexes and more. */
+import type { Command } from 'commander';
+import pc from 'picocolors';
+import { connect } from '../../engines/connect.js';
+import type { Engine } from '../../engines/engine.js';
+import { EXIT } from '../../errors.js';
+import { type Finding, SEVERITIES, type Severity, severityRank } from '../../model/finding.js';
+import { CHECKS } from '../../health/catalogue.js';
+import { type HealthReport, runHealth } from '../../health/run.js';
+import { formatBytes, heading } from '../format.js';
+import { collectValues, databaseUrl, parseChoice, parseList, parsePositiveNumber } from '../options.js';
+
+interface HealthFlags {
+  db: string[];
+  json?: boolean;
+  failOn?: 'warning' | 'error';
+  checks?: string[];
+  skipChecks?: string[];
+  list?: boolean;
+  [threshold: string]: unknown;
+}
+
+const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+export function registerHealth(program: Command): void {
+  const command = program
+    .command('health')
+    .description('check indexes: unused, duplicate, redundant, invalid, bloated; unindexed foreign keys; and more')
+    .option('--db <url>', 'database (default: $DATABASE_URL); repeat for replicas, whose index usage counts too', collectValues, [])
+    .option('--json', 'print { "findings": [...] } as JSON')
+    .option('--fail-on <severity>', 'exit 1 when a finding is at least this severe: warning or error', parseChoice('--fail-on', ['warning', 'error'] as const))
+    .option('--checks <ids>', 'run only these checks (comma-separated)', parseList)
+    .option('--skip-checks <ids>', 'skip these checks (comma-separated)', parseList)
+    .option('--list', 'list the checks and their thresholds, and exit');
+  const seen = new Set<string>();
+  for (const check of CHECKS) {
+    for (const t of check.thresholds) {
+      if (seen.has(t.name)) continue;
+      seen.add(t.name);
+      command.option(`--${t.name} <n>`, `${t.description} (default ${t.default})`, parsePositiveNumber(`--${t.name}`));
+    }
+  }
+  command
+    .addHelpText(
+      'after',
+      `
+Examples:
+  indexwise health --db postgres://localhost/app
+  indexwise health --db postgres://primary/app --db postgres://replica/app   # an index used only on a replica is not "unused"
+  indexwise health --db postgres://ci/app --checks duplicate-index,invalid-index --fail-on warning --json`,
+    )
+    .action(async (flags: HealthFlags) => {
+      if (flags.list) {
+        process.stdout.write(renderList());
+        return;
+      }
+      const urls = flags.db.length > 0 ? flags.db : [databaseUrl(undefined) ?? ''];
+      const engines: Engine[] = [];
+      try {
+        for (const url of urls) engines.push(await connect(url));
+        const [primary, ...replicas] = engines as [Engine, ...Engine[]];
+        const thresholds: Record<string, number> = {};
+        for (const name of seen) {
+          const value = flags[camel(name)];
+          if (typeof value === 'number') thresholds[name] = value;
+        }
+        const report = await runHealth(primary, { checks: flags.checks, skipChecks: flags.skipChecks, thresholds, replicas });
+        process.stdout.write(flags.json ? `${JSON.stringify({ checks: report.checks, findings: report.findings }, null, 2)}\n` : renderHealth(report));
+        if (flags.failOn && report.findings.some((f) => severityRank(f.severity) >= severityRank(flags.failOn as Severity))) {
+          process.exitCode = EXIT.findings;
+        }
+      } finally {
+        for (const engine of engines) await engine.close();
+      }
+    });
+}
+
+function renderList(): string {
+  const lines = CHECKS.map((c) => {
+    const thresholds = c.thresholds.map((t) => `\n      --${t.name} (default ${t.default}): ${t.description}`).join('');
+    return `  ${pc.bold(c.id)} [${c.family}, ${c.engines.join('/')}]\n      ${c.description}${thresholds}`;
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+export function renderHealth(report: HealthReport): string {
+  const out = [`health of ${report.info.target} (${report.info.kind} ${report.info.serverVersion}): ${report.checks.length} checks, ${report.findings.length} findings`];
+  for (const severity of [...SEVERITIES].reverse()) {
+    const findings = report.findings.filter((f) => f.severity === severity);
+    if (findings.length === 0) continue;
+    const color = severity === 'error' ? pc.red : severity === 'warning' ? pc.yellow : pc.dim;
+    out.push(heading(color(`${severity.toUpperCase()} (${findings.length})`)));
+    for (const finding of findings) out.push(renderFinding(finding));
+  }
+  if (report.findings.length === 0) out.push('\nNo findings.');
+  return `${out.join('\n')}\n`;
+}
+
+function renderFinding(finding: Finding): string {
+  const size = typeof finding.evidence.bytes === 'number' ? ` (${formatBytes(finding.evidence.bytes)})` : '';
+  const lines = [`  ${pc.bold(finding.check)}  ${finding.message}${size}`];
+  if (finding.fixSql) lines.push(...finding.fixSql.split('\n').map((l) => `      ${pc.dim(l)}`));
+  return lines.join('\n');
+}
