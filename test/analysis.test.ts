@@ -211,7 +211,21 @@ describe('column roles', () => {
     const a = analyze('UPDATE orders SET status = $2, shipped_at = now() WHERE id = $1');
     expect(a.kind).toBe('update');
     expect(filters(access(a, 'orders'))).toEqual(['id = param']);
-    expect(a.writes).toEqual([{ table: { schema: 'public', name: 'orders' }, kind: 'update', updatedColumns: ['status', 'shipped_at'] }]);
+    expect(a.writes).toEqual([
+      { table: { schema: 'public', name: 'orders' }, kind: 'update', updatedColumns: ['status', 'shipped_at'], valueParams: { status: 2 } },
+    ]);
+  });
+
+  it('31b. the $n placeholders: which column each is compared with or written to, and LIMIT', () => {
+    const a = analyze('SELECT id FROM orders WHERE user_id = $1 AND created_at BETWEEN $2 AND $3 AND status IN ($4, $5) LIMIT $6');
+    expect(access(a, 'orders').filters.map((f) => [f.column, f.params])).toEqual([
+      ['user_id', [1]],
+      ['created_at', [2, 3]],
+      ['status', [4, 5]],
+    ]);
+    expect(a.limitParams).toEqual([6]);
+    const insert = analyze('INSERT INTO orders (id, user_id, status) VALUES ($1, $2::bigint, now())');
+    expect(insert.writes[0]?.valueParams).toEqual({ id: 1, user_id: 2 });
   });
 
   it('32. DELETE with USING and WHERE', () => {

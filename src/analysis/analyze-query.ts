@@ -4,7 +4,7 @@
  */
 import type { QueryAnalysis, StatementKind, TableAccess } from '../model/analysis.js';
 import type { Catalog } from '../model/catalog.js';
-import { list, unwrap } from './ast.js';
+import { list, paramNumber, unwrap } from './ast.js';
 import { classifyCondition } from './conditions.js';
 import { addFromItem } from './from-items.js';
 import { readColumns } from './operands.js';
@@ -54,6 +54,7 @@ export function analyzeStatement(stmt: AstNode, catalog: Catalog, options: Analy
     unknownTables: [...ctx.unknownTables],
     noUserTables: ctx.accesses.length === 0 && ctx.writes.length === 0 && ctx.unknownTables.size === 0,
     notes: [...ctx.notes],
+    limitParams: [...new Set(ctx.limitParams)],
   };
 }
 
@@ -93,9 +94,18 @@ function scopeWithCtes(body: AstNode, parent: Scope | null, ctx: AnalysisContext
 function analyzeInsert(body: AstNode, parent: Scope | null, ctx: AnalysisContext): void {
   const scope = scopeWithCtes(body, parent, ctx);
   const relation = lookupRelation(ctx.catalog, body.relation?.schemaname, String(body.relation?.relname));
-  if (relation.kind === 'table') ctx.writes.push({ table: { schema: relation.table.schema, name: relation.table.name }, kind: 'insert', updatedColumns: [] });
-  if (relation.kind === 'unknown') ctx.unknownTables.add(relation.name);
   const [type, select] = unwrap(body.selectStmt);
+  if (relation.kind === 'table') {
+    const columns = list(body.cols).map((c) => String((unwrap(c)[1] as AstNode).name));
+    const firstRow = list(unwrap(list(select?.valuesLists)[0])[1]?.items);
+    const valueParams: Record<string, number> = {};
+    columns.forEach((column, i) => {
+      const param = paramNumber(firstRow[i]);
+      if (param !== undefined) valueParams[column] = param;
+    });
+    ctx.writes.push({ table: { schema: relation.table.schema, name: relation.table.name }, kind: 'insert', updatedColumns: [], valueParams });
+  }
+  if (relation.kind === 'unknown') ctx.unknownTables.add(relation.name);
   if (type === 'SelectStmt') analyzeBlock(select, scope, ctx);
 }
 
@@ -107,14 +117,17 @@ function analyzeUpdateOrDelete(type: 'UpdateStmt' | 'DeleteStmt', body: AstNode,
   classifyCondition(body.whereClause, scope, ctx);
   for (const condition of joinConditions) classifyCondition(condition, scope, ctx);
   const updated: string[] = [];
+  const valueParams: Record<string, number> = {};
   for (const entry of list(body.targetList)) {
     const res = unwrap(entry)[1] as AstNode;
     if (res.name !== undefined) updated.push(String(res.name));
+    const param = paramNumber(res.val);
+    if (res.name !== undefined && param !== undefined) valueParams[String(res.name)] = param;
     readColumns(res.val, scope, ctx);
   }
   readColumns(body.returningList, scope, ctx);
   if (access === null) return;
-  ctx.writes.push({ table: access.table, kind: type === 'UpdateStmt' ? 'update' : 'delete', updatedColumns: updated });
+  ctx.writes.push({ table: access.table, kind: type === 'UpdateStmt' ? 'update' : 'delete', updatedColumns: updated, valueParams });
   for (const column of updated) ctx.use({ access, column }, 'write', 'SET');
 }
 

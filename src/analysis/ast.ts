@@ -91,3 +91,11 @@ export function containsNode(node: unknown, type: string): boolean {
   }
   return false;
 }
+
+/** The number of a $n placeholder, also under a cast (`$1::int`); undefined for anything else. */
+export function paramNumber(node: AstNode | undefined): number | undefined {
+  const [type, body] = unwrap(node);
+  if (type === 'ParamRef') return Number(body.number ?? 0);
+  if (type === 'TypeCast') return paramNumber(body.arg);
+  return undefined;
+}

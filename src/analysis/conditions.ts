@@ -27,7 +27,7 @@ export function classifyCondition(node: AstNode | undefined, scope: Scope, ctx: 
   if (type === 'ColumnRef') {
     // WHERE active: a boolean column compared with true
     const operand = operandOf(node as AstNode, scope, ctx);
-    if (isCurrentColumn(operand)) return addFilter(ctx, sink, operand.source, 'equality', '=', 'constant', quoteIdent(operand.source.column));
+    if (isCurrentColumn(operand)) return addFilter(ctx, sink, operand.source, 'equality', '=', CONSTANT, quoteIdent(operand.source.column));
   }
   readColumns(node, scope, ctx);
 }
@@ -41,7 +41,7 @@ function classifyBool(body: AstNode, scope: Scope, ctx: AnalysisContext, sink: S
   if (body.boolop === 'NOT_EXPR') {
     const operand = args.length === 1 && unwrap(args[0])[0] === 'ColumnRef' ? operandOf(args[0] as AstNode, scope, ctx) : null;
     if (operand && isCurrentColumn(operand)) {
-      addFilter(ctx, sink, operand.source, 'equality', '=', 'constant', `NOT ${quoteIdent(operand.source.column)}`);
+      addFilter(ctx, sink, operand.source, 'equality', '=', CONSTANT, `NOT ${quoteIdent(operand.source.column)}`);
     } else readColumns(args, scope, ctx);
     return;
   }
@@ -76,7 +76,7 @@ function classifyComparison(body: AstNode, scope: Scope, ctx: AnalysisContext, s
     case 'AEXPR_BETWEEN_SYM': {
       const column = operandOf(body.lexpr, scope, ctx);
       const bounds = list(unwrap(body.rexpr)[1]?.items).map((b) => operandOf(b, scope, ctx));
-      if (isCurrentColumn(column) && bounds.every(isValue)) return addFilter(ctx, sink, column.source, 'range', 'BETWEEN', operandKind(bounds));
+      if (isCurrentColumn(column) && bounds.every(isValue)) return addFilter(ctx, sink, column.source, 'range', 'BETWEEN', valuesOf(bounds));
       break;
     }
   }
@@ -105,7 +105,7 @@ function compare(ctx: AnalysisContext, sink: Sink, column: ColumnSource, op: str
   const constantSql =
     kind === 'equality' && value.kind === 'constant' && value.constant ? `${quoteIdent(column.column)} = ${value.sql}` : undefined;
   if (value.kind === 'column' && value.source) join(ctx, column, value.source);
-  addFilter(ctx, sink, column, kind, op, operandKind([value]), constantSql);
+  addFilter(ctx, sink, column, kind, op, valuesOf([value]), constantSql);
 }
 
 function join(ctx: AnalysisContext, a: ColumnSource, b: ColumnSource): void {
@@ -121,7 +121,7 @@ function classifyRows(body: AstNode, op: string, scope: Scope, ctx: AnalysisCont
   const kind: FilterKind = op === '=' ? 'equality' : RANGE_OPERATORS.has(op) ? 'range' : 'inequality';
   lefts.forEach((left, i) => {
     const right = rights[i];
-    if (right && isCurrentColumn(left) && isValue(right)) addFilter(ctx, sink, left.source, kind, `(row) ${op}`, operandKind([right]));
+    if (right && isCurrentColumn(left) && isValue(right)) addFilter(ctx, sink, left.source, kind, `(row) ${op}`, valuesOf([right]));
   });
 }
 
@@ -133,12 +133,12 @@ function classifyIn(body: AstNode, op: string, scope: Scope, ctx: AnalysisContex
     return;
   }
   const operator = body.kind === 'AEXPR_IN' ? (op === '=' ? 'IN' : 'NOT IN') : `${op} ANY`;
-  if (op !== '=') return addFilter(ctx, sink, column.source, 'inequality', operator, operandKind(values));
+  if (op !== '=') return addFilter(ctx, sink, column.source, 'inequality', operator, valuesOf(values));
   const allConstant = values.every((v) => v.kind === 'constant' && v.constant);
   const constantSql = allConstant && body.kind === 'AEXPR_IN'
     ? `${quoteIdent(column.source.column)} IN (${values.map((v) => (v as { sql: string }).sql).join(', ')})`
     : undefined;
-  addFilter(ctx, sink, column.source, 'equality', operator, operandKind(values), constantSql);
+  addFilter(ctx, sink, column.source, 'equality', operator, valuesOf(values), constantSql);
 }
 
 function classifyLike(body: AstNode, op: string, scope: Scope, ctx: AnalysisContext, sink: Sink): void {
@@ -151,13 +151,13 @@ function classifyLike(body: AstNode, op: string, scope: Scope, ctx: AnalysisCont
   const negated = op.startsWith('!');
   const caseInsensitive = body.kind === 'AEXPR_ILIKE';
   const operator = `${negated ? 'NOT ' : ''}${caseInsensitive ? 'ILIKE' : 'LIKE'}`;
-  if (negated) return addFilter(ctx, sink, column.source, 'inequality', operator, operandKind([pattern]));
+  if (negated) return addFilter(ctx, sink, column.source, 'inequality', operator, valuesOf([pattern]));
   if (pattern.kind === 'constant' && pattern.text !== undefined) {
     const prefix = !caseInsensitive && pattern.text.length > 0 && !/^[%_]/.test(pattern.text);
     if (!prefix) ctx.notes.add(`${column.source.column} ${operator} '${pattern.text}' cannot use a b-tree index (a trigram index could)`);
-    return addFilter(ctx, sink, column.source, prefix ? 'prefix' : 'infix', operator, 'constant');
+    return addFilter(ctx, sink, column.source, prefix ? 'prefix' : 'infix', operator, CONSTANT);
   }
-  addFilter(ctx, sink, column.source, 'pattern', operator, operandKind([pattern]));
+  addFilter(ctx, sink, column.source, 'pattern', operator, valuesOf([pattern]));
 }
 
 function classifyNullTest(body: AstNode, scope: Scope, ctx: AnalysisContext, sink: Sink): void {
@@ -165,7 +165,7 @@ function classifyNullTest(body: AstNode, scope: Scope, ctx: AnalysisContext, sin
   if (!isCurrentColumn(column)) return void readColumns(body.arg, scope, ctx);
   const isNull = body.nulltesttype === 'IS_NULL';
   const sql = `${quoteIdent(column.source.column)} ${isNull ? 'IS NULL' : 'IS NOT NULL'}`;
-  addFilter(ctx, sink, column.source, isNull ? 'null' : 'not-null', isNull ? 'IS NULL' : 'IS NOT NULL', 'constant', sql);
+  addFilter(ctx, sink, column.source, isNull ? 'null' : 'not-null', isNull ? 'IS NULL' : 'IS NOT NULL', CONSTANT, sql);
 }
 
 /** `x IN (SELECT y …)` is a semi-join on x = y; EXISTS is analyzed as its own block. */
@@ -178,15 +178,25 @@ function classifySubLink(body: AstNode, scope: Scope, ctx: AnalysisContext, sink
     if (!isCurrentColumn(column)) return;
     const inner = result?.outputs[i];
     if (inner) join(ctx, column.source, inner);
-    addFilter(ctx, sink, column.source, 'equality', 'IN (sub-select)', 'expression');
+    addFilter(ctx, sink, column.source, 'equality', 'IN (sub-select)', EXPRESSION);
   });
 }
 
-function operandKind(values: readonly Operand[]): OperandKind {
-  if (values.every((v) => v.kind === 'constant' && v.constant)) return 'constant';
-  if (values.some((v) => v.kind === 'column')) return 'outer';
-  if (values.every((v) => v.kind === 'param' || v.kind === 'constant')) return 'param';
-  return 'expression';
+interface Values {
+  readonly operand: OperandKind;
+  /** The $n placeholders among the values, in order. */
+  readonly params: readonly number[];
+}
+
+const CONSTANT: Values = { operand: 'constant', params: [] };
+const EXPRESSION: Values = { operand: 'expression', params: [] };
+
+function valuesOf(values: readonly Operand[]): Values {
+  const params = values.flatMap((v) => (v.kind === 'param' ? [v.number] : []));
+  if (values.every((v) => v.kind === 'constant' && v.constant)) return { operand: 'constant', params };
+  if (values.some((v) => v.kind === 'column')) return { operand: 'outer', params };
+  if (values.every((v) => v.kind === 'param' || v.kind === 'constant')) return { operand: 'param', params };
+  return { operand: 'expression', params };
 }
 
 const ROLE_OF: Record<FilterKind, 'equality' | 'range' | 'prefix' | 'null' | 'infix' | null> = {
@@ -206,12 +216,19 @@ function addFilter(
   column: ColumnSource,
   kind: FilterKind,
   operator: string,
-  operand: OperandKind,
+  values: Values,
   constantSql?: string,
 ): void {
   const role = ROLE_OF[kind];
   if (role !== null) ctx.use(column, role, operator);
   else column.access.columnsRead.add(column.column);
-  sink(column.access, { column: column.column, kind, operator, operand, ...(constantSql === undefined ? {} : { constantSql }) });
+  sink(column.access, {
+    column: column.column,
+    kind,
+    operator,
+    operand: values.operand,
+    ...(values.params.length > 0 ? { params: values.params } : {}),
+    ...(constantSql === undefined ? {} : { constantSql }),
+  });
 }
 

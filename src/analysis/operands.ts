@@ -9,7 +9,7 @@ export type Operand =
   | { readonly kind: 'column'; readonly source: ColumnSource | null; readonly outer: boolean }
   /** A literal; `constant` when it is the same on every execution. */
   | { readonly kind: 'constant'; readonly sql: string; readonly constant: boolean; readonly text?: string }
-  | { readonly kind: 'param' }
+  | { readonly kind: 'param'; readonly number: number }
   /** Anything else; `columns` are this block's columns it reads (none: a value, like now() or a sub-select). */
   | { readonly kind: 'expression'; readonly columns: readonly ColumnSource[]; readonly detail: string };
 
@@ -27,7 +27,7 @@ export function operandOf(node: AstNode, scope: Scope, ctx: AnalysisContext): Op
       return { kind: 'constant', sql: value.sql, constant, ...(value.text === undefined ? {} : { text: value.text }) };
     }
     case 'ParamRef':
-      return { kind: 'param' };
+      return { kind: 'param', number: Number(body.number ?? 0) };
     case 'TypeCast': {
       const inner = operandOf(body.arg, scope, ctx);
       if (inner.kind === 'constant') return { ...inner, sql: `${inner.sql}::${typeName(body.typeName)}` };

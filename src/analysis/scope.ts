@@ -105,6 +105,7 @@ export class AnalysisContext {
   readonly notes = new Set<string>();
   readonly unknownTables = new Set<string>();
   sawSystemTable = false;
+  readonly limitParams: number[] = [];
   readonly viewCache: Map<string, AstNode | null>;
   /** Analyzes a nested data-modifying statement (INSERT/UPDATE/DELETE in a WITH); set by analyze-query. */
   analyzeStatement: (stmt: AstNode, scope: Scope) => void = () => {};

@@ -3,7 +3,7 @@
  * views), then WHERE/ON, GROUP BY, the target list, DISTINCT, ORDER BY and LIMIT are
  * read against that scope.
  */
-import { columnRefNames, constValue, containsNode, list, typeOf, unwrap } from './ast.js';
+import { columnRefNames, constValue, containsNode, list, paramNumber, typeOf, unwrap } from './ast.js';
 import { classifyCondition } from './conditions.js';
 import { addFromItem } from './from-items.js';
 import { markStar, readColumns } from './operands.js';
@@ -47,6 +47,10 @@ export function analyzeBlock(stmt: AstNode, parent: Scope | null, ctx: AnalysisC
   if (stmt.havingClause !== undefined) readColumns(stmt.havingClause, scope, ctx);
   const limited = stmt.limitCount !== undefined || stmt.limitOffset !== undefined;
   if (stmt.limitCount !== undefined) for (const access of ctx.accesses.slice(before)) access.limited = true;
+  for (const node of [stmt.limitCount, stmt.limitOffset]) {
+    const param = paramNumber(node);
+    if (param !== undefined) ctx.limitParams.push(param);
+  }
   readColumns([stmt.limitCount, stmt.limitOffset, stmt.windowClause], scope, ctx);
   const aggregated = list(stmt.groupClause).length > 0 || stmt.havingClause !== undefined || hasAggregate(stmt.targetList);
   const simple = !limited && !aggregated && stmt.distinctClause === undefined && !containsNode(stmt.targetList, 'over');

@@ -18,6 +18,8 @@ export interface Filter {
   /** The operator as written: =, IN, = ANY, <, >=, BETWEEN, LIKE, IS NULL, (row) <, … */
   readonly operator: string;
   readonly operand: OperandKind;
+  /** The $n placeholders the column is compared with (to pick values for them when measuring). */
+  readonly params?: readonly number[];
   /**
    * For a predicate that is the same on every execution (`status = 'active'`,
    * `deleted_at IS NULL`): its SQL, ready for a partial index's WHERE.
@@ -78,6 +80,8 @@ export interface TableWrite {
   readonly kind: 'insert' | 'update' | 'delete' | 'merge';
   /** UPDATE: the columns it sets (an index on them makes every update pay). */
   readonly updatedColumns: readonly string[];
+  /** Column → the $n placeholder it is given (INSERT … VALUES, UPDATE … SET col = $n). */
+  readonly valueParams?: Readonly<Record<string, number>>;
 }
 
 export interface QueryAnalysis {
@@ -91,4 +95,6 @@ export interface QueryAnalysis {
   readonly noUserTables: boolean;
   /** Things a developer should know: `lower(x)` compared, `LIKE '%x%'`, … */
   readonly notes: readonly string[];
+  /** $n placeholders used as LIMIT or OFFSET. */
+  readonly limitParams: readonly number[];
 }
