@@ -71,6 +71,7 @@ export async function buildReport(input: ReportInput): Promise<AdviceReport> {
       costAfter: evidence.after,
       workloadShareSaved: (evidence.before - evidence.after) / total,
       writePenalty: input.writePenalties.get(id) ?? 0,
+      index: def,
     };
   });
   recommendations.sort((a, b) => b.workloadShareSaved - a.workloadShareSaved);

@@ -10,6 +10,7 @@ import { registerAnalyze } from './commands/analyze.js';
 import { registerDemo } from './commands/demo.js';
 import { registerHealth } from './commands/health.js';
 import { registerInspect } from './commands/inspect.js';
+import { registerVerify } from './commands/verify.js';
 import { VERSION } from '../version.js';
 
 export function buildProgram(): Command {
@@ -36,6 +37,7 @@ Start here:
   registerAnalyze(program);
   registerAdvise(program);
   registerHealth(program);
+  registerVerify(program);
   return program;
 }
 

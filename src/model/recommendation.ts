@@ -1,5 +1,6 @@
 /** What `advise` returns: the JSON shape documented in README. */
 import type { WhatIfMethod } from '../engines/what-if.js';
+import type { IndexDef } from './index-def.js';
 
 export interface Recommendation {
   /** Schema-qualified, quoted only where needed: "public.posts", "\"Bar\".\"Foo\"". */
@@ -21,6 +22,8 @@ export interface Recommendation {
   readonly workloadShareSaved: number;
   /** Weighted planner cost per unit of time its table's writes pay for it. */
   readonly writePenalty: number;
+  /** The definition in parts (unquoted names), for tools that write their own DDL. */
+  readonly index: IndexDef;
 }
 
 export interface CostedQueryReport {

@@ -1,0 +1,106 @@
+/**
+ * Measuring one query: EXPLAIN (ANALYZE, BUFFERS) after a warm-up, N times. Writes
+ * run inside a transaction (or a savepoint) that is always rolled back, or not at all.
+ * A run that hits the statement timeout stops the measurement: the timeout is then a
+ * lower bound of the query's time.
+ */
+import type { AnalyzedQuery } from '../analysis/analyze-workload.js';
+import { scanTokens } from '../analysis/parse.js';
+import type { Engine } from '../engines/engine.js';
+import { IndexwiseError, oneLine } from '../errors.js';
+import type { Catalog } from '../model/catalog.js';
+import type { QueryMeasurement } from '../model/measurement.js';
+import { indexesUsed, type Plan, scanTypes } from '../model/plan.js';
+import { chooseParams, placeholderCount } from './params.js';
+
+export interface MeasureOptions {
+  readonly runs: number;
+  readonly timeoutMs: number;
+  readonly writes: 'rollback' | 'skip';
+  /** Already inside a transaction (verify --trial): roll writes back to a savepoint. */
+  readonly inTransaction?: boolean;
+}
+
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+function base(item: AnalyzedQuery, write: boolean): Omit<QueryMeasurement, 'executed' | 'runsMs' | 'medianMs' | 'minMs' | 'maxMs' | 'timedOut' | 'sharedHitBlocks' | 'sharedReadBlocks' | 'scans' | 'indexes'> {
+  return { fingerprint: item.query.fingerprint, ...(item.query.name ? { name: item.query.name } : {}), sql: item.query.sql, calls: item.query.calls, write };
+}
+
+function skipped(item: AnalyzedQuery, write: boolean, reason: string): QueryMeasurement {
+  return { ...base(item, write), executed: null, runsMs: [], medianMs: null, minMs: null, maxMs: null, timedOut: false, sharedHitBlocks: null, sharedReadBlocks: null, scans: [], indexes: [], skipped: reason };
+}
+
+/** The text to run and its values: a sample with real values, or the normalized text with values from the data. */
+async function executable(engine: Engine, catalog: Catalog, item: AnalyzedQuery): Promise<{ sql: string; params: (string | null)[] } | string> {
+  const literal = item.query.samples.find((s) => !(scanTokens(s) ?? []).some((t) => t.kind === 'PARAM'));
+  if (literal !== undefined) return { sql: literal, params: [] };
+  const sql = item.query.samples[0] ?? item.query.sql;
+  const count = placeholderCount(sql);
+  if (count === 0) return { sql, params: [] };
+  const chosen = await chooseParams(engine, catalog, item, count);
+  if ('missing' in chosen) return `no value can be drawn from the data for $${chosen.missing}`;
+  return { sql, params: chosen.params };
+}
+
+export async function measureQuery(engine: Engine, catalog: Catalog, item: AnalyzedQuery, options: MeasureOptions): Promise<QueryMeasurement> {
+  const analysis = item.analysis;
+  const write = analysis !== null && analysis.kind !== 'select';
+  if (analysis === null) return skipped(item, write, `cannot analyze: ${item.error ?? 'unknown error'}`);
+  if (analysis.unknownTables.length > 0) return skipped(item, write, `not in the schema: ${analysis.unknownTables.join(', ')}`);
+  if (write && options.writes === 'skip') return skipped(item, write, 'a write: not run (measure writes with --writes rollback on a database that is not in production)');
+  let target: Awaited<ReturnType<typeof executable>>;
+  try {
+    target = await executable(engine, catalog, item);
+  } catch (error) {
+    return skipped(item, write, `cannot draw values: ${oneLine(error)}`);
+  }
+  if (typeof target === 'string') return skipped(item, write, target);
+  const { sql, params } = target;
+  const runsMs: number[] = [];
+  let last: Plan | null = null;
+  try {
+    for (let run = 0; run <= options.runs; run++) {
+      const plan = await runOnce(engine, sql, params, write, options);
+      if (run > 0) runsMs.push(plan.executionTimeMs ?? 0);
+      last = plan;
+    }
+  } catch (error) {
+    if (error instanceof IndexwiseError && error.code === 'TIMEOUT') {
+      return { ...base(item, write), executed: { sql, params }, runsMs: [options.timeoutMs], medianMs: options.timeoutMs, minMs: options.timeoutMs, maxMs: options.timeoutMs, timedOut: true, sharedHitBlocks: null, sharedReadBlocks: null, scans: [], indexes: [] };
+    }
+    return skipped(item, write, `failed: ${oneLine(error)}`);
+  }
+  const root = last?.root;
+  return {
+    ...base(item, write),
+    executed: { sql, params },
+    runsMs,
+    medianMs: median(runsMs),
+    minMs: Math.min(...runsMs),
+    maxMs: Math.max(...runsMs),
+    timedOut: false,
+    sharedHitBlocks: typeof root?.['Shared Hit Blocks'] === 'number' ? (root['Shared Hit Blocks'] as number) : null,
+    sharedReadBlocks: typeof root?.['Shared Read Blocks'] === 'number' ? (root['Shared Read Blocks'] as number) : null,
+    scans: last ? scanTypes(last) : [],
+    indexes: last ? indexesUsed(last) : [],
+  };
+}
+
+async function runOnce(engine: Engine, sql: string, params: readonly (string | null)[], write: boolean, options: MeasureOptions): Promise<Plan> {
+  if (!write) return engine.explain(sql, { analyze: true, params, timeoutMs: options.timeoutMs });
+  const [begin, rollback] = options.inTransaction
+    ? ['SAVEPOINT indexwise_verify', 'ROLLBACK TO SAVEPOINT indexwise_verify']
+    : ['BEGIN', 'ROLLBACK'];
+  await engine.query(begin);
+  try {
+    return await engine.explain(sql, { analyze: true, params, timeoutMs: options.timeoutMs });
+  } finally {
+    await engine.query(rollback);
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * Values for a normalized query's $n placeholders, drawn from the data so a lookup
+ * finds rows: the columns compared on one table come from one row of it (so
+ * `conversation_id = $1 AND created_at > $2` asks for a real conversation's later
+ * messages); a LIMIT gets 20; an INSERT's primary key gets max + 1. The row is chosen
+ * deterministically from the query's fingerprint, so runs repeat.
+ */
+import { createHash } from 'node:crypto';
+import type { AnalyzedQuery } from '../analysis/analyze-workload.js';
+import { scanTokens } from '../analysis/parse.js';
+import type { Engine } from '../engines/engine.js';
+import type { QualifiedName, Table } from '../model/catalog.js';
+import type { Catalog } from '../model/catalog.js';
+import { quoteIdentAlways } from '../model/names.js';
+
+export type ParamValue = string | null;
+
+/** How one placeholder is used: compared with / written to a column, or a LIMIT. */
+type Use =
+  | { readonly kind: 'column'; readonly table: QualifiedName; readonly column: string; readonly as: 'value' | 'pattern' | 'array' | 'upper' | 'key' }
+  | { readonly kind: 'limit' };
+
+export function placeholderCount(sql: string): number {
+  let highest = 0;
+  for (const token of scanTokens(sql) ?? []) if (token.kind === 'PARAM') highest = Math.max(highest, Number(token.text.slice(1)));
+  return highest;
+}
+
+/** Where each placeholder is used, from the analysis. */
+export function placeholderUses(item: AnalyzedQuery, catalog: Catalog): Map<number, Use> {
+  const uses = new Map<number, Use>();
+  const analysis = item.analysis;
+  if (analysis === null) return uses;
+  for (const access of analysis.accesses) {
+    for (const filter of [...access.filters, ...access.orGroups.flat(2)]) {
+      (filter.params ?? []).forEach((param, i) => {
+        if (uses.has(param)) return;
+        const as = filter.kind === 'pattern' ? 'pattern' : filter.operator.endsWith('ANY') ? 'array' : filter.operator === 'BETWEEN' && i === 1 ? 'upper' : 'value';
+        uses.set(param, { kind: 'column', table: access.table, column: filter.column, as });
+      });
+    }
+  }
+  for (const write of analysis.writes) {
+    const primaryKey = catalog.tables.find((t) => t.schema === write.table.schema && t.name === write.table.name)?.primaryKey ?? [];
+    for (const [column, param] of Object.entries(write.valueParams ?? {})) {
+      if (uses.has(param)) continue;
+      const key = write.kind === 'insert' && primaryKey.length === 1 && primaryKey[0] === column;
+      uses.set(param, { kind: 'column', table: write.table, column, as: key ? 'key' : 'value' });
+    }
+  }
+  for (const param of analysis.limitParams) if (!uses.has(param)) uses.set(param, { kind: 'limit' });
+  return uses;
+}
+
+/** A deterministic fraction in [0, 1) from a text. */
+function fraction(text: string): number {
+  return createHash('sha1').update(text).digest().readUInt32BE(0) / 2 ** 32;
+}
+
+function tableOf(catalog: Catalog, name: QualifiedName): Table | undefined {
+  return catalog.tables.find((t) => t.schema === name.schema && t.name === name.name);
+}
+
+const from = (table: QualifiedName) => `${quoteIdentAlways(table.schema)}.${quoteIdentAlways(table.name)}`;
+
+/** One row's values of the given columns, at a position picked by `seed`. */
+async function drawRow(engine: Engine, catalog: Catalog, table: QualifiedName, columns: readonly string[], seed: string): Promise<Record<string, string | null>> {
+  const rows = tableOf(catalog, table)?.rowEstimate ?? 0;
+  const offset = Math.floor(fraction(seed) * Math.max(0, rows - 1));
+  const list = columns.map((c, i) => `${quoteIdentAlways(c)}::text AS c${i}`).join(', ');
+  const notNull = columns.map((c) => `${quoteIdentAlways(c)} IS NOT NULL`).join(' AND ');
+  for (const skip of [offset, 0]) {
+    const [row] = await engine.query(`SELECT ${list} FROM ${from(table)} WHERE ${notNull} OFFSET $1 LIMIT 1`, [skip]);
+    if (row !== undefined) return Object.fromEntries(columns.map((c, i) => [c, (row[`c${i}`] as string | null) ?? null]));
+  }
+  return Object.fromEntries(columns.map((c) => [c, null]));
+}
+
+async function single(engine: Engine, sql: string): Promise<string | null> {
+  const [row] = await engine.query<{ v: string | null }>(sql);
+  return row?.v ?? null;
+}
+
+export type ParamResult = { readonly params: ParamValue[] } | { readonly missing: number };
+
+/** Values for $1..$count, or the first placeholder no value can be found for. */
+export async function chooseParams(engine: Engine, catalog: Catalog, item: AnalyzedQuery, count: number): Promise<ParamResult> {
+  const uses = placeholderUses(item, catalog);
+  const byTable = new Map<string, { table: QualifiedName; columns: Set<string> }>();
+  for (let param = 1; param <= count; param++) {
+    const use = uses.get(param);
+    if (use === undefined) return { missing: param };
+    if (use.kind === 'column' && use.as !== 'key' && use.as !== 'upper') {
+      const key = from(use.table);
+      const entry = byTable.get(key) ?? { table: use.table, columns: new Set<string>() };
+      entry.columns.add(use.column);
+      byTable.set(key, entry);
+    }
+  }
+  const rows = new Map<string, Record<string, string | null>>();
+  for (const [key, entry] of byTable) rows.set(key, await drawRow(engine, catalog, entry.table, [...entry.columns], `${item.query.fingerprint}:${key}`));
+  const params: ParamValue[] = [];
+  for (let param = 1; param <= count; param++) {
+    const use = uses.get(param) as Use;
+    if (use.kind === 'limit') {
+      params.push('20');
+      continue;
+    }
+    const column = quoteIdentAlways(use.column);
+    if (use.as === 'key') params.push(await single(engine, `SELECT (coalesce(max(${column}), 0) + 1)::text AS v FROM ${from(use.table)}`));
+    else if (use.as === 'upper') params.push(await single(engine, `SELECT max(${column})::text AS v FROM ${from(use.table)}`));
+    else {
+      const value = rows.get(from(use.table))?.[use.column] ?? null;
+      params.push(use.as === 'pattern' && value !== null ? `${value.slice(0, 3)}%` : use.as === 'array' && value !== null ? `{"${value.replaceAll('"', '\\"')}"}` : value);
+    }
+  }
+  return { params };
+}

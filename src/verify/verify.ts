@@ -1,0 +1,83 @@
+/**
+ * `verify`: measured execution of the workload — now (a baseline), compared with an
+ * earlier baseline, or as a trial of an advice: the recommended indexes built inside
+ * a transaction, measured, rolled back.
+ */
+import { analyzeWorkload } from '../analysis/analyze-workload.js';
+import { loadParser } from '../analysis/parse.js';
+import type { Engine } from '../engines/engine.js';
+import { createIndexSql } from '../migrate/ddl.js';
+import type { Catalog } from '../model/catalog.js';
+import type { Comparison, Measurement } from '../model/measurement.js';
+import type { Recommendation } from '../model/recommendation.js';
+import type { Workload } from '../model/workload.js';
+import { compareMeasurements } from './compare.js';
+import { type MeasureOptions, measureQuery } from './measure.js';
+
+export interface VerifyOptions {
+  readonly runs?: number;
+  readonly timeoutMs?: number;
+  /** Default: 'rollback' on PGlite, 'skip' on a server. */
+  readonly writes?: 'rollback' | 'skip';
+  readonly onProgress?: (message: string) => void;
+}
+
+async function defaults(engine: Engine, options: VerifyOptions): Promise<MeasureOptions> {
+  const info = await engine.info();
+  return { runs: options.runs ?? 5, timeoutMs: options.timeoutMs ?? 30_000, writes: options.writes ?? (info.kind === 'pglite' ? 'rollback' : 'skip') };
+}
+
+export async function measureWorkload(
+  engine: Engine,
+  workload: Workload,
+  catalog: Catalog,
+  options: VerifyOptions = {},
+  extra: { inTransaction?: boolean; trialIndexes?: readonly string[] } = {},
+): Promise<Measurement> {
+  await loadParser();
+  const info = await engine.info();
+  const measure = { ...(await defaults(engine, options)), inTransaction: extra.inTransaction ?? false };
+  const analysis = analyzeWorkload(workload, catalog);
+  const queries = [];
+  for (const [i, item] of analysis.queries.entries()) {
+    options.onProgress?.(`measuring ${i + 1}/${analysis.queries.length}: ${item.query.name ?? item.query.sql.slice(0, 60)}`);
+    if (item.analysis?.noUserTables) continue;
+    queries.push(await measureQuery(engine, catalog, item, measure));
+  }
+  return {
+    kind: 'indexwise-measurement',
+    target: info.target,
+    serverVersion: info.serverVersion,
+    measuredAt: new Date().toISOString(),
+    runs: measure.runs,
+    timeoutMs: measure.timeoutMs,
+    writes: measure.writes,
+    trialIndexes: extra.trialIndexes ?? [],
+    queries,
+  };
+}
+
+export interface TrialResult {
+  readonly before: Measurement;
+  readonly after: Measurement;
+  readonly comparison: Comparison;
+}
+
+/** Measures, builds the recommended indexes in a transaction, measures again, rolls back. For databases not in production. */
+export async function trialAdvice(engine: Engine, workload: Workload, catalog: Catalog, recommendations: readonly Recommendation[], options: VerifyOptions = {}): Promise<TrialResult> {
+  const before = await measureWorkload(engine, workload, catalog, options);
+  await engine.query('BEGIN');
+  try {
+    const built: string[] = [];
+    for (const rec of recommendations) {
+      options.onProgress?.(`building ${rec.name} (rolled back at the end)`);
+      const sql = createIndexSql(rec.index, { name: rec.name });
+      await engine.query(sql);
+      built.push(sql);
+    }
+    const after = await measureWorkload(engine, workload, catalog, options, { inTransaction: true, trialIndexes: built });
+    return { before, after, comparison: compareMeasurements(before, after) };
+  } finally {
+    await engine.query('ROLLBACK');
+  }
+}
