@@ -10,6 +10,7 @@ import { registerAnalyze } from './commands/analyze.js';
 import { registerDemo } from './commands/demo.js';
 import { registerHealth } from './commands/health.js';
 import { registerInspect } from './commands/inspect.js';
+import { registerMonitor } from './commands/monitor.js';
 import { registerVerify } from './commands/verify.js';
 import { VERSION } from '../version.js';
 
@@ -38,6 +39,7 @@ Start here:
   registerAdvise(program);
   registerHealth(program);
   registerVerify(program);
+  registerMonitor(program);
   return program;
 }
 

@@ -22,12 +22,12 @@ export function databaseUrl(option: string | undefined): string | undefined {
   return option ?? process.env.DATABASE_URL;
 }
 
-/** "10s", "500ms", "2m", "1h" → milliseconds. */
+/** "10s", "500ms", "2m", "1h", "30d", "2w" → milliseconds (a bare number is seconds). */
 export function parseDuration(name: string) {
   return (value: string): number => {
-    const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(value.trim());
-    if (!match) throw new InputError(`${name} must be a duration like 500ms, 10s or 2m, got "${value}"`);
-    const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+    const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?$/.exec(value.trim());
+    if (!match) throw new InputError(`${name} must be a duration like 500ms, 10s, 2m or 30d, got "${value}"`);
+    const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h' | 'd' | 'w'];
     return Number(match[1]) * factor;
   };
 }

@@ -90,7 +90,7 @@ describe.skipIf(!POSTGRES.available)('verify on PostgreSQL', () => {
     const m = (queries: ReturnType<typeof q>[]) => ({ kind: 'indexwise-measurement' as const, target: 't', serverVersion: '15', measuredAt: 'now', runs: 1, timeoutMs: 1, writes: 'skip' as const, trialIndexes: [], queries });
     const c = compareMeasurements(m([q('a', 10, ['Seq Scan']), q('b', 4, ['Seq Scan'])]), m([q('b', 2, ['Index Scan']), q('c', 1, [])]));
     expect(c.queries.map((x) => [x.fingerprint, x.speedup, x.planChange])).toEqual([['b', 2, 'Seq Scan → Index Scan']]);
-    expect(c.unmatched.sort()).toEqual(['a', 'c']);
+    expect([...c.unmatched].sort()).toEqual(['a', 'c']);
     expect(c.workload).toEqual({ beforeMs: 8, afterMs: 4, speedup: 2 });
   });
 

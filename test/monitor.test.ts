@@ -1,0 +1,122 @@
+/** monitor: snapshots with scans in between, across pg_stat_reset(), in the SQLite store and in a table; read-only. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '../src/engines/connect.js';
+import type { Engine } from '../src/engines/engine.js';
+import { openStore, report, snapshot } from '../src/monitor/monitor.js';
+import { usageReport } from '../src/monitor/report.js';
+import { runCli } from './helpers/cli.js';
+import { createTestDatabase, hasPostgres, type TestDatabase } from './helpers/postgres.js';
+
+/** Index scans from another session, then wait until the statistics show them. */
+async function scan(url: string, times: number, expectedTotal: (n: number) => boolean, engine: Engine): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query('SET enable_seqscan = off');
+  for (let i = 0; i < times; i++) await client.query('SELECT id FROM t WHERE k = $1', [i]);
+  await client.end(); // a backend flushes its statistics when it exits
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const [row] = await engine.query<{ n: number }>(`SELECT coalesce(idx_scan, 0)::int AS n FROM pg_stat_user_indexes WHERE indexrelname = 't_k'`);
+    if (expectedTotal(Number(row?.n))) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('statistics did not show the scans');
+}
+
+describe.skipIf(!hasPostgres)('monitor on PostgreSQL', () => {
+  let db: TestDatabase;
+  let engine: Engine;
+  const storePath = join(mkdtempSync(join(tmpdir(), 'ix-monitor-')), 'monitor.sqlite');
+
+  beforeAll(async () => {
+    db = await createTestDatabase('monitor', []);
+    await db.sql(`CREATE TABLE t (id int PRIMARY KEY, k int NOT NULL, v int);
+      INSERT INTO t SELECT g, g % 100, g FROM generate_series(1, 10000) g;
+      CREATE INDEX t_k ON t (k);
+      CREATE INDEX t_v_never ON t (v);
+      ANALYZE t;`);
+    engine = await connect(db.url);
+  });
+  afterAll(async () => {
+    await engine?.close();
+    await db?.drop();
+  });
+
+  it('turns snapshots into scans per index, across a statistics reset', async () => {
+    const store = await openStore(storePath, null);
+    try {
+      const before = await snapshot(engine, store);
+      const start = before.indexes.find((i) => i.index === 't_k')?.scans ?? 0;
+      await scan(db.url, 5, (n) => n >= start + 5, engine);
+      await snapshot(engine, store);
+      let result = await report(store, undefined, new Date(0));
+      expect(result.snapshots).toBe(2);
+      expect(result.resets).toBe(0);
+      expect(result.indexes.find((i) => i.index === 't_k')).toMatchObject({ scans: 5, unused: false });
+      expect(result.indexes.find((i) => i.index === 't_v_never')).toMatchObject({ scans: 0, unused: true });
+      expect(result.indexes.find((i) => i.index === 't_pkey')).toMatchObject({ essential: true, unused: false });
+
+      await db.sql('SELECT pg_stat_reset()');
+      await scan(db.url, 2, (n) => n === 2, engine);
+      await snapshot(engine, store);
+      result = await report(store, undefined, new Date(0));
+      expect(result.snapshots).toBe(3);
+      expect(result.resets).toBe(1);
+      expect(result.indexes.find((i) => i.index === 't_k')?.scans).toBe(7);
+      expect(result.indexes.find((i) => i.index === 't_k')?.scansPerDay).toBeGreaterThan(0);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a window after the first snapshot leaves it out', async () => {
+    const store = await openStore(storePath, null);
+    try {
+      const all = await store.list((await store.databases())[0] as string, new Date(0));
+      const late = await report(store, undefined, new Date(Date.parse(all[1]?.takenAt ?? '') - 1));
+      expect(late.snapshots).toBe(all.length - 1);
+      expect(usageReport('x', []).snapshots).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('CLI: snapshot and report with the SQLite store; a table store when asked', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'ix-monitor-cli-')), 'm.sqlite');
+    for (let i = 0; i < 2; i++) expect((await runCli(['monitor', 'snapshot', '--db', db.url, '--store', path])).code).toBe(0);
+    const out = await runCli(['monitor', 'report', '--db', db.url, '--store', path, '--since', '1d', '--json']);
+    expect(out.code).toBe(0);
+    const json = JSON.parse(out.stdout);
+    expect(json.snapshots).toBe(2);
+    expect(json.indexes.map((i: { index: string }) => i.index).sort()).toEqual(['t_k', 't_pkey', 't_v_never']);
+    const human = await runCli(['monitor', 'report', '--db', db.url, '--store', path]);
+    expect(human.stdout).toMatch(/public\.t_v_never\s+0\s+0\.0\s+.*UNUSED over the window/);
+
+    expect((await runCli(['monitor', 'snapshot', '--db', db.url, '--store', 'table:public.indexwise_snapshots'])).code).toBe(0);
+    const rows = await db.sql('SELECT count(*)::int AS n FROM public.indexwise_snapshots');
+    expect(rows.rows[0].n).toBe(1);
+    const empty = await runCli(['monitor', 'report', '--store', join(tmpdir(), `ix-none-${Date.now()}.sqlite`)], { env: { DATABASE_URL: undefined } });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr.trim()).toBe('indexwise: the store has no snapshots yet: run indexwise monitor snapshot');
+  });
+
+  it('snapshot runs under a role with only pg_read_all_stats and SELECT rights', async () => {
+    await db.sql(`DO $$ BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'indexwise_reader') THEN
+          CREATE ROLE indexwise_reader LOGIN PASSWORD 'reader-pw';
+        END IF; END $$;
+      GRANT pg_read_all_stats TO indexwise_reader;
+      GRANT SELECT ON ALL TABLES IN SCHEMA public TO indexwise_reader;`);
+    const url = new URL(db.url);
+    url.username = 'indexwise_reader';
+    url.password = 'reader-pw';
+    const path = join(mkdtempSync(join(tmpdir(), 'ix-monitor-ro-')), 'm.sqlite');
+    const result = await runCli(['monitor', 'snapshot', '--db', url.toString(), '--store', path, '--json']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).indexes.length).toBeGreaterThanOrEqual(3);
+  });
+});
