@@ -15,6 +15,8 @@ ensure_packages() {
   [ -f "/usr/share/postgresql/$PG_MAJOR/extension/hypopg.control" ] || missing+=("postgresql-$PG_MAJOR-hypopg")
   [ -f "/usr/share/postgresql/$PG_MAJOR/extension/pg_qualstats.control" ] || missing+=("postgresql-$PG_MAJOR-pg-qualstats")
   command -v sqlite3 >/dev/null || missing+=(sqlite3)
+  # headless Chromium for the HTML report test
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "test.sh: installing ${missing[*]}" >&2
     as_root apt-get update -qq

@@ -11,6 +11,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerHealth } from './commands/health.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerMonitor } from './commands/monitor.js';
+import { registerReport } from './commands/report.js';
 import { registerVerify } from './commands/verify.js';
 import { VERSION } from '../version.js';
 
@@ -40,6 +41,7 @@ Start here:
   registerHealth(program);
   registerVerify(program);
   registerMonitor(program);
+  registerReport(program);
   return program;
 }
 

@@ -106,3 +106,19 @@ export function usageReport(database: string, snapshots: readonly Snapshot[]): M
     tables,
   };
 }
+
+/** Per snapshot: each index's scans since the first snapshot, resets accounted for (for a usage chart). */
+export function cumulativeScans(snapshots: readonly Snapshot[]): { takenAt: string; scans: Record<string, number> }[] {
+  const totals: Record<string, number> = {};
+  return snapshots.map((snapshot, i) => {
+    const previous = snapshots[i - 1];
+    const reset = previous !== undefined && wasReset(previous, snapshot);
+    for (const index of snapshot.indexes) {
+      const key = `${index.schema}.${index.index}`;
+      const before = previous?.indexes.find((x) => x.schema === index.schema && x.index === index.index);
+      const delta = previous === undefined ? 0 : reset || before === undefined ? index.scans : Math.max(0, index.scans - before.scans);
+      totals[key] = (totals[key] ?? 0) + delta;
+    }
+    return { takenAt: snapshot.takenAt, scans: { ...totals } };
+  });
+}

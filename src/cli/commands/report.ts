@@ -1,0 +1,105 @@
+/** `indexwise report`: the index-strategy document, generated from the live database and its workload. */
+import { existsSync, readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { connect } from '../../engines/connect.js';
+import { redactConnectionString } from '../../engines/connection-string.js';
+import { InputError } from '../../errors.js';
+import type { Comparison } from '../../model/measurement.js';
+import type { AdviceReport } from '../../model/recommendation.js';
+import { defaultStorePath } from '../../monitor/sqlite-store.js';
+import { openStore } from '../../monitor/monitor.js';
+import { collectReport } from '../../report/collect.js';
+import { reportFormat, writeReport } from '../../report/write.js';
+import { collectWorkload, defaultSources, parseSourceSpec } from '../../workload/collect.js';
+import { databaseUrl, parseDuration } from '../options.js';
+import { progressReporter } from '../progress.js';
+import { collectProgress } from '../progress-bar.js';
+import { addWorkloadOptions } from './analyze.js';
+
+interface ReportFlags {
+  db?: string;
+  from: string[];
+  minCalls?: number;
+  minTime?: number;
+  logFormat?: 'stderr' | 'csvlog' | 'jsonlog';
+  logDatabase?: string;
+  sample?: number;
+  out: string;
+  advice?: string;
+  verify?: string;
+  store?: string;
+  since: number;
+  quiet?: boolean;
+}
+
+function readJsonFile(path: string, what: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new InputError(`cannot read ${what} ${path}: ${(error as { code?: string }).code === 'ENOENT' ? 'no such file' : 'not valid JSON'}`);
+  }
+}
+
+/** A `verify compare --json` comparison, or the comparison inside a `verify --trial --json` result. */
+function readComparison(path: string): Comparison {
+  const value = readJsonFile(path, 'a verify result') as { comparison?: Comparison } & Partial<Comparison>;
+  const comparison = value.comparison ?? value;
+  if (!Array.isArray(comparison.queries) || comparison.workload === undefined) throw new InputError(`${path} is not a verify comparison (verify compare --json or verify --trial --json)`);
+  return comparison as Comparison;
+}
+
+/** The command line, passwords hidden, so the report can say how to repeat it. */
+export function commandLine(argv: readonly string[]): string {
+  return ['indexwise', ...argv.slice(2).map((a) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(a) ? redactConnectionString(a) : a))]
+    .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`))
+    .join(' ');
+}
+
+export function registerReport(program: Command): void {
+  addWorkloadOptions(program.command('report').description('write the index-strategy document (Markdown or self-contained HTML) from the live database'))
+    .requiredOption('--out <file>', 'FILE.md or FILE.html')
+    .option('--advice <file>', 'use a saved `advise --json` instead of advising now')
+    .option('--verify <file>', 'include measured results: `verify compare --json` or `verify --trial --json` output')
+    .option('--store <where>', `monitor snapshots to read usage over time from (default ${defaultStorePath()} when it exists)`)
+    .option('--since <duration>', 'window of monitor snapshots', parseDuration('--since'), 30 * 86_400_000)
+    .option('-q, --quiet', 'no progress on stderr')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  indexwise report --db postgres://localhost/app --out docs/database/INDEX_STRATEGY.md
+  indexwise report --db postgres://localhost/app --from sql:queries.sql --verify trial.json --out index-strategy.html`,
+    )
+    .action(async (flags: ReportFlags) => {
+      const format = reportFormat(flags.out);
+      const advice = flags.advice ? (readJsonFile(flags.advice, 'an advise --json file') as AdviceReport) : undefined;
+      if (advice !== undefined && !Array.isArray(advice.recommendations)) throw new InputError(`${flags.advice} is not an advise --json file`);
+      const verification = flags.verify ? readComparison(flags.verify) : null;
+      const engine = await connect(databaseUrl(flags.db) ?? '');
+      const log = progressReporter(!flags.quiet);
+      const progress = collectProgress(!flags.quiet, log);
+      const storePath = flags.store ?? (existsSync(defaultStorePath()) ? defaultStorePath() : undefined);
+      const store = storePath === undefined ? null : await openStore(storePath, engine);
+      try {
+        const specs = flags.from.length > 0 ? flags.from.map(parseSourceSpec) : await defaultSources(engine);
+        const workload = await collectWorkload(engine, specs, { minCalls: flags.minCalls, minTimeMs: flags.minTime, logFormat: flags.logFormat, logDatabase: flags.logDatabase, sampleMs: flags.sample, onProgress: progress.onProgress });
+        progress.stop();
+        const data = await collectReport(engine, workload, {
+          sources: specs.map((s) => (s.kind === 'log' || s.kind === 'sql' ? `${s.kind}:${s.path}` : s.kind)),
+          advice,
+          verification,
+          store,
+          sinceMs: flags.since,
+          commands: [commandLine(process.argv)],
+          adviseOptions: { onProgress: log },
+          onProgress: log,
+        });
+        writeReport(data, flags.out);
+        process.stdout.write(`wrote ${flags.out} (${format === 'html' ? 'HTML, self-contained' : 'Markdown'})\n`);
+      } finally {
+        progress.stop();
+        await store?.close();
+        await engine.close();
+      }
+    });
+}
