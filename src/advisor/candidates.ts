@@ -47,10 +47,51 @@ export function generateCandidates(queries: readonly CandidateQuery[], catalog: 
       }
     }
   }
+  for (const merged of mergeAcrossQueries([...byId.values()], options)) {
+    const id = indexId(merged.def);
+    if (!byId.has(id)) byId.set(id, merged);
+  }
   const existing = catalog.indexes.filter((i) => i.valid && i.method === 'btree');
   return [...byId.entries()]
     .filter(([, entry]) => !coveredByExisting(entry.def, existing))
     .map(([id, entry]) => ({ id, def: entry.def, queries: [...entry.queries].sort() }));
+}
+
+/** At most this many merged candidates per table (merging is quadratic in candidates). */
+const MAX_MERGED_PER_TABLE = 30;
+
+/**
+ * One index for several queries: two candidates of different queries on the same
+ * table, with the same predicate and the same first key, merged — the first one's
+ * keys, then the other's remaining keys (capped at maxColumns), INCLUDE columns
+ * united. Q20's (l_partkey, l_suppkey) and Q17's (l_partkey) INCLUDE (l_quantity)
+ * give (l_partkey, l_suppkey) INCLUDE (l_quantity), which serves both.
+ */
+function mergeAcrossQueries(entries: readonly { def: IndexDef; queries: Set<string> }[], options: CandidateOptions): { def: IndexDef; queries: Set<string> }[] {
+  const merged = new Map<string, { def: IndexDef; queries: Set<string> }>();
+  const perTable = new Map<string, number>();
+  for (const a of entries) {
+    for (const b of entries) {
+      if (a === b || a.def.where !== b.def.where || tableName(a.def) !== tableName(b.def)) continue;
+      if (a.def.keys[0]?.column !== b.def.keys[0]?.column || [...b.queries].every((q) => a.queries.has(q))) continue;
+      const names = new Set(a.def.keys.map((k) => k.column));
+      const keys = [...a.def.keys, ...b.def.keys.filter((k) => !names.has(k.column))].slice(0, options.maxColumns);
+      const keyNames = new Set(keys.map((k) => k.column));
+      const include = options.includeColumns ? [...new Set([...a.def.include, ...b.def.include])].filter((c) => !keyNames.has(c)).sort() : [];
+      if (include.length > (options.maxInclude ?? 3)) continue;
+      const def: IndexDef = { ...a.def, keys, include };
+      const id = indexId(def);
+      const count = perTable.get(tableName(def)) ?? 0;
+      if (merged.has(id) || count >= MAX_MERGED_PER_TABLE) continue;
+      perTable.set(tableName(def), count + 1);
+      merged.set(id, { def, queries: new Set([...a.queries, ...b.queries]) });
+    }
+  }
+  return [...merged.values()];
+}
+
+function tableName(def: IndexDef): string {
+  return `${def.table.schema}.${def.table.name}`;
 }
 
 function candidatesForAccess(access: TableAccess, table: Table, options: CandidateOptions): IndexDef[] {
@@ -64,9 +105,12 @@ function candidatesForAccess(access: TableAccess, table: Table, options: Candida
   const primary = addFilterShapes(access.filters, access, table, add);
   for (const group of access.orGroups) for (const branch of group) addFilterShapes(branch, access, table, add);
   const equality = equalityKeys(access.filters, table);
+  // On the inner side of a nested loop a join key is probed like an equality: its shapes are
+  // the query's with the join key among the equality columns (Q17's (l_partkey, l_quantity)).
   for (const join of access.joins) {
     add([keyColumn(join.column)]);
-    if (equality.length > 0) add(sortBySelectivity([...equality.map((k) => k.column), join.column], table).map((c) => keyColumn(c)));
+    const probed: Filter = { column: join.column, kind: 'equality', operator: '= (join)', operand: 'outer' };
+    addFilterShapes([...access.filters, probed], access, table, add);
   }
   if (access.groupBy.length > 0 && access.orderBy.length === 0) add([...equality, ...access.groupBy.map((c) => keyColumn(c))]);
 

@@ -16,6 +16,8 @@
  *    choices, or not paying for its writes) goes.
  * 3. Swap pass: a chosen index is replaced by an unchosen candidate on the same
  *    table when that lowers the objective within budget.
+ * 4. Under a budget, a refill pass: each chosen index is left out in turn and the
+ *    budget filled again without it; a better mix is kept.
  */
 
 export interface SelectionQuery {
@@ -109,6 +111,7 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
     await this.greedy(chosen);
     await this.dropPass(chosen);
     await this.swapPass(chosen);
+    if (this.options.budgetBytes !== null) await this.refillPass(chosen);
     const costBefore = await this.total(new Set());
     const costAfter = await this.total(chosen);
     return { chosen: [...chosen], costBefore, costAfter };
@@ -142,9 +145,32 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
    * so each step re-rates the best candidates by their stale rating until the best
    * one stays best. Widening moves of chosen indexes are rated fresh every step.
    */
-  private async greedy(chosen: Set<string>): Promise<void> {
+  /**
+   * Under a tight budget the first, biggest pick can crowd out a better mix (two
+   * smaller indexes that together save more). For each chosen index: leave it out,
+   * fill the budget again greedily without it, and keep the result if it is better.
+   */
+  private async refillPass(chosen: Set<string>): Promise<void> {
+    let best = await this.total(chosen);
+    for (const id of [...chosen]) {
+      if (!chosen.has(id)) continue;
+      const trial = new Set(chosen);
+      trial.delete(id);
+      await this.greedy(trial, new Set([id]));
+      await this.dropPass(trial);
+      const cost = await this.total(trial);
+      if (cost < best - 1e-9) {
+        best = cost;
+        chosen.clear();
+        for (const kept of trial) chosen.add(kept);
+      }
+    }
+  }
+
+  private async greedy(chosen: Set<string>, excluded: ReadonlySet<string> = new Set()): Promise<void> {
     const stale = new Map<string, number>();
     for (const id of this.byId.keys()) {
+      if (excluded.has(id) || chosen.has(id)) continue;
       const rating = await this.rate(chosen, { remove: null, add: id });
       if (rating !== null) stale.set(id, rating);
     }
@@ -152,7 +178,7 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
       let best: { rating: number; move: Move } | null = null;
       for (const id of chosen) {
         for (const wider of this.byId.get(id)?.widenings ?? []) {
-          if (chosen.has(wider)) continue;
+          if (chosen.has(wider) || excluded.has(wider)) continue;
           const rating = await this.rate(chosen, { remove: id, add: wider });
           if (rating !== null && (best === null || rating > best.rating)) best = { rating, move: { remove: id, add: wider } };
         }
