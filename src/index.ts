@@ -31,4 +31,58 @@ export { analyzeWorkload, type WorkloadAnalysis, type TableUsage } from './analy
 export { advise, type AdviseOptions } from './advisor/advise.js';
 export type * from './model/recommendation.js';
 export type { IndexDef, KeyColumn } from './model/index-def.js';
-export { createIndexSql, dropIndexSql, indexName } from './migrate/ddl.js';
+export { createIndexSql, dropIndexSql, indexName, recreateIndexSql } from './migrate/ddl.js';
+
+// migrations and apply
+export {
+  buildPlan,
+  candidateSteps,
+  selectSteps,
+  DIALECTS,
+  DROP_CHECKS,
+  type Dialect,
+  type MigrationPlan,
+  type PlanStep,
+  type CreateStep,
+  type DropStep,
+  type PlanSelection,
+} from './migrate/plan.js';
+export { parsePlanInput, type PlanInput, type RecommendationInput } from './migrate/inputs.js';
+export { loadPlan, type LoadPlanOptions, type LoadedPlan } from './migrate/load.js';
+export { planSql, type StepSql } from './migrate/statements.js';
+export { writeMigration, type WriteMigrationOptions, type WrittenMigration } from './migrate/write.js';
+export { FORMATS, type FormatId, type MigrationFormat, type MigrationOutput } from './migrate/formats/format.js';
+export { migrationFormat } from './migrate/formats/index.js';
+export { applyPlan } from './apply/apply.js';
+export { ApplyLockedError } from './apply/errors.js';
+export { APPLY_LOCK_KEY } from './apply/lock.js';
+export { APPLY_APPLICATION_NAME } from './apply/session.js';
+export type { ApplyOptions, ApplySummary, ApplyEvent, StepResult, StepStatus } from './apply/types.js';
+
+// index usage (the IndexMonitor of the seed)
+export {
+  topIndexesByScans,
+  unusedIndexes,
+  type TopIndexes,
+  type UnusedIndexesOptions,
+  type IndexUsage,
+  type StatsAge,
+  type UnusedIndex,
+} from './health/usage.js';
+
+// health and monitoring
+export { runHealth, selectChecks, type HealthOptions, type HealthReport } from './health/run.js';
+export { CHECKS, findCheck } from './health/catalogue.js';
+export type { Check, CheckContext, Threshold } from './health/check.js';
+export type { Finding, Severity } from './model/finding.js';
+export { takeSnapshot, type Snapshot } from './monitor/snapshot.js';
+export { openStore, snapshot, report as monitorReport } from './monitor/monitor.js';
+export { usageReport, type MonitorReport } from './monitor/report.js';
+
+// verify and report
+export { measureWorkload, trialAdvice, type VerifyOptions, type TrialResult } from './verify/verify.js';
+export { compareMeasurements } from './verify/compare.js';
+export type { Measurement, QueryMeasurement, Comparison, QueryComparison } from './model/measurement.js';
+export { collectReport, type ReportOptions } from './report/collect.js';
+export { renderReport, writeReport } from './report/write.js';
+export type { ReportData } from './report/data.js';

@@ -4,6 +4,7 @@
  * parts (quoted names, escaped literals), never from raw user text.
  */
 import { createHash } from 'node:crypto';
+import { InputError } from '../errors.js';
 import type { QualifiedName } from '../model/catalog.js';
 import type { IndexDef, KeyColumn } from '../model/index-def.js';
 import { formatQualified, quoteIdent } from '../model/names.js';
@@ -46,14 +47,17 @@ export interface CreateIndexOptions {
   readonly ifNotExists?: boolean;
   /** SQLite has no USING, INCLUDE or CONCURRENTLY. */
   readonly dialect?: 'postgres' | 'sqlite';
+  readonly unique?: boolean;
+  /** ON ONLY: the parent's index of a partitioned table, without recursing into its partitions. */
+  readonly only?: boolean;
 }
 
 export function createIndexSql(def: IndexDef, options: CreateIndexOptions = {}): string {
   const sqlite = options.dialect === 'sqlite';
-  const parts = ['CREATE INDEX'];
+  const parts = [options.unique ? 'CREATE UNIQUE INDEX' : 'CREATE INDEX'];
   if (options.concurrently && !sqlite) parts.push('CONCURRENTLY');
   if (options.ifNotExists) parts.push('IF NOT EXISTS');
-  parts.push(quoteIdent(options.name ?? indexName(def)), 'ON', sqlite ? quoteIdent(def.table.name) : formatQualified(def.table));
+  parts.push(quoteIdent(options.name ?? indexName(def)), options.only && !sqlite ? 'ON ONLY' : 'ON', sqlite ? quoteIdent(def.table.name) : formatQualified(def.table));
   let sql = `${parts.join(' ')} ${sqlite ? '' : 'USING btree '}(${def.keys.map(keySql).join(', ')})`;
   if (def.include.length > 0 && !sqlite) sql += ` INCLUDE (${def.include.map(quoteIdent).join(', ')})`;
   if (def.where !== null) sql += ` WHERE ${def.where}`;
@@ -67,6 +71,29 @@ export function dropIndexSql(index: QualifiedName, options: { concurrently?: boo
   if (options.ifExists) parts.push('IF EXISTS');
   parts.push(sqlite ? quoteIdent(index.name) : formatQualified(index));
   return parts.join(' ');
+}
+
+/** Attaches a partition's index to its partitioned parent's index (built ON ONLY). */
+export function attachIndexSql(parent: QualifiedName, child: QualifiedName): string {
+  return `ALTER INDEX ${formatQualified(parent)} ATTACH PARTITION ${formatQualified(child)}`;
+}
+
+/**
+ * An index's definition as the database printed it (pg_get_indexdef, sqlite_schema.sql),
+ * rewritten to build it again: CONCURRENTLY and IF NOT EXISTS where asked. A partitioned
+ * parent's `ON ONLY` becomes `ON` (recreating it must cover the partitions too), and such an
+ * index cannot be built concurrently.
+ */
+export function recreateIndexSql(definition: string, options: { concurrently?: boolean; ifNotExists?: boolean; dialect?: 'postgres' | 'sqlite' } = {}): string {
+  const match = /^\s*CREATE\s+(UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?/i.exec(definition);
+  if (!match) throw new InputError(`not an index definition: ${definition.slice(0, 60)}`);
+  let rest = definition.slice(match[0].length).trim().replace(/;\s*$/, '');
+  const partitioned = /^("(?:[^"]|"")+"|\S+)\s+ON\s+ONLY\s+/i.test(rest);
+  if (partitioned) rest = rest.replace(/^("(?:[^"]|"")+"|\S+)\s+ON\s+ONLY\s+/i, '$1 ON ');
+  const parts = [match[1] ? 'CREATE UNIQUE INDEX' : 'CREATE INDEX'];
+  if (options.concurrently && options.dialect !== 'sqlite' && !partitioned) parts.push('CONCURRENTLY');
+  if (options.ifNotExists) parts.push('IF NOT EXISTS');
+  return `${parts.join(' ')} ${rest}`;
 }
 
 /** How the index's columns read in a report: `user_id, created_at DESC`. */

@@ -1,0 +1,103 @@
+/** `indexwise apply`: the only command that writes to the database. Thin over src/apply. */
+import { createInterface } from 'node:readline/promises';
+import type { Command } from 'commander';
+import { applyPlan } from '../../apply/apply.js';
+import { renderDryRun, renderPlan, renderProgress, renderSummary } from '../../apply/report.js';
+import type { ApplyEvent } from '../../apply/types.js';
+import { connect } from '../../engines/connect.js';
+import { parseConnectionString } from '../../engines/connection-string.js';
+import { EXIT, InputError } from '../../errors.js';
+import { databaseUrl, parseDuration, parseNonNegativeInt } from '../options.js';
+import { type ProgressFn, progressReporter } from '../progress.js';
+import { addPlanOptions, LazyEngine, type PlanFlags, planFromFlags } from './migrate.js';
+
+interface ApplyFlags extends PlanFlags {
+  yes?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+  lockTimeout: number;
+  statementTimeout: number;
+  concurrently: boolean;
+  retries: number;
+  wait: number;
+}
+
+function onEvent(log: ProgressFn) {
+  return (event: ApplyEvent): void => {
+    if (event.kind === 'step') log(`${event.position}/${event.total} ${event.action} ${event.index}`);
+    else if (event.kind === 'progress') log(renderProgress(event));
+    else if (event.kind === 'retry') log(`${event.reason}: retry ${event.attempt} in ${(event.delayMs / 1000).toFixed(1)} s`);
+    else if (event.kind === 'note') log(`note: ${event.message}`);
+    else log(`${event.result.status} ${event.result.index}: ${event.result.message}`);
+  };
+}
+
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+export function registerApply(program: Command): void {
+  addPlanOptions(program.command('apply').description('apply the index changes to the database, safely (the only command that writes)'))
+    .option('-y, --yes', 'apply without asking (needed without a terminal)')
+    .option('--dry-run', 'print the SQL that would run, and change nothing')
+    .option('--json', 'print the summary as JSON')
+    .option('--lock-timeout <duration>', 'lock_timeout per statement', parseDuration('--lock-timeout'), 5000)
+    .option('--statement-timeout <duration>', 'statement_timeout per statement (default: off, a build takes its time)', parseDuration('--statement-timeout'), 0)
+    .option('--no-concurrently', 'plain CREATE/DROP INDEX (locks writes for the whole build)')
+    .option('--retries <n>', 'retries after a lock timeout, with exponential backoff', parseNonNegativeInt('--retries'), 3)
+    .option('--wait <duration>', 'wait this long for another apply on the same database (default: stop at once)', parseDuration('--wait'), 0)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  indexwise apply --db postgres://localhost/app --input advice.json --dry-run
+  indexwise apply --db postgres://localhost/app --input advice.json --only 1,2
+  indexwise apply --db postgres://localhost/app --input health.json --drop-duplicates --yes --json
+  indexwise apply --db app.db --input advice.json --yes`,
+    )
+    .action(async (flags: ApplyFlags) => {
+      const url = databaseUrl(flags.db);
+      const log = progressReporter(!flags.quiet);
+      const kind = url ? parseConnectionString(url).kind : null;
+      const database = new LazyEngine(url, { writable: true });
+      try {
+        const { plan } = await planFromFlags(flags, database, log);
+        const view = { concurrently: flags.concurrently && plan.dialect === 'postgres' && kind !== 'pglite', lockTimeoutMs: flags.lockTimeout, statementTimeoutMs: flags.statementTimeout };
+        if (plan.steps.length === 0) {
+          process.stdout.write(flags.json ? `${JSON.stringify({ steps: [] })}\n` : 'Nothing to apply.\n');
+          return;
+        }
+        if (flags.dryRun) {
+          process.stdout.write(renderDryRun(plan, view));
+          return;
+        }
+        if (!database.available) throw new InputError('apply needs --db (or DATABASE_URL): the database to change');
+        if (!flags.yes && !process.stdin.isTTY) throw new InputError('refusing to apply without a terminal to confirm: pass --yes (or --dry-run to see the SQL)');
+        if (!flags.yes) {
+          process.stderr.write(renderPlan(plan, view));
+          if (!(await confirm(`Apply ${plan.steps.length} change(s) to ${parseConnectionString(url ?? '').kind} database? [y/N] `))) {
+            process.stderr.write('Nothing applied.\n');
+            return;
+          }
+        }
+        const summary = await applyPlan(await database.get(), plan, {
+          lockTimeoutMs: flags.lockTimeout,
+          statementTimeoutMs: flags.statementTimeout,
+          concurrently: flags.concurrently,
+          retries: flags.retries,
+          lockWaitMs: flags.wait,
+          reconnect: kind === 'postgres' ? () => connect(url ?? '') : undefined,
+          onEvent: onEvent(log),
+        });
+        process.stdout.write(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : renderSummary(summary));
+        if (summary.failed > 0) process.exitCode = EXIT.findings;
+      } finally {
+        await database.close();
+      }
+    });
+}

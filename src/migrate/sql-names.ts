@@ -1,0 +1,87 @@
+/**
+ * Reads back the names `advise --json` and `health --json` print: `public.posts`,
+ * `"Bar"."Order Items"`, and key columns as CREATE INDEX writes them
+ * (`"Created At" text_pattern_ops DESC NULLS LAST`). The inverse of names.ts and
+ * ddl.ts keySql. Pure.
+ */
+import { InputError } from '../errors.js';
+import type { QualifiedName } from '../model/catalog.js';
+import { type KeyColumn, keyColumn } from '../model/index-def.js';
+
+interface Token {
+  readonly text: string;
+  readonly quoted: boolean;
+}
+
+/** Splits text into identifiers (quoted or not), dots and words. */
+function tokens(text: string): (Token | '.')[] {
+  const out: (Token | '.')[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i] as string;
+    if (/\s/.test(ch)) i++;
+    else if (ch === '.') {
+      out.push('.');
+      i++;
+    } else if (ch === '"') {
+      let value = '';
+      let j = i + 1;
+      for (;;) {
+        if (j >= text.length) throw new InputError(`unterminated quoted name in "${text}"`);
+        if (text[j] === '"' && text[j + 1] === '"') (value += '"'), (j += 2);
+        else if (text[j] === '"') break;
+        else value += text[j++];
+      }
+      out.push({ text: value, quoted: true });
+      i = j + 1;
+    } else {
+      const match = /^[^\s."]+/.exec(text.slice(i)) as RegExpExecArray;
+      out.push({ text: match[0], quoted: false });
+      i += match[0].length;
+    }
+  }
+  return out;
+}
+
+/** An identifier as PostgreSQL reads it: quoted kept as is, unquoted folded to lower case. */
+function nameOf(token: Token): string {
+  return token.quoted ? token.text : token.text.toLowerCase();
+}
+
+/** `schema.table` (or a bare `table`, in `defaultSchema`). */
+export function parseQualifiedName(text: string, defaultSchema = 'public'): QualifiedName {
+  const parts = tokens(text);
+  const [a, dot, b] = parts;
+  if (parts.length === 1 && a !== undefined && a !== '.') return { schema: defaultSchema, name: nameOf(a) };
+  if (parts.length === 3 && a !== undefined && a !== '.' && dot === '.' && b !== undefined && b !== '.') return { schema: nameOf(a), name: nameOf(b) };
+  throw new InputError(`cannot read the name "${text}": expected schema.name`);
+}
+
+/** One identifier, e.g. an INCLUDE column. */
+export function parseIdentifier(text: string): string {
+  const parts = tokens(text);
+  const [only] = parts;
+  if (parts.length !== 1 || only === undefined || only === '.') throw new InputError(`cannot read the column name "${text}"`);
+  return nameOf(only);
+}
+
+/** A key column: `name [opclass] [ASC|DESC] [NULLS FIRST|LAST]`. */
+export function parseKeyColumn(text: string): KeyColumn {
+  const [first, ...rest] = tokens(text);
+  if (first === undefined || first === '.') throw new InputError(`cannot read the index column "${text}"`);
+  const words = rest.map((t) => (t === '.' ? '.' : t.text)).join(' ').replace(/ \. /g, '.').split(' ').filter((w) => w !== '');
+  let opclass: string | null = null;
+  if (words[0] !== undefined && !/^(ASC|DESC|NULLS)$/i.test(words[0])) {
+    opclass = words.shift() as string;
+    if (!/^([a-z_][a-z0-9_$]*\.)?[a-z_][a-z0-9_$]*$/i.test(opclass)) throw new InputError(`"${opclass}" in "${text}" is not an operator class name`);
+  }
+  let descending = false;
+  if (words[0] !== undefined && /^(ASC|DESC)$/i.test(words[0])) descending = (words.shift() as string).toUpperCase() === 'DESC';
+  let nullsFirst: boolean | null = null;
+  if (words[0]?.toUpperCase() === 'NULLS' && words[1] !== undefined && /^(FIRST|LAST)$/i.test(words[1])) {
+    nullsFirst = words[1].toUpperCase() === 'FIRST';
+    words.splice(0, 2);
+  }
+  if (words.length > 0) throw new InputError(`cannot read the index column "${text}"`);
+  return keyColumn(nameOf(first), { opclass, descending, nullsFirst });
+}

@@ -1,0 +1,51 @@
+/**
+ * A plan as SQL statements, up and down, for one dialect. The formats wrap these in
+ * their tools' files; `apply --dry-run` prints them. Pure.
+ */
+import { createIndexSql, dropIndexSql, recreateIndexSql } from './ddl.js';
+import type { Dialect, MigrationPlan, PlanStep } from './plan.js';
+
+export interface StatementOptions {
+  /** CONCURRENTLY on PostgreSQL (the statements must then run outside a transaction). */
+  readonly concurrently: boolean;
+}
+
+export interface StepSql {
+  readonly step: PlanStep;
+  /** One statement each, without a trailing semicolon. */
+  readonly up: string;
+  readonly down: string;
+}
+
+export function stepSql(step: PlanStep, dialect: Dialect, options: StatementOptions): StepSql {
+  const concurrently = options.concurrently && dialect === 'postgres';
+  if (step.kind === 'create') {
+    return {
+      step,
+      up: createIndexSql(step.def, { name: step.name, concurrently, ifNotExists: true, dialect, unique: step.unique }),
+      down: dropIndexSql({ schema: step.def.table.schema, name: step.name }, { concurrently, ifExists: true, dialect }),
+    };
+  }
+  return {
+    step,
+    up: dropIndexSql(step.index, { concurrently, ifExists: true, dialect }),
+    down: recreateIndexSql(step.definition, { concurrently, ifNotExists: true, dialect }),
+  };
+}
+
+/** Up in plan order; down in reverse order (dropped indexes come back before the new ones go). */
+export function planSql(plan: MigrationPlan, options: StatementOptions): { up: string[]; down: string[]; steps: StepSql[] } {
+  const steps = plan.steps.map((s) => stepSql(s, plan.dialect, options));
+  return { up: steps.map((s) => s.up), down: [...steps].reverse().map((s) => s.down), steps };
+}
+
+/** A comment line describing a step: `-- create: saves 12% …` / `-- drop (unused-index): …`. */
+export function stepComment(step: PlanStep, prefix = '--'): string {
+  const what = step.kind === 'create' ? `create: ${step.reason}` : `drop (${step.check}): ${step.reason}`;
+  return `${prefix} ${what.replace(/[\r\n]+/g, ' ')}`;
+}
+
+/** Statements as a script: one per line, `;`-terminated, each after its comment. */
+export function sqlScript(statements: readonly string[], comments: readonly string[] = []): string {
+  return statements.map((s, i) => `${comments[i] ? `${comments[i]}\n` : ''}${s};`).join('\n\n');
+}

@@ -1,0 +1,94 @@
+/**
+ * `indexwise migrate` and `indexwise apply` from the command line: every format from a
+ * saved advise JSON, --list, apply --dry-run, the refusal without a terminal, and (on
+ * PostgreSQL) apply --yes --json and a live migrate.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FORMATS } from '../../src/migrate/formats/format.js';
+import { runCli } from '../helpers/cli.js';
+import { createTestDatabase, hasPostgres, type TestDatabase } from '../helpers/postgres.js';
+import { TABLE_SQL, tableIndexes, removeWorkDirs, workDir, writeInputs } from './fixture.js';
+
+const NOWHERE = 'postgres://nobody@127.0.0.1:1/none';
+
+
+afterAll(removeWorkDirs);
+describe('migrate and apply (CLI, no database)', () => {
+  const dir = workDir('cli');
+  const { advice, health } = writeInputs(dir);
+
+  it('migrate writes every format from an advise JSON file', async () => {
+    const results = await Promise.all(FORMATS.map((format) => runCli(['migrate', '--input', advice, '--input', health, '--drop-unused', '--format', format, '--out', join(dir, format), '-q'])));
+    for (const [i, result] of results.entries()) {
+      expect({ format: FORMATS[i], code: result.code, stderr: result.stderr }).toEqual({ format: FORMATS[i], code: 0, stderr: '' });
+      const written = result.stdout.split('\n').filter((l) => l.startsWith('wrote ')).map((l) => l.slice('wrote '.length));
+      expect(written.length).toBeGreaterThan(0);
+      for (const file of written) expect(existsSync(file)).toBe(true);
+    }
+    const prisma = results[FORMATS.indexOf('prisma')];
+    expect(prisma?.stdout).toContain('Add to schema.prisma:\n// model Order_Items (no schema.prisma read: field names assumed equal to column names)\n  @@index([user_id, Created_At(sort: Desc)]');
+    const sqlUp = results[FORMATS.indexOf('sql')]?.stdout.match(/wrote (\S+\.up\.sql)/)?.[1] as string;
+    expect(readFileSync(sqlUp, 'utf8')).toMatch(/DROP INDEX CONCURRENTLY IF EXISTS public\.old_dup;/);
+  });
+
+  it('migrate --list numbers the candidates for --only; --only picks them', async () => {
+    const list = await runCli(['migrate', '--input', advice, '--input', health, '--drop-unused', '--list']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^4 change\(s\) on postgres:\n {2}1\. create: saves 31\.0% of the workload's cost\n/);
+    expect(list.stdout).toContain('  4. drop (unused-index): public.old_dup had 0 scans');
+    const only = await runCli(['migrate', '--input', advice, '--only', '3', '--format', 'sql', '--out', join(dir, 'only'), '--json', '-q']);
+    expect(JSON.parse(only.stdout).steps.map((s: { name: string }) => s.name)).toEqual(['idx_order_items_select']);
+  });
+
+  it('apply --dry-run prints the SQL and connects to nothing', async () => {
+    const result = await runCli(['apply', '--db', NOWHERE, '--input', advice, '--dry-run', '--lock-timeout', '3s']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("SET lock_timeout = '3000ms';");
+    expect(result.stdout).toContain('CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_order_items_select ON public."Order Items" USING btree ("select" text_pattern_ops);');
+  });
+
+  it('apply without a terminal and without --yes refuses: exit 2, one line', async () => {
+    const result = await runCli(['apply', '--db', NOWHERE, '--input', advice]);
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toBe('indexwise: refusing to apply without a terminal to confirm: pass --yes (or --dry-run to see the SQL)\n');
+  });
+
+  it('migrate without any input: exit 2, one line', async () => {
+    const result = await runCli(['migrate', '--format', 'sql', '--out', join(dir, 'none')], { env: { DATABASE_URL: undefined } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^indexwise: nothing to plan from: pass --input FILE .*\n$/);
+  });
+});
+
+describe.skipIf(!hasPostgres)('migrate and apply (CLI, PostgreSQL)', () => {
+  let db: TestDatabase;
+  const dir = workDir('cli-pg');
+  const { advice, health } = writeInputs(dir);
+  beforeAll(async () => {
+    db = await createTestDatabase('cli_apply');
+    await db.sql(TABLE_SQL);
+  });
+  afterAll(async () => db?.drop());
+
+  it('apply --yes --json builds and drops, a second run skips', async () => {
+    const first = await runCli(['apply', '--db', db.url, '--input', advice, '--input', health, '--drop-unused', '--yes', '--json', '-q']);
+    expect(first.code).toBe(0);
+    const summary = JSON.parse(first.stdout);
+    expect(summary).toMatchObject({ built: 3, dropped: 1, skipped: 0, failed: 0, concurrently: true });
+    expect(await tableIndexes(db)).not.toContain('old_dup');
+    const second = await runCli(['apply', '--db', db.url, '--input', advice, '--yes', '--json', '-q']);
+    expect(JSON.parse(second.stdout)).toMatchObject({ built: 0, skipped: 3 });
+  });
+
+  it('migrate live: advise runs on --db with the workload options', async () => {
+    await db.sql('CREATE TABLE tickets (id bigint PRIMARY KEY, owner int NOT NULL, body text); INSERT INTO tickets SELECT g, g % 3000, repeat($$x$$, 50) FROM generate_series(1, 60000) g; ANALYZE tickets;');
+    const workload = join(dir, 'workload.sql');
+    writeFileSync(workload, '-- calls: 100\nSELECT id, body FROM tickets WHERE owner = $1;\n');
+    const result = await runCli(['migrate', '--db', db.url, '--from', `sql:${workload}`, '--format', 'sql', '--out', join(dir, 'live'), '--json', '-q']);
+    expect(result.code).toBe(0);
+    const written = JSON.parse(result.stdout);
+    expect(written.steps.map((s: { name: string }) => s.name)).toEqual([expect.stringMatching(/^idx_tickets_owner/)]);
+  });
+});
