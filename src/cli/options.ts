@@ -9,6 +9,14 @@ export function parsePositiveNumber(name: string) {
   };
 }
 
+export function parseNonNegativeNumber(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InputError(`${name} must be a number ≥ 0, got "${value}"`);
+    return n;
+  };
+}
+
 export function parseNonNegativeInt(name: string) {
   return (value: string): number => {
     const n = Number(value);

@@ -6,9 +6,30 @@
  */
 import type { Check } from './check.js';
 import { duplicateIndex } from './checks/duplicate-index.js';
+import { indexBloat } from './checks/index-bloat.js';
 import { invalidIndex } from './checks/invalid-index.js';
+import { lowCardinalityIndex } from './checks/low-cardinality-index.js';
+import { nullHeavyIndex } from './checks/null-heavy-index.js';
+import { redundantIndex } from './checks/redundant-index.js';
+import { seqScanHeavyTable } from './checks/seq-scan-heavy-table.js';
+import { tableWithoutPrimaryKey } from './checks/table-without-primary-key.js';
+import { timestampNotLast } from './checks/timestamp-not-last.js';
+import { unindexedForeignKey } from './checks/unindexed-foreign-key.js';
+import { unusedIndex } from './checks/unused-index.js';
 
-export const CHECKS: readonly Check[] = [invalidIndex, duplicateIndex];
+export const CHECKS: readonly Check[] = [
+  invalidIndex,
+  duplicateIndex,
+  redundantIndex,
+  unindexedForeignKey,
+  unusedIndex,
+  indexBloat,
+  seqScanHeavyTable,
+  lowCardinalityIndex,
+  nullHeavyIndex,
+  timestampNotLast,
+  tableWithoutPrimaryKey,
+];
 
 export function findCheck(id: string): Check | undefined {
   return CHECKS.find((check) => check.id === id);

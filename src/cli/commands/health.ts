@@ -8,7 +8,7 @@ import { type Finding, SEVERITIES, type Severity, severityRank } from '../../mod
 import { CHECKS } from '../../health/catalogue.js';
 import { type HealthReport, runHealth } from '../../health/run.js';
 import { formatBytes, heading } from '../format.js';
-import { collectValues, databaseUrl, parseChoice, parseList, parsePositiveNumber } from '../options.js';
+import { collectValues, databaseUrl, parseChoice, parseList, parseNonNegativeNumber } from '../options.js';
 
 interface HealthFlags {
   db: string[];
@@ -37,7 +37,7 @@ export function registerHealth(program: Command): void {
     for (const t of check.thresholds) {
       if (seen.has(t.name)) continue;
       seen.add(t.name);
-      command.option(`--${t.name} <n>`, `${t.description} (default ${t.default})`, parsePositiveNumber(`--${t.name}`));
+      command.option(`--${t.name} <n>`, `${t.description} (default ${t.default})`, parseNonNegativeNumber(`--${t.name}`));
     }
   }
   command

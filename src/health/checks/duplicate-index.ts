@@ -9,6 +9,7 @@ import type { Index } from '../../model/catalog.js';
 import { formatQualified } from '../../model/names.js';
 import { normalizePredicate } from '../../model/predicate.js';
 import type { Check } from '../check.js';
+import { dropIndexFix } from '../fix.js';
 
 export function duplicateSignature(index: Index): string {
   const keys = index.keys.map((k) => [k.column ?? `(${k.expression})`, k.descending, k.nullsFirst, k.opclass, k.collation].join('|'));
@@ -51,8 +52,8 @@ export const duplicateIndex: Check = {
         table: formatQualified(drop.table),
         index,
         message: `${index} duplicates ${formatQualified(keep)}`,
-        evidence: { bytes: drop.bytes, duplicateOf: formatQualified(keep) },
-        fixSql: `DROP INDEX ${info.capabilities.concurrently ? 'CONCURRENTLY ' : ''}${index};`,
+        evidence: { bytes: drop.bytes, duplicateOf: formatQualified(keep), definition: drop.definition },
+        fixSql: dropIndexFix(info, catalog, drop),
       };
     });
   },

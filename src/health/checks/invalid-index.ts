@@ -1,4 +1,5 @@
 /** invalid-index: see invalid-index.sql. Fix: drop it and build it again, concurrently. */
+import { dropIndexSql, recreateIndexSql } from '../../migrate/ddl.js';
 import { formatQualified } from '../../model/names.js';
 import type { Check } from '../check.js';
 import { checkSql } from '../sql-file.js';
@@ -18,19 +19,20 @@ export const invalidIndex: Check = {
   description: 'indexes left invalid by a failed concurrent build: written on every change, never read',
   thresholds: [],
   engines: ['postgres'],
-  async run({ engine }) {
+  async run({ engine, info }) {
     const rows = await engine.query<Row & Record<string, unknown>>(checkSql('invalid-index'));
     return rows.map((row) => {
       const index = formatQualified({ schema: row.schema, name: row.index_name });
-      const rebuild = row.definition.replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX CONCURRENTLY ');
+      const rebuild = recreateIndexSql(row.definition, { concurrently: info.capabilities.concurrently, dialect: info.family });
+      const drop = dropIndexSql({ schema: row.schema, name: row.index_name }, { concurrently: info.capabilities.concurrently && !/ ON ONLY /.test(row.definition), ifExists: true });
       return {
         check: 'invalid-index',
         severity: 'error' as const,
         table: formatQualified({ schema: row.table_schema, name: row.table_name }),
         index,
         message: `${index} is invalid (a failed concurrent build): it slows writes and serves no query`,
-        evidence: { bytes: Number(row.bytes) },
-        fixSql: `DROP INDEX CONCURRENTLY IF EXISTS ${index};\n${rebuild};`,
+        evidence: { bytes: Number(row.bytes), definition: row.definition },
+        fixSql: `${drop};\n${rebuild};`,
       };
     });
   },
