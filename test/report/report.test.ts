@@ -112,9 +112,15 @@ describe.skipIf(!hasChromium)('the HTML report in headless Chromium', () => {
       const table = page.locator('table.sortable').filter({ hasText: 'posts_status_idx' }).first();
       const names = async () => table.locator('tbody tr td:first-child').allInnerTexts();
       const sizeHeader = table.locator('th', { hasText: 'size' });
-      await sizeHeader.click();
+      // the sorter re-orders the rows in a timer after the click and then fires sort-end
+      const sortBy = async () => {
+        const done = page.evaluate(() => new Promise((resolve) => document.addEventListener('sort-end', () => resolve(true), { once: true })));
+        await sizeHeader.click();
+        await done;
+      };
+      await sortBy();
       const afterFirst = await names();
-      await sizeHeader.click();
+      await sortBy();
       const afterSecond = await names();
       expect(await sizeHeader.getAttribute('aria-sort')).toMatch(/ascending|descending/);
       expect(afterFirst.length).toBe(2);
