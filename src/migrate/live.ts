@@ -9,13 +9,12 @@ import { findCheck } from '../health/catalogue.js';
 import { runHealth } from '../health/run.js';
 import type { QualifiedName } from '../model/catalog.js';
 import { formatQualified } from '../model/names.js';
-import { type CollectOptions, collectWorkload, defaultSources, type SourceSpec } from '../workload/collect.js';
+import { type CollectOptions, collectFrom, type SourceSpec } from '../workload/collect.js';
 import { parsePlanInput, type PlanInput } from './inputs.js';
 import { DROP_CHECKS, type PlanSelection } from './plan.js';
 
 export async function liveAdvice(engine: Engine, specs: readonly SourceSpec[], collect: CollectOptions, options: AdviseOptions): Promise<PlanInput> {
-  const sources = specs.length > 0 ? specs : await defaultSources(engine);
-  const workload = await collectWorkload(engine, sources, collect);
+  const { workload } = await collectFrom(engine, specs, collect);
   const report = await advise(engine, workload, await engine.catalog(), options);
   return parsePlanInput(JSON.stringify(report), 'advise (live)');
 }

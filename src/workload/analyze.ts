@@ -3,7 +3,7 @@ import { type WorkloadAnalysis, analyzeWorkload } from '../analysis/analyze-work
 import type { Engine, EngineInfo } from '../engines/engine.js';
 import type { Catalog } from '../model/catalog.js';
 import type { Workload } from '../model/workload.js';
-import { type CollectOptions, collectWorkload, defaultSources, type SourceSpec } from './collect.js';
+import { type CollectOptions, collectFrom, describeSource, type SourceSpec } from './collect.js';
 
 export interface AnalyzeReport {
   readonly info: EngineInfo;
@@ -18,11 +18,9 @@ export interface AnalyzeRun {
 }
 
 export async function analyzeDatabase(engine: Engine, specs: readonly SourceSpec[], options: CollectOptions = {}): Promise<AnalyzeRun> {
-  const sources = specs.length > 0 ? specs : await defaultSources(engine);
   const info = await engine.info();
-  const workload = await collectWorkload(engine, sources, options);
+  const { workload, specs: used } = await collectFrom(engine, specs, options);
   const catalog = await engine.catalog();
   const analysis = analyzeWorkload(workload, catalog);
-  const names = sources.map((s) => (s.kind === 'log' || s.kind === 'sql' ? `${s.kind}:${s.path}` : s.kind));
-  return { report: { info, sources: names, workload, analysis }, catalog };
+  return { report: { info, sources: used.map(describeSource), workload, analysis }, catalog };
 }

@@ -5,22 +5,12 @@ import { advise } from '../../advisor/advise.js';
 import { connect } from '../../engines/connect.js';
 import { EXIT } from '../../errors.js';
 import type { AdviceReport } from '../../model/recommendation.js';
-import { parseSourceSpec } from '../../workload/collect.js';
-import { collectWorkload, defaultSources } from '../../workload/collect.js';
 import { formatBytes, formatCost, heading, oneLineSql, renderTable } from '../format.js';
 import { databaseUrl, parseBytes, parseChoice, parseFraction, parseList, parseNonNegativeInt } from '../options.js';
 import { progressReporter } from '../progress.js';
-import { collectProgress } from '../progress-bar.js';
-import { addWorkloadOptions } from './analyze.js';
+import { addWorkloadOptions, type WorkloadFlags, workloadFromFlags } from './analyze.js';
 
-interface AdviseFlags {
-  db?: string;
-  from: string[];
-  minCalls?: number;
-  minTime?: number;
-  logFormat?: 'stderr' | 'csvlog' | 'jsonlog';
-  logDatabase?: string;
-  sample?: number;
+interface AdviseFlags extends WorkloadFlags {
   maxColumns: number;
   budget?: number;
   maxIndexes?: number;
@@ -31,7 +21,6 @@ interface AdviseFlags {
   analyze?: boolean;
   whatIf: 'auto' | 'hypopg' | 'transaction';
   json?: boolean;
-  quiet?: boolean;
   failOnRecommendation?: boolean;
 }
 
@@ -61,18 +50,8 @@ Examples:
     .action(async (flags: AdviseFlags) => {
       const engine = await connect(databaseUrl(flags.db) ?? '');
       const log = progressReporter(!flags.quiet);
-      const progress = collectProgress(!flags.quiet, log);
       try {
-        const specs = flags.from.length > 0 ? flags.from.map(parseSourceSpec) : await defaultSources(engine);
-        const workload = await collectWorkload(engine, specs, {
-          minCalls: flags.minCalls,
-          minTimeMs: flags.minTime,
-          logFormat: flags.logFormat,
-          logDatabase: flags.logDatabase,
-          sampleMs: flags.sample,
-          onProgress: progress.onProgress,
-        });
-        progress.stop();
+        const { workload } = await workloadFromFlags(engine, flags, log);
         if (flags.analyze) {
           const analyzed = await engine.refreshStatistics();
           log(analyzed.length === 0 ? 'statistics are fresh' : `ANALYZE ${analyzed.join(', ')}`);
@@ -93,7 +72,6 @@ Examples:
         process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderAdvice(report));
         if (flags.failOnRecommendation && report.recommendations.length > 0) process.exitCode = EXIT.findings;
       } finally {
-        progress.stop();
         await engine.close();
       }
     });

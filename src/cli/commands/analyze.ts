@@ -4,14 +4,17 @@ import { connect } from '../../engines/connect.js';
 import type { WorkloadAnalysis } from '../../analysis/analyze-workload.js';
 import { formatQualified } from '../../model/names.js';
 import { LOG_FORMATS, type LogFormat } from '../../workload/sources/log-file.js';
-import { parseSourceSpec } from '../../workload/collect.js';
+import type { Engine } from '../../engines/engine.js';
+import type { Workload } from '../../model/workload.js';
+import { type CollectOptions, collectFrom, describeSource, parseSourceSpec } from '../../workload/collect.js';
 import { type AnalyzeReport, analyzeDatabase } from '../../workload/analyze.js';
 import { formatCount, heading, oneLineSql, renderTable } from '../format.js';
 import { collectValues, databaseUrl, parseChoice, parseDuration, parseNonNegativeInt } from '../options.js';
-import { progressReporter } from '../progress.js';
+import { type ProgressFn, progressReporter } from '../progress.js';
 import { collectProgress } from '../progress-bar.js';
 
-interface AnalyzeFlags {
+/** The workload options every workload-reading command takes (see addWorkloadOptions). */
+export interface WorkloadFlags {
   db?: string;
   from: string[];
   minCalls?: number;
@@ -19,9 +22,27 @@ interface AnalyzeFlags {
   logFormat?: LogFormat;
   logDatabase?: string;
   sample?: number;
+  quiet?: boolean;
+}
+
+interface AnalyzeFlags extends WorkloadFlags {
   top: number;
   json?: boolean;
-  quiet?: boolean;
+}
+
+export function collectOptions(flags: WorkloadFlags, onProgress?: CollectOptions['onProgress']): CollectOptions {
+  return { minCalls: flags.minCalls, minTimeMs: flags.minTime, logFormat: flags.logFormat, logDatabase: flags.logDatabase, sampleMs: flags.sample, onProgress };
+}
+
+/** Reads the workload the flags name (pg_stat_statements when none), with progress on stderr. */
+export async function workloadFromFlags(engine: Engine, flags: WorkloadFlags, log: ProgressFn): Promise<{ workload: Workload; sources: string[] }> {
+  const progress = collectProgress(!flags.quiet, log);
+  try {
+    const { workload, specs } = await collectFrom(engine, flags.from.map(parseSourceSpec), collectOptions(flags, progress.onProgress));
+    return { workload, sources: specs.map(describeSource) };
+  } finally {
+    progress.stop();
+  }
 }
 
 export function addWorkloadOptions(command: Command): Command {
@@ -54,14 +75,7 @@ Examples:
       const log = progressReporter(!flags.quiet);
       const progress = collectProgress(!flags.quiet, log);
       try {
-        const { report } = await analyzeDatabase(engine, flags.from.map(parseSourceSpec), {
-          minCalls: flags.minCalls,
-          minTimeMs: flags.minTime,
-          logFormat: flags.logFormat,
-          logDatabase: flags.logDatabase,
-          sampleMs: flags.sample,
-          onProgress: progress.onProgress,
-        });
+        const { report } = await analyzeDatabase(engine, flags.from.map(parseSourceSpec), collectOptions(flags, progress.onProgress));
         progress.stop();
         process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderAnalyze(report, flags.top));
       } finally {

@@ -11,16 +11,9 @@ import { writeMigration } from '../../migrate/write.js';
 import { parseSourceSpec } from '../../workload/collect.js';
 import { collectValues, databaseUrl, parseBytes, parseChoice, parseList, parseNonNegativeInt } from '../options.js';
 import { type ProgressFn, progressReporter } from '../progress.js';
-import { addWorkloadOptions } from './analyze.js';
+import { addWorkloadOptions, collectOptions, type WorkloadFlags } from './analyze.js';
 
-export interface PlanFlags {
-  db?: string;
-  from: string[];
-  minCalls?: number;
-  minTime?: number;
-  logFormat?: 'stderr' | 'csvlog' | 'jsonlog';
-  logDatabase?: string;
-  sample?: number;
+export interface PlanFlags extends WorkloadFlags {
   input: string[];
   only?: string[];
   dropUnused?: boolean;
@@ -29,7 +22,6 @@ export interface PlanFlags {
   maxIndexes?: number;
   budget?: number;
   whatIf: 'auto' | 'hypopg' | 'transaction';
-  quiet?: boolean;
 }
 
 /** The input and selection options of migrate and apply. */
@@ -78,7 +70,7 @@ export function planFromFlags(flags: PlanFlags, database: LazyEngine, log: Progr
     database: database.available ? () => database.get() : null,
     live: {
       specs: flags.from.map(parseSourceSpec),
-      collect: { minCalls: flags.minCalls, minTimeMs: flags.minTime, logFormat: flags.logFormat, logDatabase: flags.logDatabase, sampleMs: flags.sample },
+      collect: collectOptions(flags),
       advise: { maxIndexes: flags.maxIndexes ?? null, budgetBytes: flags.budget ?? null, minCalls: flags.minCalls, whatIf: flags.whatIf, onProgress: log },
     },
   });

@@ -10,26 +10,16 @@ import { defaultStorePath } from '../../monitor/sqlite-store.js';
 import { openStore } from '../../monitor/monitor.js';
 import { collectReport } from '../../report/collect.js';
 import { reportFormat, writeReport } from '../../report/write.js';
-import { collectWorkload, defaultSources, parseSourceSpec } from '../../workload/collect.js';
 import { databaseUrl, parseDuration } from '../options.js';
 import { progressReporter } from '../progress.js';
-import { collectProgress } from '../progress-bar.js';
-import { addWorkloadOptions } from './analyze.js';
+import { addWorkloadOptions, type WorkloadFlags, workloadFromFlags } from './analyze.js';
 
-interface ReportFlags {
-  db?: string;
-  from: string[];
-  minCalls?: number;
-  minTime?: number;
-  logFormat?: 'stderr' | 'csvlog' | 'jsonlog';
-  logDatabase?: string;
-  sample?: number;
+interface ReportFlags extends WorkloadFlags {
   out: string;
   advice?: string;
   verify?: string;
   store?: string;
   since: number;
-  quiet?: boolean;
 }
 
 function readJsonFile(path: string, what: string): unknown {
@@ -77,15 +67,12 @@ Examples:
       const verification = flags.verify ? readComparison(flags.verify) : null;
       const engine = await connect(databaseUrl(flags.db) ?? '');
       const log = progressReporter(!flags.quiet);
-      const progress = collectProgress(!flags.quiet, log);
       const storePath = flags.store ?? (existsSync(defaultStorePath()) ? defaultStorePath() : undefined);
       const store = storePath === undefined ? null : await openStore(storePath, engine);
       try {
-        const specs = flags.from.length > 0 ? flags.from.map(parseSourceSpec) : await defaultSources(engine);
-        const workload = await collectWorkload(engine, specs, { minCalls: flags.minCalls, minTimeMs: flags.minTime, logFormat: flags.logFormat, logDatabase: flags.logDatabase, sampleMs: flags.sample, onProgress: progress.onProgress });
-        progress.stop();
+        const { workload, sources } = await workloadFromFlags(engine, flags, log);
         const data = await collectReport(engine, workload, {
-          sources: specs.map((s) => (s.kind === 'log' || s.kind === 'sql' ? `${s.kind}:${s.path}` : s.kind)),
+          sources,
           advice,
           verification,
           store,
@@ -97,7 +84,6 @@ Examples:
         writeReport(data, flags.out);
         process.stdout.write(`wrote ${flags.out} (${format === 'html' ? 'HTML, self-contained' : 'Markdown'})\n`);
       } finally {
-        progress.stop();
         await store?.close();
         await engine.close();
       }

@@ -6,30 +6,20 @@ import { connect } from '../../engines/connect.js';
 import { InputError } from '../../errors.js';
 import type { Comparison, Measurement } from '../../model/measurement.js';
 import type { AdviceReport } from '../../model/recommendation.js';
-import { collectWorkload, defaultSources, parseSourceSpec } from '../../workload/collect.js';
 import { compareMeasurements } from '../../verify/compare.js';
 import { measureWorkload, trialAdvice } from '../../verify/verify.js';
 import { formatCount, heading, oneLineSql, renderTable } from '../format.js';
 import { databaseUrl, parseChoice, parseDuration, parseNonNegativeInt } from '../options.js';
 import { progressReporter } from '../progress.js';
-import { collectProgress } from '../progress-bar.js';
-import { addWorkloadOptions } from './analyze.js';
+import { addWorkloadOptions, type WorkloadFlags, workloadFromFlags } from './analyze.js';
 
-interface VerifyFlags {
-  db?: string;
-  from: string[];
-  minCalls?: number;
-  minTime?: number;
-  logFormat?: 'stderr' | 'csvlog' | 'jsonlog';
-  logDatabase?: string;
-  sample?: number;
+interface VerifyFlags extends WorkloadFlags {
   runs: number;
   timeout: number;
   writes?: 'rollback' | 'skip';
   out?: string;
   trial?: string;
   json?: boolean;
-  quiet?: boolean;
 }
 
 function readJson<T>(path: string, what: string, check: (value: unknown) => boolean): T {
@@ -74,11 +64,8 @@ Examples:
       const advice = flags.trial ? readJson<AdviceReport>(flags.trial, 'an advise --json file', (v) => Array.isArray((v as AdviceReport)?.recommendations)) : null;
       const engine = await connect(databaseUrl(flags.db) ?? '');
       const log = progressReporter(!flags.quiet);
-      const progress = collectProgress(!flags.quiet, log);
       try {
-        const specs = flags.from.length > 0 ? flags.from.map(parseSourceSpec) : await defaultSources(engine);
-        const workload = await collectWorkload(engine, specs, { minCalls: flags.minCalls, minTimeMs: flags.minTime, logFormat: flags.logFormat, logDatabase: flags.logDatabase, sampleMs: flags.sample, onProgress: progress.onProgress });
-        progress.stop();
+        const { workload } = await workloadFromFlags(engine, flags, log);
         const catalog = await engine.catalog();
         const options = { runs: flags.runs, timeoutMs: flags.timeout, writes: flags.writes, onProgress: log };
         if (advice !== null) {
@@ -96,7 +83,6 @@ Examples:
           process.stdout.write(flags.json ? `${JSON.stringify(comparison, null, 2)}\n` : renderComparison(comparison));
         }
       } finally {
-        progress.stop();
         await engine.close();
       }
     });
