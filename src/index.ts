@@ -12,7 +12,8 @@ export type * from './model/catalog.js';
 export { findTable, indexesOf, sameName } from './model/catalog.js';
 export { type Plan, type PlanNode, indexesUsed, scanTypes, walkPlan } from './model/plan.js';
 export { quoteIdent, formatQualified } from './model/names.js';
-export { runDemo, openDemo, demoWorkload, type DemoOptions, type DemoReport, type DemoQuery } from './demo/run.js';
+export { openDemo, demoWorkload, type DemoOptions, type DemoQuery } from './demo/run.js';
+export { runDemo, type DemoReport, type DemoStoryOptions } from './demo/story.js';
 export { loadDemo, type LoadedDemo } from './demo/load.js';
 export { demoSizes, type DemoSizes } from './demo/generate.js';
 

@@ -1,6 +1,10 @@
 /** The demo application: built in PGlite and in a real server, deterministic, never touching what it did not create. */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoWorkload, openDemo, runDemo, type DemoReport } from '../src/demo/run.js';
+import { demoWorkload, openDemo } from '../src/demo/run.js';
+import { type DemoReport, runDemo } from '../src/demo/story.js';
 import { splitScript } from '../src/demo/load.js';
 import { readDemoFile } from '../src/demo/assets.js';
 import { runCli } from './helpers/cli.js';
@@ -33,7 +37,7 @@ describe('the demo workload file', () => {
 describe('demo on PGlite', () => {
   let report: DemoReport;
   beforeAll(async () => {
-    report = await runDemo({ scale: SCALE });
+    report = await runDemo({ scale: SCALE, reportPath: join(mkdtempSync(join(tmpdir(), 'ix-demo-')), 'report.html') });
   });
 
   it('builds every table with data at the requested scale', () => {
@@ -50,6 +54,20 @@ describe('demo on PGlite', () => {
     expect(report.workload.skipped).toEqual([]);
     const messages = report.analysis.tables.find((t) => t.table.name === 'messages');
     expect(messages?.columns.some((c) => c.column === 'conversation_id' && c.role === 'equality')).toBe(true);
+  });
+
+  it('applies the advice and proves it with measurements; writes the report', () => {
+    expect(report.applied.failed).toBe(0);
+    expect(report.applied.built).toBe(report.advice.recommendations.length);
+    expect(report.applied.dropped).toBe(report.advice.replaces.length);
+    const { workload } = report.verification;
+    expect(workload.speedup).toBeGreaterThan(2);
+    const conversation = report.verification.queries.find((q) => q.name === 'messages_of_conversation');
+    expect(conversation?.planChange).toMatch(/^Seq Scan → /);
+    expect(readFileSync(report.reportPath, 'utf8')).toContain('<h1>Index strategy');
+    // the foreign keys the advice indexed are no longer reported
+    const fk = (list: readonly { check: string }[]) => list.filter((f) => f.check === 'unindexed-foreign-key').length;
+    expect(fk(report.health.after)).toBeLessThan(fk(report.health.before));
   });
 
   it('advises indexes that make the workload much cheaper, messages by conversation first', () => {
@@ -72,7 +90,7 @@ describe.skipIf(!hasPostgres)('demo on a real PostgreSQL server', () => {
   afterAll(async () => db?.drop());
 
   it('loads into its own schema, the same rows as in PGlite, and reuses them on the next run', async () => {
-    const first = await runDemo({ db: db.url, scale: SCALE, schema: 'demo app' });
+    const first = await runDemo({ db: db.url, scale: SCALE, schema: 'demo app', runs: 1, reportPath: join(mkdtempSync(join(tmpdir(), 'ix-demo-pg-')), 'r.html') });
     expect(first.demo.built).toBe(true);
     expect(first.catalog.tables.filter((t) => t.schema === 'demo app').map((t) => t.name).sort()).toEqual(TABLES);
     const serverHash = (await db.sql(`SET search_path = "demo app"; ${FINGERPRINT_SQL}`)) as unknown as { rows: { h: string }[] }[];
@@ -106,7 +124,7 @@ describe.skipIf(!hasPostgres)('demo on a real PostgreSQL server', () => {
 
 describe('indexwise demo (CLI)', () => {
   it('prints the tables, the workload analysis and the advice', async () => {
-    const result = await runCli(['demo', '--scale', '0.02']);
+    const result = await runCli(['demo', '--scale', '0.02', '--runs', '1', '--report', join(mkdtempSync(join(tmpdir(), 'ix-demo-cli-')), 'r.html')]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/indexwise demo on pglite:memory \(PostgreSQL \d+/);
     expect(result.stdout).toMatch(/messages\s+6,000/);
@@ -114,11 +132,15 @@ describe('indexwise demo (CLI)', () => {
     expect(result.stdout).toMatch(/public\.messages\s+conversation_id\s+equality/);
     expect(result.stdout).toMatch(/Recommendations \(\d+\)/);
     expect(result.stdout).toMatch(/CREATE INDEX idx_messages_conversation_id/);
+    expect(result.stdout).toMatch(/4\. Applied: \d+ built/);
+    expect(result.stdout).toMatch(/Workload \(Σ calls × median\): .* ms → .* ms, ×[\d.]+ faster/);
+    expect(result.stdout).toMatch(/6\. Health, before → after/);
+    expect(result.stdout).toMatch(/7\. The index-strategy report\n\s+\S+\.html/);
     expect(result.stderr).toMatch(/generating messages/);
   });
 
   it('--json gives the whole report', async () => {
-    const result = await runCli(['demo', '--scale', '0.02', '--json', '-q']);
+    const result = await runCli(['demo', '--scale', '0.02', '--runs', '1', '--json', '-q', '--report', join(mkdtempSync(join(tmpdir(), 'ix-demo-json-')), 'r.html')]);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     const json = JSON.parse(result.stdout);

@@ -94,7 +94,7 @@ export async function advise(engine: Engine, workload: Workload, catalog: Catalo
     });
     const selection = await selector.select();
     return await buildReport({
-      info, method, coster, selector, selection, queries: selectionQueries, candidates: usable, sizes, writePenalties: new Map(selectionCandidates.map((c) => [c.id, c.writePenalty])),
+      info, catalog, method, coster, selector, selection, queries: selectionQueries, candidates: usable, sizes, writePenalties: new Map(selectionCandidates.map((c) => [c.id, c.writePenalty])),
       workloadQueries: workload.queries.length, skipped, started,
     });
   } finally {

@@ -4,13 +4,16 @@ import type { WhatIfMethod } from '../engines/what-if.js';
 import { createIndexSql, indexName, keySql } from '../migrate/ddl.js';
 import { formatQualified, quoteIdent } from '../model/names.js';
 import type { AdviceReport, CostedQueryReport, Recommendation, SkippedQuery } from '../model/recommendation.js';
+import type { Catalog } from '../model/catalog.js';
 import type { IndexCandidate } from './candidates.js';
+import { plannedIndex, replacedIndexes } from './replaces.js';
 import type { AdvisorQuery } from './queries.js';
 import type { Selection, Selector } from './select.js';
 import type { WhatIfCoster } from './what-if.js';
 
 export interface ReportInput {
   readonly info: EngineInfo;
+  readonly catalog: Catalog;
   readonly method: WhatIfMethod;
   readonly coster: WhatIfCoster;
   readonly selector: Selector<AdvisorQuery & { readonly baseCost: number }>;
@@ -75,6 +78,7 @@ export async function buildReport(input: ReportInput): Promise<AdviceReport> {
     };
   });
   recommendations.sort((a, b) => b.workloadShareSaved - a.workloadShareSaved);
+  const replaces = replacedIndexes(input.info, input.catalog, recommendations.map((r) => plannedIndex(r.index, r.name, r.estimatedBytes)));
   const notes =
     input.method === 'transaction'
       ? ['No HypoPG here: each candidate index was really built inside a transaction that was rolled back (sizes are exact).']
@@ -87,6 +91,7 @@ export async function buildReport(input: ReportInput): Promise<AdviceReport> {
     workload: { queries: input.workloadQueries, costed: input.queries.length, skipped: input.skipped },
     cost: { before: input.selection.costBefore, after: input.selection.costAfter },
     recommendations,
+    replaces,
     queries,
     stats: {
       candidates: input.candidates.length,

@@ -2,15 +2,11 @@
  * `indexwise demo`: build the demo application in embedded PGlite (or a server),
  * analyze its workload and advise indexes for it. Returns data; the CLI renders it.
  */
-import { advise } from '../advisor/advise.js';
-import { analyzeWorkload, type WorkloadAnalysis } from '../analysis/analyze-workload.js';
 import { loadParser } from '../analysis/parse.js';
 import { connect } from '../engines/connect.js';
 import { parseConnectionString } from '../engines/connection-string.js';
 import type { Engine, EngineInfo } from '../engines/engine.js';
 import { InputError } from '../errors.js';
-import type { Catalog } from '../model/catalog.js';
-import type { AdviceReport } from '../model/recommendation.js';
 import type { Workload } from '../model/workload.js';
 import { workloadFromSql } from '../workload/collect.js';
 import { splitScript } from '../workload/sql-text.js';
@@ -73,30 +69,5 @@ export async function openDemo(options: DemoOptions = {}): Promise<DemoSession> 
   } catch (error) {
     await engine.close();
     throw error;
-  }
-}
-
-export interface DemoReport {
-  readonly info: EngineInfo;
-  readonly demo: LoadedDemo;
-  /** The schema as built: primary keys and a few foreign-key indexes. */
-  readonly catalog: Catalog;
-  readonly workload: Workload;
-  readonly analysis: WorkloadAnalysis;
-  readonly advice: AdviceReport;
-}
-
-export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
-  const session = await openDemo(options);
-  try {
-    const catalog = await session.engine.catalog();
-    options.onProgress?.('analyzing the workload');
-    const analysis = analyzeWorkload(session.workload, catalog);
-    // Without HypoPG the demo may build its candidates in a rolled-back transaction: the tables are its own.
-    const whatIf = session.info.capabilities.hypopg ? 'hypopg' : 'transaction';
-    const advice = await advise(session.engine, session.workload, catalog, { whatIf, onProgress: options.onProgress });
-    return { info: session.info, demo: session.demo, catalog, workload: session.workload, analysis, advice };
-  } finally {
-    await session.engine.close();
   }
 }

@@ -50,7 +50,9 @@ export function parsePlanInput(text: string, source: string): PlanInput {
     throw new InputError(`${source} is neither advise --json nor health --json output (no "recommendations" or "findings")`);
   }
   const recommendations = Array.isArray(json.recommendations) ? json.recommendations.map((r, i) => readRecommendation(r, `${source}: recommendation ${i + 1}`)) : [];
-  const findings = Array.isArray(json.findings) ? json.findings.map((f, i) => readFinding(f, `${source}: finding ${i + 1}`)) : [];
+  // advise lists the existing indexes its recommendations make redundant in the finding shape
+  const listed = [...(Array.isArray(json.findings) ? json.findings : []), ...(Array.isArray(json.replaces) ? json.replaces : [])];
+  const findings = listed.map((f, i) => readFinding(f, `${source}: finding ${i + 1}`));
   return { source, dialect: dialectOfEngine(json.engine), recommendations, findings };
 }
 

@@ -1,5 +1,6 @@
 /** What `advise` returns: the JSON shape documented in README. */
 import type { WhatIfMethod } from '../engines/what-if.js';
+import type { Finding } from './finding.js';
 import type { IndexDef } from './index-def.js';
 
 export interface Recommendation {
@@ -50,6 +51,8 @@ export interface AdviceReport {
   readonly workload: { readonly queries: number; readonly costed: number; readonly skipped: readonly SkippedQuery[] };
   readonly cost: { readonly before: number; readonly after: number };
   readonly recommendations: readonly Recommendation[];
+  /** Existing indexes the recommendations make redundant, as redundant-index findings (drop them after the new ones exist). */
+  readonly replaces: readonly Finding[];
   readonly queries: readonly CostedQueryReport[];
   readonly stats: {
     readonly candidates: number;

@@ -105,6 +105,10 @@ export function renderAdvice(report: AdviceReport, title = 'indexwise advise'): 
     out.push(heading('SQL'));
     out.push(report.recommendations.map((r) => `${r.sql};`).join('\n'));
   }
+  if (report.replaces.length > 0) {
+    out.push(heading(`Made redundant by the new indexes (${report.replaces.length}): drop them once those exist`));
+    out.push(report.replaces.map((f) => `  ${f.message}\n      ${pc.dim(f.fixSql ?? '')}`).join('\n'));
+  }
   out.push(heading('Queries (cost per call before → after)'));
   out.push(
     renderTable(

@@ -1,18 +1,22 @@
 /** `indexwise demo`: the demo application in embedded PostgreSQL, its workload analyzed, indexes advised. */
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { type DemoReport, runDemo } from '../../demo/run.js';
+import { type DemoReport, defaultReportPath, runDemo } from '../../demo/story.js';
+import type { Finding } from '../../model/finding.js';
 import { formatBytes, formatCount, heading, renderTable } from '../format.js';
-import { parsePositiveNumber } from '../options.js';
+import { parseNonNegativeInt, parsePositiveNumber } from '../options.js';
 import { progressReporter } from '../progress.js';
 import { renderAdvice } from './advise.js';
 import { renderColumnRoles } from './analyze.js';
+import { renderComparison } from './verify.js';
 
 interface DemoFlags {
   scale: number;
   keep?: string;
   db?: string;
   schema: string;
+  runs: number;
+  report?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -20,11 +24,13 @@ interface DemoFlags {
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('build the demo app (multi-tenant chat + documents), analyze its workload and advise indexes')
+    .description('the whole story on a demo app: build it, analyze its workload, advise, apply, measure before/after, report')
     .option('--scale <n>', 'data size: 1 ≈ 300k messages, 600k rows (0.1 for a quick look)', parsePositiveNumber('--scale'), 1)
     .option('--keep <dir>', 'keep the embedded database in DIR and reuse it next time')
     .option('--db <url>', 'load the demo into this PostgreSQL server instead (never drops what it did not create)')
     .option('--schema <name>', 'schema for the demo on a server', 'indexwise_demo')
+    .option('--runs <n>', 'measured runs per query, after a warm-up', parseNonNegativeInt('--runs'), 3)
+    .option('--report <file>', `where to write the HTML report (default ${defaultReportPath()})`)
     .option('--json', 'print the result as JSON')
     .option('-q, --quiet', 'no progress messages on stderr')
     .addHelpText(
@@ -41,6 +47,8 @@ Examples:
         keep: flags.keep,
         db: flags.db,
         schema: flags.schema,
+        runs: flags.runs,
+        reportPath: flags.report,
         onProgress: progressReporter(!flags.quiet),
       });
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderDemo(report));
@@ -75,5 +83,33 @@ export function renderDemo(report: DemoReport): string {
   out.push(renderColumnRoles(report.analysis, 15));
   out.push(heading('3. The advice'));
   out.push(renderAdvice(report.advice, 'indexwise advise'));
+  const a = report.applied;
+  out.push(heading(`4. Applied: ${a.built} built, ${a.dropped} dropped, ${a.skipped} skipped, ${a.failed} failed in ${a.seconds.toFixed(1)} s`));
+  out.push(heading('5. Proof: measured with EXPLAIN ANALYZE before and after'));
+  out.push(renderComparison(report.verification));
+  out.push(heading('6. Health, before → after'));
+  out.push(healthSummary(report.health.before, report.health.after));
+  out.push(heading('7. The index-strategy report'));
+  out.push(`  ${report.reportPath}`);
   return `${out.join('\n')}\n`;
+}
+
+/** Warnings and errors per check, before and after; info-level findings (not yet verdicts) only counted. */
+function healthSummary(before: readonly Finding[], after: readonly Finding[]): string {
+  const count = (list: readonly Finding[]) => {
+    const byCheck = new Map<string, number>();
+    for (const f of list) if (f.severity !== 'info') byCheck.set(f.check, (byCheck.get(f.check) ?? 0) + 1);
+    return byCheck;
+  };
+  const info = (list: readonly Finding[]) => list.filter((f) => f.severity === 'info').length;
+  const note = `\n  and ${info(before)} → ${info(after)} informational findings (e.g. new indexes whose usage statistics are too young to judge)`;
+  const b = count(before);
+  const a = count(after);
+  const checks = [...new Set([...b.keys(), ...a.keys()])].sort();
+  if (checks.length === 0) return `  no warnings or errors before or after${note}`;
+  const table = renderTable(
+    [{ header: 'check' }, { header: 'before', align: 'right' }, { header: 'after', align: 'right' }],
+    checks.map((c) => [c, String(b.get(c) ?? 0), String(a.get(c) ?? 0)]),
+  );
+  return `${table}${note}`;
 }

@@ -1,0 +1,49 @@
+/**
+ * Indexes the advice makes redundant: an existing index whose keys lead a recommended
+ * one (same predicate, its INCLUDEs stored) serves no query the new one cannot.
+ * Reported in the health-finding shape so `migrate --drop-duplicates` and `apply` take
+ * them as drops. Pure: the redundant-index rule over the catalog plus the new indexes.
+ */
+import type { EngineInfo } from '../engines/engine.js';
+import { findRedundant } from '../health/checks/redundant-index.js';
+import { dropIndexFix } from '../health/fix.js';
+import { createIndexSql } from '../migrate/ddl.js';
+import type { Catalog, Index } from '../model/catalog.js';
+import type { Finding } from '../model/finding.js';
+import type { IndexDef } from '../model/index-def.js';
+import { formatQualified } from '../model/names.js';
+
+/** A recommended index as the catalog would show it once built. */
+export function plannedIndex(def: IndexDef, name: string, bytes: number): Index {
+  return {
+    schema: def.table.schema,
+    name,
+    table: def.table,
+    method: 'btree',
+    unique: false,
+    primary: false,
+    valid: true,
+    keys: def.keys.map((k) => ({ column: k.column, expression: null, descending: k.descending, nullsFirst: k.nullsFirst ?? k.descending, opclass: k.opclass, collation: null })),
+    include: def.include,
+    predicate: def.where,
+    definition: createIndexSql(def, { name }),
+    bytes,
+    constraint: null,
+    parentIndex: null,
+  };
+}
+
+export function replacedIndexes(info: EngineInfo, catalog: Catalog, planned: readonly Index[]): Finding[] {
+  const names = new Set(planned.map((p) => `${p.schema}.${p.name}`));
+  return findRedundant([...catalog.indexes, ...planned])
+    .filter(({ drop, coveredBy }) => !names.has(`${drop.schema}.${drop.name}`) && names.has(`${coveredBy.schema}.${coveredBy.name}`))
+    .map(({ drop, coveredBy }) => ({
+      check: 'redundant-index',
+      severity: 'warning' as const,
+      table: formatQualified(drop.table),
+      index: formatQualified(drop),
+      message: `${formatQualified(drop)} becomes redundant: the recommended ${formatQualified(coveredBy)} starts with the same keys and serves its queries`,
+      evidence: { bytes: drop.bytes, coveredBy: formatQualified(coveredBy), definition: drop.definition },
+      fixSql: dropIndexFix(info, catalog, drop),
+    }));
+}
