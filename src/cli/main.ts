@@ -20,8 +20,8 @@ import { VERSION } from '../version.js';
 export function buildProgram(): Command {
   const program = new Command('indexwise')
     .description(
-      'Index advisor for PostgreSQL and SQLite: analyze the workload, advise cost-proven indexes,\n' +
-        'write migrations, apply them safely and verify that queries got faster.',
+      'Index advisor for PostgreSQL and SQLite: analyze the workload, advise cost-proven indexes, ' +
+        'write migrations, apply them safely, verify that queries got faster, keep indexes healthy.',
     )
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
@@ -33,17 +33,20 @@ Databases (--db or DATABASE_URL):
   pglite:memory | pglite:DIR          embedded PostgreSQL (PGlite)
   sqlite:PATH | app.db | app.sqlite   a SQLite file
 
+The lifecycle:
+  analyze → advise → migrate / apply → verify; health and monitor keep watch; report writes it down.
+
 Start here:
-  npx indexwise demo                  build the demo app in memory and look at its workload`,
+  npx indexwise demo                  the whole story on a demo app, in memory, no server needed`,
     );
   registerDemo(program);
   registerInspect(program);
   registerAnalyze(program);
   registerAdvise(program);
-  registerHealth(program);
   registerMigrate(program);
   registerApply(program);
   registerVerify(program);
+  registerHealth(program);
   registerMonitor(program);
   registerReport(program);
   return program;
