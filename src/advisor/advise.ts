@@ -5,12 +5,14 @@
 import { analyzeWorkload } from '../analysis/analyze-workload.js';
 import { loadParser } from '../analysis/parse.js';
 import type { Engine, EngineInfo } from '../engines/engine.js';
-import type { WhatIfMethod } from '../engines/what-if.js';
+import type { WhatIfMethod, WhatIfOptions } from '../engines/what-if.js';
 import { InputError } from '../errors.js';
 import type { Catalog } from '../model/catalog.js';
 import type { AdviceReport, SkippedQuery } from '../model/recommendation.js';
 import type { Workload } from '../model/workload.js';
+import { withTriggerStatements } from '../workload/triggers.js';
 import { generateCandidates, type IndexCandidate } from './candidates.js';
+import { orBundles } from './or-bundles.js';
 import { type AdvisorQuery, selectQueries } from './queries.js';
 import { buildReport } from './report.js';
 import { type SelectionCandidate, Selector } from './select.js';
@@ -29,6 +31,8 @@ export interface AdviseOptions {
   readonly minCost?: number;
   /** 'auto': HypoPG where installed, a rolled-back transaction on PGlite. */
   readonly whatIf?: 'auto' | WhatIfMethod;
+  /** How the what-if backend works (sqlite-copy: whole copy or sampled copy). */
+  readonly whatIfOptions?: WhatIfOptions;
   readonly onProgress?: (message: string) => void;
 }
 
@@ -42,9 +46,11 @@ export async function chooseWhatIf(info: EngineInfo, requested: AdviseOptions['w
   );
 }
 
-export async function advise(engine: Engine, workload: Workload, catalog: Catalog, options: AdviseOptions = {}): Promise<AdviceReport> {
+export async function advise(engine: Engine, given: Workload, catalog: Catalog, options: AdviseOptions = {}): Promise<AdviceReport> {
   const started = performance.now();
   await loadParser();
+  // a write also runs the statements of the triggers it fires (SQLite)
+  const workload = withTriggerStatements(given, catalog);
   const info = await engine.info();
   const method = await chooseWhatIf(info, options.whatIf);
   const progress = options.onProgress ?? (() => {});
@@ -59,10 +65,10 @@ export async function advise(engine: Engine, workload: Workload, catalog: Catalo
   const candidates = generateCandidates(
     selected.map((q) => ({ fingerprint: q.fingerprint, accesses: q.analysis.accesses })),
     catalog,
-    { maxColumns: options.maxColumns ?? 3, includeColumns: info.capabilities.includeColumns },
+    { maxColumns: options.maxColumns ?? 3, includeColumns: info.capabilities.includeColumns, likePrefix: info.family === 'sqlite' ? 'nocase' : 'text_pattern_ops' },
   );
   progress(`${selected.length} queries to cost, ${candidates.length} candidate indexes, what-if by ${method}`);
-  const backend = await engine.openWhatIf(method);
+  const backend = await engine.openWhatIf(method, options.whatIfOptions);
   try {
     const coster = new WhatIfCoster(backend, candidates);
     const { costed, baseline, rowsPerCall } = await costBaseline(coster, selected, options.minCost ?? 0, skipped);
@@ -91,6 +97,7 @@ export async function advise(engine: Engine, workload: Workload, catalog: Catalo
       budgetBytes: options.budgetBytes ?? null,
       maxIndexes: options.maxIndexes ?? null,
       minImprovement: options.minImprovement ?? 0.1,
+      bundles: orBundles(selected.map((q) => ({ fingerprint: q.fingerprint, accesses: q.analysis.accesses })), usable),
     });
     const selection = await selector.select();
     return await buildReport({

@@ -10,6 +10,7 @@ import type { Filter, TableAccess } from '../model/analysis.js';
 import type { Catalog, Index, Table } from '../model/catalog.js';
 import { type IndexDef, indexId, type KeyColumn, keyColumn } from '../model/index-def.js';
 import { normalizePredicate } from '../model/predicate.js';
+import { coveringByKeys, equalityKey, type LikePrefixKey, rangeKey, sameCollation, sortKey, storedAnyway, upToRowid } from './candidate-keys.js';
 
 export interface CandidateQuery {
   readonly fingerprint: string;
@@ -27,8 +28,10 @@ export interface CandidateOptions {
   readonly maxColumns: number;
   /** INCLUDE is available (PostgreSQL ≥ 11). */
   readonly includeColumns: boolean;
-  /** At most this many INCLUDE columns in a covering variant. */
+  /** At most this many INCLUDE columns in a covering variant (without INCLUDE: extra trailing keys). */
   readonly maxInclude?: number;
+  /** How a `LIKE 'abc%'` is indexed (default text_pattern_ops; SQLite: nocase). */
+  readonly likePrefix?: LikePrefixKey;
 }
 
 const INDEXABLE_OPERANDS = new Set(['param', 'constant', 'outer', 'expression']);
@@ -97,20 +100,21 @@ function tableName(def: IndexDef): string {
 function candidatesForAccess(access: TableAccess, table: Table, options: CandidateOptions): IndexDef[] {
   const keySets: KeyColumn[][] = [];
   const add = (keys: KeyColumn[]): KeyColumn[] => {
-    const unique = dedupeKeys(keys).slice(0, options.maxColumns);
+    const unique = upToRowid(dedupeKeys(keys), table).slice(0, options.maxColumns);
     if (unique.length > 0) keySets.push(unique);
     return unique;
   };
   // The query's fullest shape: the one a covering variant is worth trying for.
-  const primary = addFilterShapes(access.filters, access, table, add);
-  for (const group of access.orGroups) for (const branch of group) addFilterShapes(branch, access, table, add);
+  const shapes = (filters: readonly Filter[]) => addFilterShapes(filters, access, table, add, options.likePrefix ?? 'text_pattern_ops');
+  const primary = shapes(access.filters);
+  for (const group of access.orGroups) for (const branch of group) shapes(branch);
   const equality = equalityKeys(access.filters, table);
   // On the inner side of a nested loop a join key is probed like an equality: its shapes are
   // the query's with the join key among the equality columns (Q17's (l_partkey, l_quantity)).
   for (const join of access.joins) {
     add([keyColumn(join.column)]);
     const probed: Filter = { column: join.column, kind: 'equality', operator: '= (join)', operand: 'outer' };
-    addFilterShapes([...access.filters, probed], access, table, add);
+    shapes([...access.filters, probed]);
   }
   if (access.groupBy.length > 0 && access.orderBy.length === 0) add([...equality, ...access.groupBy.map((c) => keyColumn(c))]);
 
@@ -139,6 +143,7 @@ function addFilterShapes(
   access: TableAccess,
   table: Table,
   add: (keys: KeyColumn[]) => KeyColumn[],
+  likePrefix: LikePrefixKey,
 ): KeyColumn[] | undefined {
   const equality = equalityKeys(filters, table);
   // In a row comparison (a, b) < (x, y) only the first column bounds an index scan.
@@ -148,10 +153,10 @@ function addFilterShapes(
       INDEXABLE_OPERANDS.has(f.operand) &&
       !(f.operator.startsWith('(row)') && filters.slice(0, i).some((g) => g.operator === f.operator)),
   );
-  const sort = access.orderBy.map((s) => keyColumn(s.column, { descending: s.descending, nullsFirst: s.nullsFirst }));
+  const sort = access.orderBy.map((s) => sortKey(s, table));
   let fullest = equality.length > 0 ? add(equality) : undefined;
   ranges.forEach((range, i) => {
-    const keys = add([...equality, keyColumn(range.column, { opclass: range.kind === 'prefix' ? 'text_pattern_ops' : null })]);
+    const keys = add([...equality, rangeKey(range, table, likePrefix)]);
     if (i === 0) fullest = keys;
   });
   if (sort.length > 0) fullest = add([...equality, ...sort]);
@@ -164,7 +169,7 @@ function addFilterShapes(
 function equalityKeys(filters: readonly Filter[], table: Table): KeyColumn[] {
   // IS NULL tests are served by partial variants (WHERE col IS NULL), not as key columns
   const columns = filters.filter((f) => f.kind === 'equality' && INDEXABLE_OPERANDS.has(f.operand)).map((f) => f.column);
-  return sortBySelectivity([...new Set(columns)], table).map((c) => keyColumn(c));
+  return sortBySelectivity([...new Set(columns)], table).map((c) => equalityKey(c, filters, table));
 }
 
 /** Most distinct values first (n_distinct from pg_stats; a negative value is a fraction of the rows). */
@@ -188,13 +193,17 @@ const MAX_INCLUDE_WIDTH = 64;
 
 /** The plain definition and, when the query reads a few other narrow columns, a covering one. */
 function withCovering(def: IndexDef, access: TableAccess, table: Table, options: CandidateOptions): IndexDef[] {
-  if (!options.includeColumns || access.allColumns) return [def];
+  if (access.allColumns) return [def];
   const keyNames = new Set(def.keys.map((k) => k.column));
   const predicateColumns = def.where === null ? new Set<string>() : new Set(access.filters.filter((f) => f.constantSql && def.where?.includes(f.constantSql)).map((f) => f.column));
-  const extra = access.columnsRead.filter((c) => !keyNames.has(c) && !predicateColumns.has(c)).sort();
+  const implicit = storedAnyway(table);
+  const extra = access.columnsRead.filter((c) => !keyNames.has(c) && !predicateColumns.has(c) && !implicit.has(c)).sort();
   if (extra.length === 0 || extra.length > (options.maxInclude ?? 3)) return [def];
   const wide = extra.some((c) => (table.columns.find((col) => col.name === c)?.stats?.avgWidth ?? 0) > MAX_INCLUDE_WIDTH);
-  return wide ? [def] : [def, { ...def, include: extra }];
+  if (wide) return [def];
+  if (options.includeColumns) return [def, { ...def, include: extra }];
+  const byKeys = coveringByKeys(def, extra, table);
+  return byKeys === null ? [def] : [def, byKeys];
 }
 
 /** An existing valid b-tree whose leading keys are the candidate's, with the same predicate and the INCLUDEd columns. */
@@ -205,7 +214,9 @@ export function coveredByExisting(def: IndexDef, existing: readonly Index[]): bo
     if (index.keys.length < def.keys.length) return false;
     const sameDirection = def.keys.every((k, i) => index.keys[i]?.descending === k.descending);
     const reversed = def.keys.every((k, i) => index.keys[i]?.descending !== k.descending);
-    const leading = def.keys.every((k, i) => index.keys[i]?.column === k.column && (index.keys[i]?.opclass ?? null) === k.opclass);
+    const leading = def.keys.every(
+      (k, i) => index.keys[i]?.column === k.column && (index.keys[i]?.opclass ?? null) === k.opclass && sameCollation(index.keys[i]?.collation, k.collation),
+    );
     const available = new Set([...index.keys.map((k) => k.column), ...index.include]);
     return leading && (sameDirection || reversed) && def.include.every((c) => available.has(c));
   });

@@ -23,7 +23,7 @@ export function plannedIndex(def: IndexDef, name: string, bytes: number): Index 
     unique: false,
     primary: false,
     valid: true,
-    keys: def.keys.map((k) => ({ column: k.column, expression: null, descending: k.descending, nullsFirst: k.nullsFirst ?? k.descending, opclass: k.opclass, collation: null })),
+    keys: def.keys.map((k) => ({ column: k.column, expression: null, descending: k.descending, nullsFirst: k.nullsFirst ?? k.descending, opclass: k.opclass, collation: k.collation ?? null })),
     include: def.include,
     predicate: def.where,
     definition: createIndexSql(def, { name }),

@@ -32,7 +32,7 @@ export async function buildReport(input: ReportInput): Promise<AdviceReport> {
   const byId = new Map(input.candidates.map((c) => [c.id, c]));
   const sqlOf = (id: string) => {
     const def = (byId.get(id) as IndexCandidate).def;
-    return createIndexSql(def, { concurrently: input.info.capabilities.concurrently });
+    return createIndexSql(def, { concurrently: input.info.capabilities.concurrently, dialect: input.info.family });
   };
   const queries: CostedQueryReport[] = [];
   const helped = new Map<string, { before: number; after: number; fingerprints: string[] }>();
@@ -62,7 +62,7 @@ export async function buildReport(input: ReportInput): Promise<AdviceReport> {
     const evidence = helped.get(id) ?? { before: 0, after: 0, fingerprints: [] };
     return {
       table: formatQualified(def.table),
-      columns: def.keys.map(keySql),
+      columns: def.keys.map((k) => keySql(k, input.info.family)),
       include: def.include.map(quoteIdent),
       where: def.where,
       method: 'btree',
@@ -79,10 +79,12 @@ export async function buildReport(input: ReportInput): Promise<AdviceReport> {
   });
   recommendations.sort((a, b) => b.workloadShareSaved - a.workloadShareSaved);
   const replaces = replacedIndexes(input.info, input.catalog, recommendations.map((r) => plannedIndex(r.index, r.name, r.estimatedBytes)));
-  const notes =
-    input.method === 'transaction'
+  const notes = [
+    ...(input.method === 'transaction'
       ? ['No HypoPG here: each candidate index was really built inside a transaction that was rolled back (sizes are exact).']
-      : [];
+      : []),
+    ...(input.coster.backend.notes ?? []),
+  ];
   return {
     engine: input.info.kind,
     serverVersion: input.info.serverVersion,

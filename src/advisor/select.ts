@@ -18,6 +18,8 @@
  *    table when that lowers the objective within budget.
  * 4. Under a budget, a refill pass: each chosen index is left out in turn and the
  *    budget filled again without it; a better mix is kept.
+ * Bundles (the indexes that serve each branch of an OR, which only pay together) are
+ * tried whole after the greedy steps, then the greedy continues.
  */
 
 export interface SelectionQuery {
@@ -40,6 +42,8 @@ export interface SelectionOptions {
   readonly budgetBytes: number | null;
   readonly maxIndexes: number | null;
   readonly minImprovement: number;
+  /** Candidates worth adding only together (one per branch of an OR). */
+  readonly bundles?: readonly (readonly string[])[];
 }
 
 export type CostFn<Q extends SelectionQuery> = (query: Q, config: ReadonlySet<string>) => Promise<number>;
@@ -109,6 +113,7 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
   async select(): Promise<Selection> {
     const chosen = new Set<string>();
     await this.greedy(chosen);
+    if (await this.bundlePass(chosen)) await this.greedy(chosen);
     await this.dropPass(chosen);
     await this.swapPass(chosen);
     if (this.options.budgetBytes !== null) await this.refillPass(chosen);
@@ -172,7 +177,8 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
     for (const id of this.byId.keys()) {
       if (excluded.has(id) || chosen.has(id)) continue;
       const rating = await this.rate(chosen, { remove: null, add: id });
-      if (rating !== null) stale.set(id, rating);
+      // Not worth it alone yet: rated again once nothing else is (a join's second index pays only after the first).
+      stale.set(id, rating ?? 0);
     }
     for (;;) {
       let best: { rating: number; move: Move } | null = null;
@@ -198,6 +204,20 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
       chosen.add(best.move.add);
       stale.delete(best.move.add);
     }
+  }
+
+  /** Adds each bundle that pays as a whole; true when one was added. */
+  private async bundlePass(chosen: Set<string>): Promise<boolean> {
+    let added = false;
+    for (const bundle of this.options.bundles ?? []) {
+      const missing = bundle.filter((id) => !chosen.has(id) && this.byId.has(id));
+      if (missing.length < 2) continue;
+      const next = new Set([...chosen, ...missing]);
+      if (!this.fits(next) || !this.worth(await this.change(chosen, next, missing))) continue;
+      for (const id of missing) chosen.add(id);
+      added = true;
+    }
+    return added;
   }
 
   private async dropPass(chosen: Set<string>): Promise<void> {

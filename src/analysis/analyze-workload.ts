@@ -7,7 +7,8 @@ import type { ColumnRole, QueryAnalysis } from '../model/analysis.js';
 import type { Catalog, QualifiedName } from '../model/catalog.js';
 import type { Workload, WorkloadQuery } from '../model/workload.js';
 import { type AnalyzeOptions, analyzeStatement } from './analyze-query.js';
-import { type AstNode, LITERAL_TOKENS, parseStatements, scanTokens } from './parse.js';
+import { misreadAsPostgres, rewriteSqliteFlavour } from '../workload/sql-text.js';
+import { type AstNode, LITERAL_TOKENS, type ParsedStatement, parseStatements, scanTokens } from './parse.js';
 
 export interface AnalyzedQuery {
   readonly query: WorkloadQuery;
@@ -58,13 +59,34 @@ export function analyzeWorkload(workload: Workload, catalog: Catalog): WorkloadA
 }
 
 function analyzeOne(query: WorkloadQuery, catalog: Catalog, viewCache: Map<string, AstNode | null>): AnalyzedQuery {
-  const { text, constantLiterals } = representativeText(query);
+  const representative = representativeText(query);
+  let text = representative.text;
   try {
-    const [statement] = parseStatements(text);
-    if (statement === undefined) return { query, text, analysis: null, error: 'empty statement' };
-    return { query, text, analysis: analyzeStatement(statement.stmt, catalog, { constantLiterals, viewCache }) };
+    const parsed = parseEitherFlavour(text);
+    text = parsed.text;
+    // literal positions were read on the text as written: after a rewrite they no longer line up
+    const constantLiterals = parsed.rewritten && typeof representative.constantLiterals === 'function' ? 'none' : representative.constantLiterals;
+    if (parsed.statement === undefined) return { query, text, analysis: null, error: 'empty statement' };
+    return { query, text, analysis: analyzeStatement(parsed.statement.stmt, catalog, { constantLiterals, viewCache }) };
   } catch (error) {
     return { query, text, analysis: null, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** Parses the text; SQLite-flavoured text the PostgreSQL parser rejects is parsed as rewritten to PostgreSQL form. */
+function parseEitherFlavour(text: string): { text: string; rewritten: boolean; statement: ParsedStatement | undefined } {
+  const sqlite = misreadAsPostgres(text) ? rewriteSqliteFlavour(text) : null;
+  if (sqlite !== null) return { text: sqlite, rewritten: true, statement: parseStatements(sqlite)[0] };
+  try {
+    return { text, rewritten: false, statement: parseStatements(text)[0] };
+  } catch (error) {
+    const rewritten = rewriteSqliteFlavour(text);
+    if (rewritten === null) throw error;
+    try {
+      return { text: rewritten, rewritten: true, statement: parseStatements(rewritten)[0] };
+    } catch {
+      throw error;
+    }
   }
 }
 

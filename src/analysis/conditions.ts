@@ -90,8 +90,10 @@ function classifyBinary(body: AstNode, op: string, scope: Scope, ctx: AnalysisCo
     if (left.source.access === right.source.access) return;
     if (!left.outer && !right.outer && op === '=') return join(ctx, left.source, right.source);
   }
-  if (isCurrentColumn(left) && isValue(right)) return compare(ctx, sink, left.source, op, right);
-  if (isCurrentColumn(right) && isValue(left)) return compare(ctx, sink, right.source, FLIPPED[op] ?? op, left);
+  // SQLite compares with the left operand's explicit collation first, then the right one's
+  const collation = left.collation ?? right.collation;
+  if (isCurrentColumn(left) && isValue(right)) return compare(ctx, sink, left.source, op, right, collation);
+  if (isCurrentColumn(right) && isValue(left)) return compare(ctx, sink, right.source, FLIPPED[op] ?? op, left, collation);
   for (const side of [left, right]) {
     if (side.kind === 'expression' && side.columns.length > 0 && isValue(side === left ? right : left)) {
       for (const column of side.columns) ctx.use(column, 'expression', side.detail);
@@ -100,12 +102,12 @@ function classifyBinary(body: AstNode, op: string, scope: Scope, ctx: AnalysisCo
   }
 }
 
-function compare(ctx: AnalysisContext, sink: Sink, column: ColumnSource, op: string, value: Operand): void {
+function compare(ctx: AnalysisContext, sink: Sink, column: ColumnSource, op: string, value: Operand, collation?: string): void {
   const kind: FilterKind = op === '=' ? 'equality' : RANGE_OPERATORS.has(op) ? 'range' : op === '<>' || op === '!=' ? 'inequality' : 'pattern';
   const constantSql =
     kind === 'equality' && value.kind === 'constant' && value.constant ? `${quoteIdent(column.column)} = ${value.sql}` : undefined;
   if (value.kind === 'column' && value.source) join(ctx, column, value.source);
-  addFilter(ctx, sink, column, kind, op, valuesOf([value]), constantSql);
+  addFilter(ctx, sink, column, kind, op, valuesOf([value]), constantSql, collation);
 }
 
 function join(ctx: AnalysisContext, a: ColumnSource, b: ColumnSource): void {
@@ -218,6 +220,7 @@ function addFilter(
   operator: string,
   values: Values,
   constantSql?: string,
+  collation?: string,
 ): void {
   const role = ROLE_OF[kind];
   if (role !== null) ctx.use(column, role, operator);
@@ -229,6 +232,7 @@ function addFilter(
     operand: values.operand,
     ...(values.params.length > 0 ? { params: values.params } : {}),
     ...(constantSql === undefined ? {} : { constantSql }),
+    ...(collation === undefined ? {} : { collation }),
   });
 }
 

@@ -4,14 +4,27 @@ import type { AstNode } from './parse.js';
 import { analyzeSubLink } from './select-block.js';
 import type { AnalysisContext, ColumnSource, Scope } from './scope.js';
 
-export type Operand =
+export type Operand = (
   /** A column reference that resolved (source null: through a relation conditions cannot reach). */
   | { readonly kind: 'column'; readonly source: ColumnSource | null; readonly outer: boolean }
   /** A literal; `constant` when it is the same on every execution. */
   | { readonly kind: 'constant'; readonly sql: string; readonly constant: boolean; readonly text?: string }
   | { readonly kind: 'param'; readonly number: number }
   /** Anything else; `columns` are this block's columns it reads (none: a value, like now() or a sub-select). */
-  | { readonly kind: 'expression'; readonly columns: readonly ColumnSource[]; readonly detail: string };
+  | { readonly kind: 'expression'; readonly columns: readonly ColumnSource[]; readonly detail: string }
+) & {
+  /** `x COLLATE NOCASE`: the collation the operand names. */
+  readonly collation?: string;
+};
+
+/** `x COLLATE c` → x and c; anything else as it is. */
+export function withoutCollate(node: AstNode): { node: AstNode; collation?: string } {
+  const [type, body] = unwrap(node);
+  if (type !== 'CollateClause') return { node };
+  const names = list(body.collname).map((n) => String(unwrap(n)[1]?.sval ?? ''));
+  const collation = names[names.length - 1];
+  return collation ? { node: body.arg as AstNode, collation } : { node: body.arg as AstNode };
+}
 
 export function operandOf(node: AstNode, scope: Scope, ctx: AnalysisContext): Operand {
   const [type, body] = unwrap(node);
@@ -40,6 +53,11 @@ export function operandOf(node: AstNode, scope: Scope, ctx: AnalysisContext): Op
     case 'SubLink':
       analyzeSubLink(body, scope, ctx);
       return { kind: 'expression', columns: [], detail: 'sub-select' };
+    case 'CollateClause': {
+      const { node: inner, collation } = withoutCollate(node);
+      const operand = operandOf(inner, scope, ctx);
+      return collation === undefined ? operand : { ...operand, collation };
+    }
     default: {
       const columns = readColumns(node, scope, ctx).filter((r) => !r.outer && r.source !== null);
       return {

@@ -6,7 +6,7 @@
 import { columnRefNames, constValue, containsNode, list, paramNumber, typeOf, unwrap } from './ast.js';
 import { classifyCondition } from './conditions.js';
 import { addFromItem } from './from-items.js';
-import { markStar, readColumns } from './operands.js';
+import { markStar, readColumns, withoutCollate } from './operands.js';
 import type { AstNode } from './parse.js';
 import { type AnalysisContext, type ColumnSource, type CteDefinition, type MutableAccess, Scope } from './scope.js';
 
@@ -185,7 +185,8 @@ function readOrderBy(stmt: AstNode, scope: Scope, ctx: AnalysisContext, targets:
     const sortBy = unwrap(node)[1] as AstNode;
     const descending = sortBy.sortby_dir === 'SORTBY_DESC';
     const nulls = sortBy.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : sortBy.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : null;
-    return { source: keySource(sortBy.node, scope, ctx, targets), descending, nullsFirst: nulls };
+    const { node: key, collation } = withoutCollate(sortBy.node);
+    return { source: keySource(key, scope, ctx, targets), descending, nullsFirst: nulls, collation };
   });
   for (const key of keys) {
     if (key.source === null) continue;
@@ -194,7 +195,12 @@ function readOrderBy(stmt: AstNode, scope: Scope, ctx: AnalysisContext, targets:
   }
   const access: MutableAccess | undefined = keys[0]?.source?.access;
   if (access !== undefined && keys.every((k) => k.source?.access === access)) {
-    access.orderBy = keys.map((k) => ({ column: (k.source as ColumnSource).column, descending: k.descending, nullsFirst: k.nullsFirst }));
+    access.orderBy = keys.map((k) => ({
+      column: (k.source as ColumnSource).column,
+      descending: k.descending,
+      nullsFirst: k.nullsFirst,
+      ...(k.collation === undefined ? {} : { collation: k.collation }),
+    }));
   }
 }
 

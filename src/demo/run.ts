@@ -12,13 +12,16 @@ import { workloadFromSql } from '../workload/collect.js';
 import { splitScript } from '../workload/sql-text.js';
 import { readDemoFile } from './assets.js';
 import { type LoadedDemo, loadDemo } from './load.js';
+import { openSqliteDemo } from './sqlite.js';
 
 export const DEMO_WORKLOAD_SOURCE = 'sql:demo/workload.sql';
 
 export interface DemoOptions {
+  /** 'sqlite': the demo in a SQLite file (a temp file, or `keep`); default: PostgreSQL (PGlite or `db`). */
+  readonly engine?: 'postgres' | 'sqlite';
   /** A PostgreSQL URL to load the demo into; default: PGlite. */
   readonly db?: string;
-  /** Keep the PGlite database in this directory (reused on the next run). */
+  /** Keep the PGlite database in this directory (SQLite: in this file), reused on the next run. */
   readonly keep?: string;
   readonly scale?: number;
   /** Schema on a real server (default indexwise_demo). */
@@ -49,15 +52,20 @@ export interface DemoSession {
   readonly info: EngineInfo;
   readonly demo: LoadedDemo;
   readonly workload: Workload;
+  /** Where the workload came from (default DEMO_WORKLOAD_SOURCE). */
+  readonly workloadSource?: string;
+  /** Removes what the session made (the SQLite demo's temp file), after the engine is closed. */
+  readonly dispose?: () => Promise<void>;
 }
 
 /** Opens (and if needed builds) the demo database. The caller closes `engine`. */
 export async function openDemo(options: DemoOptions = {}): Promise<DemoSession> {
+  if (options.engine === 'sqlite') return openSqliteDemo(options);
   if (options.db !== undefined && options.keep !== undefined) {
     throw new InputError('--keep is for the embedded database; with --db the demo stays in that database');
   }
   const target = options.db === undefined ? { kind: 'pglite' as const, dir: options.keep ?? null } : parseConnectionString(options.db);
-  if (target.kind === 'sqlite') throw new InputError('the SQLite demo is not available yet: use pglite or postgres');
+  if (target.kind === 'sqlite') throw new InputError('for the SQLite demo use --engine sqlite (and --keep FILE to keep it)');
   options.onProgress?.(target.kind === 'pglite' ? 'starting embedded PostgreSQL (PGlite)' : 'connecting');
   const engine = await connect(target, { create: true });
   try {

@@ -58,16 +58,17 @@ export async function runDemo(options: DemoStoryOptions = {}): Promise<DemoRepor
     const catalog = await engine.catalog();
     progress('analyzing the workload');
     const analysis = analyzeWorkload(workload, catalog);
-    const healthBefore = (await runHealth(engine)).findings;
+    const healthBefore = (await runHealth(engine, { workload })).findings;
     // Without HypoPG the demo may build its candidates in a rolled-back transaction: the tables are its own.
-    const whatIf = session.info.capabilities.hypopg ? 'hypopg' : 'transaction';
+    // SQLite costs them on a copy of its file.
+    const whatIf = session.info.family === 'sqlite' ? 'sqlite-copy' : session.info.capabilities.hypopg ? 'hypopg' : 'transaction';
     const advice = await advise(engine, workload, catalog, { whatIf, onProgress: progress });
     // The demo's tables are its own: its writes may run, inside rolled-back transactions.
     const measure = { runs: options.runs ?? 3, writes: 'rollback' as const, onProgress: progress };
     const before = await measureWorkload(engine, workload, catalog, measure);
     progress(`applying ${advice.recommendations.length} indexes, dropping the ${advice.replaces.length} they make redundant`);
     const plan: MigrationPlan = {
-      dialect: 'postgres',
+      dialect: session.info.family,
       steps: [
         ...advice.recommendations.map((r) => ({ kind: 'create' as const, name: r.name, def: r.index, unique: false, reason: 'indexwise demo' })),
         ...advice.replaces.map((f) => ({
@@ -83,14 +84,16 @@ export async function runDemo(options: DemoStoryOptions = {}): Promise<DemoRepor
     const applied = await applyPlan(engine, plan);
     const after = await measureWorkload(engine, workload, await engine.catalog(), measure);
     const verification = compareMeasurements(before, after);
-    const healthAfter = (await runHealth(engine)).findings;
+    const healthAfter = (await runHealth(engine, { workload })).findings;
     progress('writing the index-strategy report');
     const reportPath = options.reportPath ?? defaultReportPath();
+    const source = session.workloadSource ?? DEMO_WORKLOAD_SOURCE;
+    const demoCommand = session.info.family === 'sqlite' ? 'npx indexwise demo --engine sqlite' : 'npx indexwise demo';
     const data = await collectReport(engine, workload, {
-      sources: [DEMO_WORKLOAD_SOURCE],
+      sources: [source],
       advice,
       verification,
-      commands: ['npx indexwise demo', `npx indexwise report --db <the demo database> --from ${DEMO_WORKLOAD_SOURCE} --out report.html`],
+      commands: [demoCommand, `npx indexwise report --db <the demo database> --from ${source} --out report.html`],
     });
     writeReport(data, reportPath);
     return {
@@ -107,5 +110,6 @@ export async function runDemo(options: DemoStoryOptions = {}): Promise<DemoRepor
     };
   } finally {
     await engine.close();
+    await session.dispose?.();
   }
 }

@@ -5,7 +5,7 @@
 import type { Catalog } from '../model/catalog.js';
 import type { Plan } from '../model/plan.js';
 import type { EngineKind } from './connection-string.js';
-import type { WhatIfBackend, WhatIfMethod } from './what-if.js';
+import type { WhatIfBackend, WhatIfMethod, WhatIfOptions } from './what-if.js';
 
 export type EngineFamily = 'postgres' | 'sqlite';
 
@@ -67,8 +67,13 @@ export interface Engine {
   query<R extends Row = Row>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<R[]>;
   explain(sql: string, options?: ExplainOptions): Promise<Plan>;
   /** Cost indexes that do not exist (see what-if.ts). One backend at a time per engine. */
-  openWhatIf(method: WhatIfMethod): Promise<WhatIfBackend>;
+  openWhatIf(method: WhatIfMethod, options?: WhatIfOptions): Promise<WhatIfBackend>;
   /** ANALYZE the tables whose statistics are missing or stale; returns their names. */
   refreshStatistics(): Promise<string[]>;
+  /**
+   * A writable scratch copy of the database that the caller closes (SQLite: the file
+   * copied into a temp directory). Absent where trials run in a rolled-back transaction.
+   */
+  writableCopy?(): Promise<Engine>;
   close(): Promise<void>;
 }

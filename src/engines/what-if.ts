@@ -16,8 +16,20 @@ export interface WhatIfExplain {
   readonly usedIds: readonly string[];
 }
 
+/** How a backend is opened; each backend reads the options that concern it. */
+export interface WhatIfOptions {
+  /** sqlite-copy: copy the whole file when it is at most this many bytes, else a sampled copy. */
+  readonly copyLimitBytes?: number;
+  /** sqlite-copy: rows per table in a sampled copy. */
+  readonly sampleRows?: number;
+  /** sqlite-copy: a sampled copy whatever the file's size. */
+  readonly sample?: boolean;
+}
+
 export interface WhatIfBackend {
   readonly method: WhatIfMethod;
+  /** What a report should say about how the costing was done (e.g. which copy). */
+  readonly notes?: readonly string[];
   /** Makes an index known under `id` (hypothetical, or built); returns its estimated size in bytes. */
   prepare(id: string, def: IndexDef): Promise<{ readonly bytes: number }>;
   /**

@@ -15,6 +15,7 @@ import { seqScanHeavyTable } from './checks/seq-scan-heavy-table.js';
 import { tableWithoutPrimaryKey } from './checks/table-without-primary-key.js';
 import { timestampNotLast } from './checks/timestamp-not-last.js';
 import { unindexedForeignKey } from './checks/unindexed-foreign-key.js';
+import { unusedByWorkload } from './checks/unused-by-workload.js';
 import { unusedIndex } from './checks/unused-index.js';
 
 export const CHECKS: readonly Check[] = [
@@ -23,6 +24,7 @@ export const CHECKS: readonly Check[] = [
   redundantIndex,
   unindexedForeignKey,
   unusedIndex,
+  unusedByWorkload,
   indexBloat,
   seqScanHeavyTable,
   lowCardinalityIndex,

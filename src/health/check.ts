@@ -6,6 +6,7 @@
 import type { Engine, EngineInfo } from '../engines/engine.js';
 import type { Catalog } from '../model/catalog.js';
 import type { Finding } from '../model/finding.js';
+import type { Workload } from '../model/workload.js';
 
 export const CHECK_FAMILIES = ['static', 'runtime'] as const;
 export type CheckFamily = (typeof CHECK_FAMILIES)[number];
@@ -25,6 +26,8 @@ export interface CheckContext {
   readonly thresholds: Readonly<Record<string, number>>;
   /** Further databases (replicas) whose usage counters count too (unused-index). */
   readonly replicas: readonly Engine[];
+  /** The workload, when one was given (`--from`): its plans are the usage evidence on SQLite. */
+  readonly workload?: Workload;
 }
 
 export interface Check {

@@ -2,6 +2,7 @@
 import type { Engine, EngineInfo } from '../engines/engine.js';
 import { InputError } from '../errors.js';
 import { type Finding, severityRank } from '../model/finding.js';
+import type { Workload } from '../model/workload.js';
 import { CHECKS } from './catalogue.js';
 import type { Check } from './check.js';
 
@@ -13,6 +14,8 @@ export interface HealthOptions {
   readonly thresholds?: Readonly<Record<string, number>>;
   /** Replicas whose usage counters also count (unused-index). */
   readonly replicas?: readonly Engine[];
+  /** The application's workload (unused-by-workload reads its plans). */
+  readonly workload?: Workload;
 }
 
 export interface HealthReport {
@@ -41,7 +44,14 @@ export async function runHealth(engine: Engine, options: HealthOptions = {}): Pr
   const info = await engine.info();
   const checks = selectChecks(info.family, options);
   const catalog = await engine.catalog();
-  const context = { engine, info, catalog, thresholds: thresholdValues(options.thresholds), replicas: options.replicas ?? [] };
+  const context = {
+    engine,
+    info,
+    catalog,
+    thresholds: thresholdValues(options.thresholds),
+    replicas: options.replicas ?? [],
+    ...(options.workload === undefined ? {} : { workload: options.workload }),
+  };
   const findings: Finding[] = [];
   for (const check of checks) findings.push(...(await check.run(context)));
   findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.check.localeCompare(b.check) || (a.index ?? '').localeCompare(b.index ?? ''));

@@ -21,23 +21,31 @@ function slug(text: string): string {
 
 /**
  * A readable, deterministic name: idx_<table>_<columns>, with a short hash when the
- * index has INCLUDE columns or a predicate, cut to PostgreSQL's 63 bytes with a hash
- * of the whole when longer.
+ * index has INCLUDE columns, a predicate or a key collation, cut to PostgreSQL's 63
+ * bytes with a hash of the whole when longer.
  */
 export function indexName(def: IndexDef): string {
   const columns = def.keys.map((k) => slug(k.column)).join('_');
   let name = `idx_${slug(def.table.name)}_${columns}`;
-  if (def.include.length > 0 || def.where !== null) name += `_${shortHash(`${def.include.join(',')}|${def.where ?? ''}`, 6)}`;
+  const collations = def.keys.some((k) => k.collation) ? `|${def.keys.map((k) => k.collation ?? '').join(',')}` : '';
+  if (def.include.length > 0 || def.where !== null || collations !== '') name += `_${shortHash(`${def.include.join(',')}|${def.where ?? ''}${collations}`, 6)}`;
   if (Buffer.byteLength(name) <= MAX_IDENTIFIER_BYTES) return name;
   const full = `${def.table.schema}.${name}|${def.keys.map((k) => k.column).join(',')}`;
   return `${name.slice(0, MAX_IDENTIFIER_BYTES - 9)}_${shortHash(full, 8)}`;
 }
 
-export function keySql(key: KeyColumn): string {
+/** A collation name: SQLite's built-in ones (BINARY, NOCASE, RTRIM) plain, others quoted where needed. */
+function collationSql(name: string, dialect: 'postgres' | 'sqlite'): string {
+  return dialect === 'sqlite' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name.toUpperCase() : quoteIdent(name);
+}
+
+/** One key as CREATE INDEX writes it. SQLite has no operator classes and no NULLS FIRST/LAST in an index. */
+export function keySql(key: KeyColumn, dialect: 'postgres' | 'sqlite' = 'postgres'): string {
   let sql = quoteIdent(key.column);
-  if (key.opclass) sql += ` ${key.opclass}`;
+  if (key.collation) sql += ` COLLATE ${collationSql(key.collation, dialect)}`;
+  if (key.opclass && dialect === 'postgres') sql += ` ${key.opclass}`;
   if (key.descending) sql += ' DESC';
-  if (key.nullsFirst !== null) sql += key.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST';
+  if (key.nullsFirst !== null && dialect === 'postgres') sql += key.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST';
   return sql;
 }
 
@@ -58,7 +66,7 @@ export function createIndexSql(def: IndexDef, options: CreateIndexOptions = {}):
   if (options.concurrently && !sqlite) parts.push('CONCURRENTLY');
   if (options.ifNotExists) parts.push('IF NOT EXISTS');
   parts.push(quoteIdent(options.name ?? indexName(def)), options.only && !sqlite ? 'ON ONLY' : 'ON', sqlite ? quoteIdent(def.table.name) : formatQualified(def.table));
-  let sql = `${parts.join(' ')} ${sqlite ? '' : 'USING btree '}(${def.keys.map(keySql).join(', ')})`;
+  let sql = `${parts.join(' ')} ${sqlite ? '' : 'USING btree '}(${def.keys.map((k) => keySql(k, options.dialect)).join(', ')})`;
   if (def.include.length > 0 && !sqlite) sql += ` INCLUDE (${def.include.map(quoteIdent).join(', ')})`;
   if (def.where !== null) sql += ` WHERE ${def.where}`;
   return sql;
@@ -98,5 +106,5 @@ export function recreateIndexSql(definition: string, options: { concurrently?: b
 
 /** How the index's columns read in a report: `user_id, created_at DESC`. */
 export function describeKeys(def: IndexDef): string {
-  return def.keys.map(keySql).join(', ');
+  return def.keys.map((k) => keySql(k)).join(', ');
 }

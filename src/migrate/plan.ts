@@ -52,7 +52,7 @@ export interface PlanSelection {
   readonly dropDuplicates?: boolean;
 }
 
-export const DROP_CHECKS = { unused: ['unused-index'], duplicates: ['duplicate-index', 'redundant-index'] } as const;
+export const DROP_CHECKS = { unused: ['unused-index', 'unused-by-workload'], duplicates: ['duplicate-index', 'redundant-index'] } as const;
 
 /** A step's index as `schema.name`. */
 export function stepIndex(step: PlanStep): QualifiedName {

@@ -65,10 +65,18 @@ export function parseIdentifier(text: string): string {
   return nameOf(only);
 }
 
-/** A key column: `name [opclass] [ASC|DESC] [NULLS FIRST|LAST]`. */
+/** A key column: `name [COLLATE collation] [opclass] [ASC|DESC] [NULLS FIRST|LAST]`. */
 export function parseKeyColumn(text: string): KeyColumn {
   const [first, ...rest] = tokens(text);
   if (first === undefined || first === '.') throw new InputError(`cannot read the index column "${text}"`);
+  let collation: string | null = null;
+  const collate = rest[0];
+  if (collate !== undefined && collate !== '.' && !collate.quoted && collate.text.toUpperCase() === 'COLLATE') {
+    const name = rest[1];
+    if (name === undefined || name === '.') throw new InputError(`no collation after COLLATE in "${text}"`);
+    collation = name.text;
+    rest.splice(0, 2);
+  }
   const words = rest.map((t) => (t === '.' ? '.' : t.text)).join(' ').replace(/ \. /g, '.').split(' ').filter((w) => w !== '');
   let opclass: string | null = null;
   if (words[0] !== undefined && !/^(ASC|DESC|NULLS)$/i.test(words[0])) {
@@ -83,5 +91,5 @@ export function parseKeyColumn(text: string): KeyColumn {
     words.splice(0, 2);
   }
   if (words.length > 0) throw new InputError(`cannot read the index column "${text}"`);
-  return keyColumn(nameOf(first), { opclass, descending, nullsFirst });
+  return keyColumn(nameOf(first), { opclass, descending, nullsFirst, collation });
 }

@@ -25,6 +25,8 @@ export interface Filter {
    * `deleted_at IS NULL`): its SQL, ready for a partial index's WHERE.
    */
   readonly constantSql?: string;
+  /** The collation the comparison names (`name = ? COLLATE NOCASE`), when it names one. */
+  readonly collation?: string;
 }
 
 export interface JoinKey {
@@ -37,6 +39,8 @@ export interface SortKey {
   readonly descending: boolean;
   /** null when the default for the direction (NULLS LAST for ASC, NULLS FIRST for DESC). */
   readonly nullsFirst: boolean | null;
+  /** The collation the ORDER BY names (`name COLLATE NOCASE`), when it names one. */
+  readonly collation?: string;
 }
 
 /** One occurrence of a table in a query block (a table joined twice has two). */

@@ -23,6 +23,8 @@ export interface Column {
   readonly nullable: boolean;
   readonly generated: boolean;
   readonly stats: ColumnStats | null;
+  /** SQLite: the collation the column declares (COLLATE NOCASE), null for the default. */
+  readonly collation?: string | null;
 }
 
 export const TABLE_KINDS = ['table', 'partitioned', 'partition', 'materialized view'] as const;
@@ -40,6 +42,8 @@ export interface Table extends QualifiedName {
   readonly primaryKey: readonly string[] | null;
   /** SQLite: a WITHOUT ROWID table. */
   readonly withoutRowid?: boolean;
+  /** SQLite: the INTEGER PRIMARY KEY column that is the rowid (never worth an index of its own). */
+  readonly rowidAlias?: string | null;
 }
 
 export interface IndexKey {
@@ -86,6 +90,16 @@ export interface View extends QualifiedName {
   readonly definition: string;
 }
 
+/** SQLite: a trigger, whose statements run with every write it fires on. */
+export interface Trigger extends QualifiedName {
+  readonly table: QualifiedName;
+  readonly event: 'insert' | 'update' | 'delete';
+  /** UPDATE OF these columns only (empty: every UPDATE). */
+  readonly columns: readonly string[];
+  /** The statements it runs, with NEW.x and OLD.x written as `?` parameters. */
+  readonly statements: readonly string[];
+}
+
 export interface Catalog {
   readonly schemas: readonly string[];
   /** Schemas an unqualified name is looked up in, in order. */
@@ -95,6 +109,8 @@ export interface Catalog {
   readonly foreignKeys: readonly ForeignKey[];
   /** Plain views (queries on them are analyzed on their base tables). */
   readonly views: readonly View[];
+  /** SQLite: triggers (their statements count as part of the writes that fire them). */
+  readonly triggers?: readonly Trigger[];
 }
 
 export function sameName(a: QualifiedName, b: QualifiedName): boolean {

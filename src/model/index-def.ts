@@ -11,6 +11,8 @@ export interface KeyColumn {
   readonly nullsFirst: boolean | null;
   /** e.g. text_pattern_ops for LIKE 'abc%' under a non-C collation. */
   readonly opclass: string | null;
+  /** A collation other than the column's own (SQLite: NOCASE for `COLLATE NOCASE` comparisons). */
+  readonly collation?: string | null;
 }
 
 export interface IndexDef {
@@ -24,11 +26,14 @@ export interface IndexDef {
 }
 
 export function keyColumn(column: string, options: Partial<Omit<KeyColumn, 'column'>> = {}): KeyColumn {
-  return { column, descending: options.descending ?? false, nullsFirst: options.nullsFirst ?? null, opclass: options.opclass ?? null };
+  const key = { column, descending: options.descending ?? false, nullsFirst: options.nullsFirst ?? null, opclass: options.opclass ?? null };
+  return options.collation ? { ...key, collation: options.collation } : key;
 }
 
 /** A stable identity: two definitions with the same id build the same index. */
 export function indexId(def: IndexDef): string {
-  const keys = def.keys.map((k) => `${k.column}${k.descending ? ' desc' : ''}${k.nullsFirst === null ? '' : k.nullsFirst ? ' nf' : ' nl'}${k.opclass ? ` ${k.opclass}` : ''}`);
+  const keys = def.keys.map(
+    (k) => `${k.column}${k.collation ? ` collate ${k.collation.toLowerCase()}` : ''}${k.descending ? ' desc' : ''}${k.nullsFirst === null ? '' : k.nullsFirst ? ' nf' : ' nl'}${k.opclass ? ` ${k.opclass}` : ''}`,
+  );
   return `${def.table.schema}.${def.table.name}(${keys.join(',')})` + (def.include.length ? ` include(${def.include.join(',')})` : '') + (def.where ? ` where ${def.where}` : '');
 }

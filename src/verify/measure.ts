@@ -5,12 +5,12 @@
  * lower bound of the query's time.
  */
 import type { AnalyzedQuery } from '../analysis/analyze-workload.js';
-import { scanTokens } from '../analysis/parse.js';
 import type { Engine } from '../engines/engine.js';
 import { IndexwiseError, oneLine } from '../errors.js';
 import type { Catalog } from '../model/catalog.js';
 import type { QueryMeasurement } from '../model/measurement.js';
 import { indexesUsed, type Plan, scanTypes } from '../model/plan.js';
+import { postgresForm } from '../workload/sql-text.js';
 import { chooseParams, placeholderCount } from './params.js';
 
 export interface MeasureOptions {
@@ -36,12 +36,17 @@ function skipped(item: AnalyzedQuery, write: boolean, reason: string): QueryMeas
   return { ...base(item, write), executed: null, runsMs: [], medianMs: null, minMs: null, maxMs: null, timedOut: false, sharedHitBlocks: null, sharedReadBlocks: null, scans: [], indexes: [], skipped: reason };
 }
 
-/** The text to run and its values: a sample with real values, or the normalized text with values from the data. */
+/**
+ * The text to run and its values: a sample with real values, or the normalized text with
+ * values from the data. SQLite text runs as written; its `?`/`:name` parameters are
+ * numbered as in the PostgreSQL form the analysis read.
+ */
 async function executable(engine: Engine, catalog: Catalog, item: AnalyzedQuery): Promise<{ sql: string; params: (string | null)[] } | string> {
-  const literal = item.query.samples.find((s) => !(scanTokens(s) ?? []).some((t) => t.kind === 'PARAM'));
+  const placeholders = (text: string) => placeholderCount(postgresForm(text));
+  const literal = item.query.samples.find((s) => placeholders(s) === 0);
   if (literal !== undefined) return { sql: literal, params: [] };
   const sql = item.query.samples[0] ?? item.query.sql;
-  const count = placeholderCount(sql);
+  const count = placeholders(sql);
   if (count === 0) return { sql, params: [] };
   const chosen = await chooseParams(engine, catalog, item, count);
   if ('missing' in chosen) return `no value can be drawn from the data for $${chosen.missing}`;

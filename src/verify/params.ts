@@ -67,10 +67,11 @@ const from = (table: QualifiedName) => `${quoteIdentAlways(table.schema)}.${quot
 async function drawRow(engine: Engine, catalog: Catalog, table: QualifiedName, columns: readonly string[], seed: string): Promise<Record<string, string | null>> {
   const rows = tableOf(catalog, table)?.rowEstimate ?? 0;
   const offset = Math.floor(fraction(seed) * Math.max(0, rows - 1));
-  const list = columns.map((c, i) => `${quoteIdentAlways(c)}::text AS c${i}`).join(', ');
+  // CAST … AS text and LIMIT … OFFSET read the same in PostgreSQL and SQLite
+  const list = columns.map((c, i) => `CAST(${quoteIdentAlways(c)} AS text) AS c${i}`).join(', ');
   const notNull = columns.map((c) => `${quoteIdentAlways(c)} IS NOT NULL`).join(' AND ');
   for (const skip of [offset, 0]) {
-    const [row] = await engine.query(`SELECT ${list} FROM ${from(table)} WHERE ${notNull} OFFSET $1 LIMIT 1`, [skip]);
+    const [row] = await engine.query(`SELECT ${list} FROM ${from(table)} WHERE ${notNull} LIMIT 1 OFFSET $1`, [skip]);
     if (row !== undefined) return Object.fromEntries(columns.map((c, i) => [c, (row[`c${i}`] as string | null) ?? null]));
   }
   return Object.fromEntries(columns.map((c) => [c, null]));
@@ -107,8 +108,8 @@ export async function chooseParams(engine: Engine, catalog: Catalog, item: Analy
       continue;
     }
     const column = quoteIdentAlways(use.column);
-    if (use.as === 'key') params.push(await single(engine, `SELECT (coalesce(max(${column}), 0) + 1)::text AS v FROM ${from(use.table)}`));
-    else if (use.as === 'upper') params.push(await single(engine, `SELECT max(${column})::text AS v FROM ${from(use.table)}`));
+    if (use.as === 'key') params.push(await single(engine, `SELECT CAST(coalesce(max(${column}), 0) + 1 AS text) AS v FROM ${from(use.table)}`));
+    else if (use.as === 'upper') params.push(await single(engine, `SELECT CAST(max(${column}) AS text) AS v FROM ${from(use.table)}`));
     else {
       const value = rows.get(from(use.table))?.[use.column] ?? null;
       params.push(use.as === 'pattern' && value !== null ? `${value.slice(0, 3)}%` : use.as === 'array' && value !== null ? `{"${value.replaceAll('"', '\\"')}"}` : value);

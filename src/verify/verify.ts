@@ -17,14 +17,15 @@ import { type MeasureOptions, measureQuery } from './measure.js';
 export interface VerifyOptions {
   readonly runs?: number;
   readonly timeoutMs?: number;
-  /** Default: 'rollback' on PGlite, 'skip' on a server. */
+  /** Default: 'rollback' on PGlite and SQLite (there on a copy of the file), 'skip' on a server. */
   readonly writes?: 'rollback' | 'skip';
   readonly onProgress?: (message: string) => void;
 }
 
 async function defaults(engine: Engine, options: VerifyOptions): Promise<MeasureOptions> {
   const info = await engine.info();
-  return { runs: options.runs ?? 5, timeoutMs: options.timeoutMs ?? 30_000, writes: options.writes ?? (info.kind === 'pglite' ? 'rollback' : 'skip') };
+  const safe = info.kind === 'pglite' || info.family === 'sqlite';
+  return { runs: options.runs ?? 5, timeoutMs: options.timeoutMs ?? 30_000, writes: options.writes ?? (safe ? 'rollback' : 'skip') };
 }
 
 export async function measureWorkload(
@@ -63,15 +64,29 @@ export interface TrialResult {
   readonly comparison: Comparison;
 }
 
-/** Measures, builds the recommended indexes in a transaction, measures again, rolls back. For databases not in production. */
-export async function trialAdvice(engine: Engine, workload: Workload, catalog: Catalog, recommendations: readonly Recommendation[], options: VerifyOptions = {}): Promise<TrialResult> {
+/**
+ * Measures, builds the recommended indexes in a transaction, measures again, rolls back.
+ * For databases not in production; where the engine offers a writable copy (SQLite),
+ * the whole trial runs on that copy and the database itself is not touched.
+ */
+export async function trialAdvice(given: Engine, workload: Workload, catalog: Catalog, recommendations: readonly Recommendation[], options: VerifyOptions = {}): Promise<TrialResult> {
+  const engine = given.writableCopy ? await given.writableCopy() : given;
+  try {
+    return await trialOn(engine, workload, catalog, recommendations, options);
+  } finally {
+    if (engine !== given) await engine.close();
+  }
+}
+
+async function trialOn(engine: Engine, workload: Workload, catalog: Catalog, recommendations: readonly Recommendation[], options: VerifyOptions): Promise<TrialResult> {
+  const info = await engine.info();
   const before = await measureWorkload(engine, workload, catalog, options);
   await engine.query('BEGIN');
   try {
     const built: string[] = [];
     for (const rec of recommendations) {
       options.onProgress?.(`building ${rec.name} (rolled back at the end)`);
-      const sql = createIndexSql(rec.index, { name: rec.name });
+      const sql = createIndexSql(rec.index, { name: rec.name, dialect: info.family });
       await engine.query(sql);
       built.push(sql);
     }

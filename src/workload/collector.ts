@@ -9,7 +9,7 @@
  */
 import { fingerprintOf, normalizeSql, parseStatements, SqlParseError } from '../analysis/parse.js';
 import type { RawStatement, SkippedStatement, Workload, WorkloadQuery } from '../model/workload.js';
-import { bindParams, rewriteSqliteFlavour } from './sql-text.js';
+import { bindParams, misreadAsPostgres, rewriteSqliteFlavour } from './sql-text.js';
 
 const QUERY_STATEMENTS = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt']);
 const MAX_SKIPPED = 1000;
@@ -76,7 +76,8 @@ export class WorkloadCollector {
     if (text.includes('\u0000')) return [{ shape: { kind: 'skip', reason: 'parse error: the text contains a NUL byte, which PostgreSQL never accepts' }, sql: text }];
     let statements: ReturnType<typeof parseStatements>;
     try {
-      statements = parseStatements(text);
+      // `?1` and `@name` parse in PostgreSQL too, with another meaning: read them as SQLite's
+      statements = parseStatements((misreadAsPostgres(text) ? rewriteSqliteFlavour(text) : null) ?? text);
     } catch (error) {
       const rewritten = rewriteSqliteFlavour(text);
       const parsed = rewritten === null ? null : tryParse(rewritten);

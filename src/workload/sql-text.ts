@@ -4,7 +4,7 @@
  * into a statement, and rewriting SQLite-flavoured text into PostgreSQL form.
  * All of it rides on the real PostgreSQL scanner's tokens; nothing here parses SQL.
  */
-import { scanTokens, type Token } from '../analysis/parse.js';
+import { parseStatements, scanTokens, type Token } from '../analysis/parse.js';
 
 export interface ScriptStatement {
   readonly sql: string;
@@ -152,6 +152,30 @@ export function rewriteSqliteFlavour(sql: string): string | null {
     cursor = edit.end;
   }
   return out + sql.slice(cursor);
+}
+
+/**
+ * SQLite text that PostgreSQL parses too, with another meaning: `?1` (the prefix
+ * operator ? on 1) and `@name` (the absolute value of a column). Rewrite it first.
+ */
+export function misreadAsPostgres(sql: string): boolean {
+  const tokens = scanTokens(sql) ?? [];
+  return tokens.some((t, i) => {
+    const next = tokens[i + 1];
+    if (next === undefined || next.start !== t.end) return false;
+    return (t.text === '?' && next.kind === 'ICONST') || (t.text === '@' && next.kind === 'IDENT');
+  });
+}
+
+/** The text as the PostgreSQL parser reads it: SQLite-flavoured text rewritten, any other as it is. */
+export function postgresForm(sql: string): string {
+  if (misreadAsPostgres(sql)) return rewriteSqliteFlavour(sql) ?? sql;
+  try {
+    parseStatements(sql);
+    return sql;
+  } catch {
+    return rewriteSqliteFlavour(sql) ?? sql;
+  }
 }
 
 function rewriteInsertOrReplace(tokens: readonly Token[], edits: Map<number, { end: number; text: string }>): void {

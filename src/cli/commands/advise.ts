@@ -19,7 +19,9 @@ interface AdviseFlags extends WorkloadFlags {
   include?: string[];
   exclude: string[];
   analyze?: boolean;
-  whatIf: 'auto' | 'hypopg' | 'transaction';
+  whatIf: 'auto' | 'hypopg' | 'transaction' | 'sqlite-copy';
+  copyLimit?: number;
+  sampleRows?: number;
   json?: boolean;
   failOnRecommendation?: boolean;
 }
@@ -34,7 +36,9 @@ export function registerAdvise(program: Command): void {
     .option('--include <tables>', 'only these tables (comma-separated, repeatable)', parseList)
     .option('--exclude <tables>', 'never these tables (comma-separated, repeatable)', parseList, [])
     .option('--analyze', 'run ANALYZE first on tables whose statistics are missing or stale (writes statistics)')
-    .option('--what-if <method>', 'auto (HypoPG, or a rolled-back transaction on PGlite), hypopg, transaction', parseChoice('--what-if', ['auto', 'hypopg', 'transaction'] as const), 'auto')
+    .option('--what-if <method>', 'auto (HypoPG, a rolled-back transaction on PGlite, a copy of a SQLite file), hypopg, transaction, sqlite-copy', parseChoice('--what-if', ['auto', 'hypopg', 'transaction', 'sqlite-copy'] as const), 'auto')
+    .option('--copy-limit <size>', 'SQLite: cost on a copy of the whole file up to this size (default 1GB), else on its schema, statistics and a sample', parseBytes('--copy-limit'))
+    .option('--sample-rows <n>', 'SQLite: rows per table in a sampled copy (default 20000)', parseNonNegativeInt('--sample-rows'))
     .option('--json', 'print the advice as JSON (see README)')
     .option('--fail-on-recommendation', 'exit 1 when anything is recommended (CI gate)')
     .option('-q, --quiet', 'no progress on stderr')
@@ -45,7 +49,8 @@ Examples:
   indexwise advise --db postgres://localhost/app                        # workload from pg_stat_statements
   indexwise advise --db postgres://localhost/app --from log:postgresql.csv --budget 500MB
   indexwise advise --db pglite:./demo-db --from sql:queries.sql --json > advice.json
-  indexwise advise --db postgres://ci/app --from sql:queries.sql --fail-on-recommendation`,
+  indexwise advise --db postgres://ci/app --from sql:queries.sql --fail-on-recommendation
+  indexwise advise --db app.db --from sql:queries.sql                    # SQLite: costed on a copy, the file is never written`,
     )
     .action(async (flags: AdviseFlags) => {
       const engine = await connect(databaseUrl(flags.db) ?? '');
@@ -67,6 +72,7 @@ Examples:
           excludeTables: flags.exclude,
           minCalls: flags.minCalls,
           whatIf: flags.whatIf,
+          whatIfOptions: { copyLimitBytes: flags.copyLimit, sampleRows: flags.sampleRows },
           onProgress: log,
         });
         process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderAdvice(report));

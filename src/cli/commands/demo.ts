@@ -4,13 +4,14 @@ import pc from 'picocolors';
 import { type DemoReport, defaultReportPath, runDemo } from '../../demo/story.js';
 import type { Finding } from '../../model/finding.js';
 import { formatBytes, formatCount, heading, renderTable } from '../format.js';
-import { parseNonNegativeInt, parsePositiveNumber } from '../options.js';
+import { parseChoice, parseNonNegativeInt, parsePositiveNumber } from '../options.js';
 import { progressReporter } from '../progress.js';
 import { renderAdvice } from './advise.js';
 import { renderColumnRoles } from './analyze.js';
 import { renderComparison } from './verify.js';
 
 interface DemoFlags {
+  engine: 'postgres' | 'sqlite';
   scale: number;
   keep?: string;
   db?: string;
@@ -25,8 +26,9 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('the whole story on a demo app: build it, analyze its workload, advise, apply, measure before/after, report')
+    .option('--engine <engine>', 'postgres (embedded PGlite, or --db) or sqlite (a SQLite file)', parseChoice('--engine', ['postgres', 'sqlite'] as const), 'postgres')
     .option('--scale <n>', 'data size: 1 ≈ 300k messages, 600k rows (0.1 for a quick look)', parsePositiveNumber('--scale'), 1)
-    .option('--keep <dir>', 'keep the embedded database in DIR and reuse it next time')
+    .option('--keep <dir>', 'keep the embedded database in DIR (SQLite: in FILE) and reuse it next time')
     .option('--db <url>', 'load the demo into this PostgreSQL server instead (never drops what it did not create)')
     .option('--schema <name>', 'schema for the demo on a server', 'indexwise_demo')
     .option('--runs <n>', 'measured runs per query, after a warm-up', parseNonNegativeInt('--runs'), 3)
@@ -39,10 +41,12 @@ export function registerDemo(program: Command): void {
 Examples:
   indexwise demo                          in memory, default scale
   indexwise demo --scale 0.1 --keep ./demo-db
+  indexwise demo --engine sqlite --keep ./demo.db   the same app in a SQLite file
   indexwise demo --db postgres://postgres@localhost/scratch --schema demo`,
     )
     .action(async (flags: DemoFlags) => {
       const report = await runDemo({
+        engine: flags.engine,
         scale: flags.scale,
         keep: flags.keep,
         db: flags.db,
@@ -57,9 +61,10 @@ Examples:
 
 export function renderDemo(report: DemoReport): string {
   const { info, demo, catalog } = report;
+  const sqlite = info.family === 'sqlite';
   const out: string[] = [];
   out.push(
-    `${pc.bold('indexwise demo')} on ${info.target} (PostgreSQL ${info.serverVersion}), schema ${demo.schema}, scale ${demo.scale}` +
+    `${pc.bold('indexwise demo')} on ${info.target} (${sqlite ? 'SQLite' : 'PostgreSQL'} ${info.serverVersion}), schema ${demo.schema}, scale ${demo.scale}` +
       (demo.built ? `, built in ${demo.seconds.toFixed(1)} s` : ', reused'),
   );
   out.push(heading('1. The application: tables and the indexes it starts with'));
@@ -79,13 +84,13 @@ export function renderDemo(report: DemoReport): string {
         ]),
     ),
   );
-  out.push(heading(`2. Its workload (${report.workload.queries.length} queries, demo/workload.sql): the columns it uses most`));
+  out.push(heading(`2. Its workload (${report.workload.queries.length} queries, ${sqlite ? 'demo/workload.sqlite.sql' : 'demo/workload.sql'}): the columns it uses most`));
   out.push(renderColumnRoles(report.analysis, 15));
   out.push(heading('3. The advice'));
   out.push(renderAdvice(report.advice, 'indexwise advise'));
   const a = report.applied;
   out.push(heading(`4. Applied: ${a.built} built, ${a.dropped} dropped, ${a.skipped} skipped, ${a.failed} failed in ${a.seconds.toFixed(1)} s`));
-  out.push(heading('5. Proof: measured with EXPLAIN ANALYZE before and after'));
+  out.push(heading(`5. Proof: measured ${sqlite ? 'by timing each statement' : 'with EXPLAIN ANALYZE'} before and after`));
   out.push(renderComparison(report.verification));
   out.push(heading('6. Health, before → after'));
   out.push(healthSummary(report.health.before, report.health.after));

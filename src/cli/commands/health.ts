@@ -7,11 +7,13 @@ import { EXIT } from '../../errors.js';
 import { type Finding, SEVERITIES, type Severity, severityRank } from '../../model/finding.js';
 import { CHECKS } from '../../health/catalogue.js';
 import { type HealthReport, runHealth } from '../../health/run.js';
+import { collectWorkload, parseSourceSpec } from '../../workload/collect.js';
 import { formatBytes, heading } from '../format.js';
 import { collectValues, databaseUrl, parseChoice, parseList, parseNonNegativeNumber } from '../options.js';
 
 interface HealthFlags {
   db: string[];
+  from: string[];
   json?: boolean;
   failOn?: 'warning' | 'error';
   checks?: string[];
@@ -31,7 +33,8 @@ export function registerHealth(program: Command): void {
     .option('--fail-on <severity>', 'exit 1 when a finding is at least this severe: warning or error', parseChoice('--fail-on', ['warning', 'error'] as const))
     .option('--checks <ids>', 'run only these checks (comma-separated)', parseList)
     .option('--skip-checks <ids>', 'skip these checks (comma-separated)', parseList)
-    .option('--list', 'list the checks and their thresholds, and exit');
+    .option('--list', 'list the checks and their thresholds, and exit')
+    .option('--from <source>', 'the workload (sql:FILE, log:FILE, …; repeatable): on SQLite, indexes none of its plans read are reported', collectValues, []);
   const seen = new Set<string>();
   for (const check of CHECKS) {
     for (const t of check.thresholds) {
@@ -64,7 +67,8 @@ Examples:
           const value = flags[camel(name)];
           if (typeof value === 'number') thresholds[name] = value;
         }
-        const report = await runHealth(primary, { checks: flags.checks, skipChecks: flags.skipChecks, thresholds, replicas });
+        const workload = flags.from.length > 0 ? await collectWorkload(primary, flags.from.map(parseSourceSpec)) : undefined;
+        const report = await runHealth(primary, { checks: flags.checks, skipChecks: flags.skipChecks, thresholds, replicas, workload });
         process.stdout.write(flags.json ? `${JSON.stringify({ checks: report.checks, findings: report.findings }, null, 2)}\n` : renderHealth(report));
         if (flags.failOn && report.findings.some((f) => severityRank(f.severity) >= severityRank(flags.failOn as Severity))) {
           process.exitCode = EXIT.findings;

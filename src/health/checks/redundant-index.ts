@@ -71,7 +71,7 @@ export const redundantIndex: Check = {
   family: 'static',
   description: 'indexes whose keys are a leading prefix of another index on the same table: that one serves their queries',
   thresholds: [],
-  engines: ['postgres'],
+  engines: ['postgres', 'sqlite'],
   async run({ catalog, info }) {
     return findRedundant(catalog.indexes).map(({ drop, coveredBy }) => {
       const index = formatQualified(drop);

@@ -30,9 +30,10 @@ interface Writes {
 
 const NO_WRITES: Writes = { inserts: 0, updates: 0, deletes: 0 };
 
-/** The foreign keys no index serves. A pure rule. */
+/** The foreign keys no index serves (on SQLite, a key on the rowid needs none). A pure rule. */
 export function findUnindexedForeignKeys(catalog: Catalog): ForeignKey[] {
-  return catalog.foreignKeys.filter((fk) => !isForeignKeyCovered(catalog, fk));
+  const onRowid = (fk: ForeignKey) => fk.columns.length === 1 && findTable(catalog, fk.table)?.rowidAlias === fk.columns[0];
+  return catalog.foreignKeys.filter((fk) => !onRowid(fk) && !isForeignKeyCovered(catalog, fk));
 }
 
 function toFinding(info: EngineInfo, catalog: Catalog, fk: ForeignKey, writes: (t: QualifiedName) => Writes): Finding {
@@ -69,11 +70,12 @@ export const unindexedForeignKey: Check = {
   family: 'static',
   description: 'foreign keys with no index on their columns: deletes and key updates on the referenced table scan the referencing one',
   thresholds: [],
-  engines: ['postgres'],
+  engines: ['postgres', 'sqlite'],
   async run({ engine, info, catalog }) {
     const unindexed = findUnindexedForeignKeys(catalog);
     if (unindexed.length === 0) return [];
-    const rows = await engine.query<Row>(checkSql('unindexed-foreign-key'));
+    // SQLite counts no writes: the finding has the table's size only
+    const rows = info.family === 'postgres' ? await engine.query<Row>(checkSql('unindexed-foreign-key')) : [];
     const writes = (t: QualifiedName): Writes => {
       const row = rows.find((r) => r.schema === t.schema && r.table_name === t.name);
       return row === undefined ? NO_WRITES : { inserts: Number(row.inserts), updates: Number(row.updates), deletes: Number(row.deletes) };
