@@ -82,7 +82,7 @@ export async function runDemo(options: DemoStoryOptions = {}): Promise<DemoRepor
       ],
     };
     const applied = await applyPlan(engine, plan);
-    const after = await measureWorkload(engine, workload, await engine.catalog(), measure);
+    const after = await measureWorkload(engine, workload, await engine.catalog(), { ...measure, pinned: before });
     const verification = compareMeasurements(before, after);
     const healthAfter = (await runHealth(engine, { workload })).findings;
     progress('writing the index-strategy report');

@@ -19,6 +19,8 @@ export interface MeasureOptions {
   readonly writes: 'rollback' | 'skip';
   /** Already inside a transaction (verify --trial): roll writes back to a savepoint. */
   readonly inTransaction?: boolean;
+  /** What to run per fingerprint, from an earlier measurement: before and after run the same statements. */
+  readonly pinned?: ReadonlyMap<string, { readonly sql: string; readonly params: readonly (string | null)[] }>;
 }
 
 export function median(values: readonly number[]): number | null {
@@ -41,7 +43,9 @@ function skipped(item: AnalyzedQuery, write: boolean, reason: string): QueryMeas
  * values from the data. SQLite text runs as written; its `?`/`:name` parameters are
  * numbered as in the PostgreSQL form the analysis read.
  */
-async function executable(engine: Engine, catalog: Catalog, item: AnalyzedQuery): Promise<{ sql: string; params: (string | null)[] } | string> {
+async function executable(engine: Engine, catalog: Catalog, item: AnalyzedQuery, options: MeasureOptions): Promise<{ sql: string; params: (string | null)[] } | string> {
+  const pinned = options.pinned?.get(item.query.fingerprint);
+  if (pinned !== undefined) return { sql: pinned.sql, params: [...pinned.params] };
   const placeholders = (text: string) => placeholderCount(postgresForm(text));
   const literal = item.query.samples.find((s) => placeholders(s) === 0);
   if (literal !== undefined) return { sql: literal, params: [] };
@@ -61,7 +65,7 @@ export async function measureQuery(engine: Engine, catalog: Catalog, item: Analy
   if (write && options.writes === 'skip') return skipped(item, write, 'a write: not run (measure writes with --writes rollback on a database that is not in production)');
   let target: Awaited<ReturnType<typeof executable>>;
   try {
-    target = await executable(engine, catalog, item);
+    target = await executable(engine, catalog, item, options);
   } catch (error) {
     return skipped(item, write, `cannot draw values: ${oneLine(error)}`);
   }

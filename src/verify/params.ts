@@ -70,8 +70,11 @@ async function drawRow(engine: Engine, catalog: Catalog, table: QualifiedName, c
   // CAST … AS text and LIMIT … OFFSET read the same in PostgreSQL and SQLite
   const list = columns.map((c, i) => `CAST(${quoteIdentAlways(c)} AS text) AS c${i}`).join(', ');
   const notNull = columns.map((c) => `${quoteIdentAlways(c)} IS NOT NULL`).join(' AND ');
+  // in primary-key order, so the same position is the same row however the table was scanned
+  const key = tableOf(catalog, table)?.primaryKey ?? [];
+  const order = key.length > 0 ? ` ORDER BY ${key.map(quoteIdentAlways).join(', ')}` : '';
   for (const skip of [offset, 0]) {
-    const [row] = await engine.query(`SELECT ${list} FROM ${from(table)} WHERE ${notNull} LIMIT 1 OFFSET $1`, [skip]);
+    const [row] = await engine.query(`SELECT ${list} FROM ${from(table)} WHERE ${notNull}${order} LIMIT 1 OFFSET $1`, [skip]);
     if (row !== undefined) return Object.fromEntries(columns.map((c, i) => [c, (row[`c${i}`] as string | null) ?? null]));
   }
   return Object.fromEntries(columns.map((c) => [c, null]));

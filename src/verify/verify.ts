@@ -19,7 +19,14 @@ export interface VerifyOptions {
   readonly timeoutMs?: number;
   /** Default: 'rollback' on PGlite and SQLite (there on a copy of the file), 'skip' on a server. */
   readonly writes?: 'rollback' | 'skip';
+  /** An earlier measurement whose statements and values to run again (so a comparison compares like with like). */
+  readonly pinned?: Measurement;
   readonly onProgress?: (message: string) => void;
+}
+
+function pinnedStatements(measurement: Measurement | undefined): MeasureOptions['pinned'] {
+  if (measurement === undefined) return undefined;
+  return new Map(measurement.queries.flatMap((q) => (q.executed === null ? [] : [[q.fingerprint, q.executed] as const])));
 }
 
 async function defaults(engine: Engine, options: VerifyOptions): Promise<MeasureOptions> {
@@ -37,7 +44,7 @@ export async function measureWorkload(
 ): Promise<Measurement> {
   await loadParser();
   const info = await engine.info();
-  const measure = { ...(await defaults(engine, options)), inTransaction: extra.inTransaction ?? false };
+  const measure = { ...(await defaults(engine, options)), inTransaction: extra.inTransaction ?? false, pinned: pinnedStatements(options.pinned) };
   const analysis = analyzeWorkload(workload, catalog);
   const queries = [];
   for (const [i, item] of analysis.queries.entries()) {
@@ -90,7 +97,7 @@ async function trialOn(engine: Engine, workload: Workload, catalog: Catalog, rec
       await engine.query(sql);
       built.push(sql);
     }
-    const after = await measureWorkload(engine, workload, catalog, options, { inTransaction: true, trialIndexes: built });
+    const after = await measureWorkload(engine, workload, catalog, { ...options, pinned: before }, { inTransaction: true, trialIndexes: built });
     return { before, after, comparison: compareMeasurements(before, after) };
   } finally {
     await engine.query('ROLLBACK');

@@ -52,7 +52,9 @@ describe.skipIf(!POSTGRES.available)('verify on PostgreSQL', () => {
     expect(slow).toMatchObject({ timedOut: true, medianMs: 500 });
 
     await db.setup('CREATE INDEX big_k_idx ON big (k)');
-    const after = await measureWorkload(db.engine, workload, await db.engine.catalog(), options);
+    const after = await measureWorkload(db.engine, workload, await db.engine.catalog(), { ...options, pinned: before });
+    // the same statement with the same values ran before and after
+    expect(after.queries.find((q) => q.sql === LOOKUP)?.executed).toEqual(lookup?.executed);
     const comparison = compareMeasurements(before, after);
     const compared = comparison.queries.find((q) => q.sql === LOOKUP);
     expect(compared?.speedup).toBeGreaterThanOrEqual(5);

@@ -74,7 +74,8 @@ Examples:
           process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : renderComparison(result.comparison));
           return;
         }
-        const now = await measureWorkload(engine, workload, catalog, options);
+        // compare runs the baseline's own statements and values again
+        const now = await measureWorkload(engine, workload, catalog, { ...options, pinned: before ?? undefined });
         if (flags.out) writeFileSync(flags.out, `${JSON.stringify(now, null, 2)}\n`);
         if (before === null) {
           process.stdout.write(flags.json ? `${JSON.stringify(now, null, 2)}\n` : renderMeasurement(now));
