@@ -16,8 +16,9 @@
  *    choices, or not paying for its writes) goes.
  * 3. Swap pass: a chosen index is replaced by an unchosen candidate on the same
  *    table when that lowers the objective within budget.
- * 4. Under a budget, a refill pass: each chosen index is left out in turn and the
- *    budget filled again without it; a better mix is kept.
+ * 4. Under a budget, a refill pass (each chosen index left out in turn, the budget
+ *    filled again without it) and a split pass (one chosen index replaced by two
+ *    smaller ones on its table); a better mix is kept.
  * Bundles (the indexes that serve each branch of an OR, which only pay together) are
  * tried whole after the greedy steps, then the greedy continues.
  */
@@ -53,6 +54,9 @@ export interface Selection {
   readonly costBefore: number;
   readonly costAfter: number;
 }
+
+/** How many of a table's best candidates the split pass pairs up. */
+const SPLIT_CANDIDATES = 8;
 
 interface Move {
   readonly remove: string | null;
@@ -116,7 +120,10 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
     if (await this.bundlePass(chosen)) await this.greedy(chosen);
     await this.dropPass(chosen);
     await this.swapPass(chosen);
-    if (this.options.budgetBytes !== null) await this.refillPass(chosen);
+    if (this.options.budgetBytes !== null) {
+      await this.refillPass(chosen);
+      await this.splitPass(chosen);
+    }
     const costBefore = await this.total(new Set());
     const costAfter = await this.total(chosen);
     return { chosen: [...chosen], costBefore, costAfter };
@@ -226,6 +233,39 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
       without.delete(id);
       const result = await this.change(chosen, without, [id]);
       if (result.delta <= 0) chosen.delete(id);
+    }
+  }
+
+  /**
+   * Under a budget: one chosen index replaced by two smaller ones on the same table
+   * (a wide (a, b) by (a) and (b), each serving other queries), among the table's
+   * SPLIT_CANDIDATES best-rated candidates.
+   */
+  private async splitPass(chosen: Set<string>): Promise<void> {
+    for (const id of [...chosen]) {
+      const table = this.byId.get(id)?.table;
+      const ranked: { id: string; rating: number }[] = [];
+      for (const c of this.byId.values()) {
+        if (chosen.has(c.id) || c.table !== table) continue;
+        const rating = await this.rate(new Set([...chosen].filter((x) => x !== id)), { remove: null, add: c.id });
+        if (rating !== null) ranked.push({ id: c.id, rating });
+      }
+      const top = ranked.sort((a, b) => b.rating - a.rating).slice(0, SPLIT_CANDIDATES).map((r) => r.id);
+      let best: { pair: [string, string]; delta: number } | null = null;
+      for (let i = 0; i < top.length; i++) {
+        for (let j = i + 1; j < top.length; j++) {
+          const pair: [string, string] = [top[i] as string, top[j] as string];
+          const next = new Set([...chosen].filter((x) => x !== id));
+          for (const p of pair) next.add(p);
+          if (!this.fits(next)) continue;
+          const { delta } = await this.change(chosen, next, [id, ...pair]);
+          if (delta < -1e-9 && (best === null || delta < best.delta)) best = { pair, delta };
+        }
+      }
+      if (best !== null) {
+        chosen.delete(id);
+        for (const p of best.pair) chosen.add(p);
+      }
     }
   }
 
