@@ -6,6 +6,7 @@
  * (see settle).
  */
 import { advise } from '../../src/advisor/advise.js';
+import { applyGuard, guardAdvice } from '../../src/verify/guard.js';
 import { applyPlan } from '../../src/apply/apply.js';
 import type { Engine } from '../../src/engines/engine.js';
 import { quoteIdentAlways } from '../../src/model/names.js';
@@ -68,7 +69,10 @@ const seconds = (since: number) => +((performance.now() - since) / 1000).toFixed
 
 export async function adviseAndApply(engine: Engine, workload: Workload, catalog: Catalog, schema: string): Promise<AppliedAdvice> {
   const adviseStarted = performance.now();
-  const advice = await advise(engine, workload, catalog);
+  // as `indexwise advise --measure`: the planner's choice, then checked with the clock
+  const planned = await advise(engine, workload, catalog);
+  const guard = await guardAdvice(engine, workload, catalog, planned.recommendations, { runs: 3, timeoutMs: 10_000 });
+  const advice = applyGuard(planned, guard);
   const adviseSeconds = seconds(adviseStarted);
   const applyStarted = performance.now();
   const summary = await applyPlan(engine, migrationPlan(advice));
@@ -78,6 +82,7 @@ export async function adviseAndApply(engine: Engine, workload: Workload, catalog
   return {
     indexes: advice.recommendations.map(recommendationLabel),
     dropped: advice.replaces.map((f) => f.index ?? ''),
+    removedByGuard: guard.removed.map((r) => `${r.name} (made ${r.query.slice(0, 40)} ×${r.speedup.toFixed(2)})`),
     adviseSeconds,
     estimatedBytes: advice.recommendations.reduce((sum, r) => sum + r.estimatedBytes, 0),
     builtBytes: await indexBytes(engine, schema, advice.recommendations.map((r) => r.name)),

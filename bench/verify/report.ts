@@ -50,8 +50,9 @@ function recheckNotes(queries: readonly QueryResult[]): string[] {
 
 function adviceLine(advice: AppliedAdvice): string {
   const dropped = advice.dropped.length === 0 ? '' : `, ${advice.dropped.length} dropped (${advice.dropped.join(', ')})`;
+  const guarded = advice.removedByGuard.length === 0 ? '; the measured guard (advise --measure) kept every index' : `; the measured guard (advise --measure) took out ${advice.removedByGuard.join(', ')}`;
   const failed = advice.failed === 0 ? '' : `, ${advice.failed} FAILED`;
-  return `indexwise's advice (no budget): ${advice.indexes.length} indexes, ${mb(advice.builtBytes)} built${dropped}${failed}; advise ${advice.adviseSeconds} s, apply ${advice.applySeconds} s, VACUUM ${advice.vacuumSeconds} s.`;
+  return `indexwise's advice (no budget): ${advice.indexes.length} indexes, ${mb(advice.builtBytes)} built${dropped}${failed}; advise ${advice.adviseSeconds} s (with the guard), apply ${advice.applySeconds} s, VACUUM ${advice.vacuumSeconds} s${guarded}.`;
 }
 
 function phasesLine(phases: readonly Phase[]): string {

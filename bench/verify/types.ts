@@ -60,6 +60,8 @@ export interface AppliedAdvice {
   /** Labels like "public.lineitem(l_partkey,l_suppkey)". */
   readonly indexes: readonly string[];
   readonly dropped: readonly string[];
+  /** Taken out by the measured guard (advise --measure): they made a query slower. */
+  readonly removedByGuard: readonly string[];
   readonly adviseSeconds: number;
   readonly estimatedBytes: number;
   /** Bytes of the built indexes, from pg_relation_size. */

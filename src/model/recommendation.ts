@@ -1,6 +1,7 @@
 /** What `advise` returns: the JSON shape documented in README. */
 import type { WhatIfMethod } from '../engines/what-if.js';
 import type { Finding } from './finding.js';
+import type { Comparison } from './measurement.js';
 import type { IndexDef } from './index-def.js';
 
 export interface Recommendation {
@@ -43,6 +44,13 @@ export interface SkippedQuery {
   readonly reason: string;
 }
 
+/** `advise --measure`: the advice checked with the clock (built in a rolled-back transaction). */
+export interface MeasuredAdvice {
+  /** Indexes taken out because they made a query measurably slower. */
+  readonly removed: readonly { readonly name: string; readonly query: string; readonly speedup: number }[];
+  readonly comparison: Comparison;
+}
+
 export interface AdviceReport {
   readonly engine: string;
   readonly serverVersion: string;
@@ -54,6 +62,8 @@ export interface AdviceReport {
   /** Existing indexes the recommendations make redundant, as redundant-index findings (drop them after the new ones exist). */
   readonly replaces: readonly Finding[];
   readonly queries: readonly CostedQueryReport[];
+  /** Present with --measure. */
+  readonly measured?: MeasuredAdvice;
   readonly stats: {
     readonly candidates: number;
     readonly whatIfCalls: number;

@@ -40,7 +40,7 @@ export async function measureWorkload(
   workload: Workload,
   catalog: Catalog,
   options: VerifyOptions = {},
-  extra: { inTransaction?: boolean; trialIndexes?: readonly string[] } = {},
+  extra: { inTransaction?: boolean; trialIndexes?: readonly string[]; only?: ReadonlySet<string> } = {},
 ): Promise<Measurement> {
   await loadParser();
   const info = await engine.info();
@@ -49,7 +49,7 @@ export async function measureWorkload(
   const queries = [];
   for (const [i, item] of analysis.queries.entries()) {
     options.onProgress?.(`measuring ${i + 1}/${analysis.queries.length}: ${item.query.name ?? item.query.sql.slice(0, 60)}`);
-    if (item.analysis?.noUserTables) continue;
+    if (item.analysis?.noUserTables || (extra.only !== undefined && !extra.only.has(item.query.fingerprint))) continue;
     queries.push(await measureQuery(engine, catalog, item, measure));
   }
   return {

@@ -9,6 +9,8 @@ import { formatBytes, formatCost, heading, oneLineSql, renderTable } from '../fo
 import { databaseUrl, parseBytes, parseChoice, parseFraction, parseList, parseNonNegativeInt } from '../options.js';
 import { progressReporter } from '../progress.js';
 import { addWorkloadOptions, type WorkloadFlags, workloadFromFlags } from './analyze.js';
+import { renderComparison } from './verify.js';
+import { applyGuard, guardAdvice } from '../../verify/guard.js';
 
 interface AdviseFlags extends WorkloadFlags {
   maxColumns: number;
@@ -24,6 +26,7 @@ interface AdviseFlags extends WorkloadFlags {
   sampleRows?: number;
   json?: boolean;
   failOnRecommendation?: boolean;
+  measure?: boolean;
 }
 
 export function registerAdvise(program: Command): void {
@@ -39,6 +42,7 @@ export function registerAdvise(program: Command): void {
     .option('--what-if <method>', 'auto (HypoPG, a rolled-back transaction on PGlite, a copy of a SQLite file), hypopg, transaction, sqlite-copy', parseChoice('--what-if', ['auto', 'hypopg', 'transaction', 'sqlite-copy'] as const), 'auto')
     .option('--copy-limit <size>', 'SQLite: cost on a copy of the whole file up to this size (default 1GB), else on its schema, statistics and a sample', parseBytes('--copy-limit'))
     .option('--sample-rows <n>', 'SQLite: rows per table in a sampled copy (default 20000)', parseNonNegativeInt('--sample-rows'))
+    .option('--measure', 'build the chosen indexes in a rolled-back transaction, time the workload with and without them, and take out any index that makes a query measurably slower (not for production: builds indexes, takes locks)')
     .option('--json', 'print the advice as JSON (see README)')
     .option('--fail-on-recommendation', 'exit 1 when anything is recommended (CI gate)')
     .option('-q, --quiet', 'no progress on stderr')
@@ -75,12 +79,21 @@ Examples:
           whatIfOptions: { copyLimitBytes: flags.copyLimit, sampleRows: flags.sampleRows },
           onProgress: log,
         });
-        process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderAdvice(report));
-        if (flags.failOnRecommendation && report.recommendations.length > 0) process.exitCode = EXIT.findings;
+        const final = flags.measure ? applyGuard(report, await guardAdvice(engine, workload, catalog, report.recommendations, { runs: 3, onProgress: log })) : report;
+        process.stdout.write(flags.json ? `${JSON.stringify(final, null, 2)}\n` : renderAdvice(final));
+        if (final.measured) process.stdout.write(renderMeasured(final));
+        if (flags.failOnRecommendation && final.recommendations.length > 0) process.exitCode = EXIT.findings;
       } finally {
         await engine.close();
       }
     });
+}
+
+function renderMeasured(report: AdviceReport): string {
+  const measured = report.measured;
+  if (measured === undefined) return '';
+  const removed = measured.removed.map((r) => `  took out ${r.name}: it made ${oneLineSql(r.query, 60)} slower (×${r.speedup.toFixed(2)})`);
+  return `${[...removed, renderComparison(measured.comparison)].join('\n')}\n`;
 }
 
 const pct = (before: number, after: number) => (before > 0 ? `−${(((before - after) / before) * 100).toFixed(1)}%` : '');
