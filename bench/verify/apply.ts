@@ -10,8 +10,7 @@ import { applyGuard, guardAdvice } from '../../src/verify/guard.js';
 import { applyPlan } from '../../src/apply/apply.js';
 import type { Engine } from '../../src/engines/engine.js';
 import { quoteIdentAlways } from '../../src/model/names.js';
-import type { MigrationPlan } from '../../src/migrate/plan.js';
-import { parseQualifiedName } from '../../src/migrate/sql-names.js';
+import { type MigrationPlan, planFromAdvice } from '../../src/migrate/plan.js';
 import type { Catalog } from '../../src/model/catalog.js';
 import type { AdviceReport } from '../../src/model/recommendation.js';
 import type { Workload } from '../../src/model/workload.js';
@@ -20,20 +19,7 @@ import { recommendationLabel } from '../advise/indexwise.js';
 import type { AppliedAdvice } from './types.js';
 
 export function migrationPlan(advice: AdviceReport): MigrationPlan {
-  return {
-    dialect: 'postgres',
-    steps: [
-      ...advice.recommendations.map((r) => ({ kind: 'create' as const, name: r.name, def: r.index, unique: false, reason: 'indexwise bench:verify' })),
-      ...advice.replaces.map((f) => ({
-        kind: 'drop' as const,
-        index: parseQualifiedName(f.index ?? ''),
-        table: f.table === null ? null : parseQualifiedName(f.table),
-        definition: String(f.evidence.definition),
-        check: f.check,
-        reason: f.message,
-      })),
-    ],
-  };
+  return planFromAdvice(advice, 'postgres', 'indexwise bench:verify');
 }
 
 /** Statements that put the indexes back as they were before the advice (run inside a transaction that is rolled back). */

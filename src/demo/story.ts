@@ -16,8 +16,7 @@ import type { Finding } from '../model/finding.js';
 import type { Comparison } from '../model/measurement.js';
 import type { AdviceReport } from '../model/recommendation.js';
 import type { Workload } from '../model/workload.js';
-import type { MigrationPlan } from '../migrate/plan.js';
-import { parseQualifiedName } from '../migrate/sql-names.js';
+import { planFromAdvice } from '../migrate/plan.js';
 import { collectReport } from '../report/collect.js';
 import { writeReport } from '../report/write.js';
 import { compareMeasurements } from '../verify/compare.js';
@@ -67,20 +66,7 @@ export async function runDemo(options: DemoStoryOptions = {}): Promise<DemoRepor
     const measure = { runs: options.runs ?? 3, writes: 'rollback' as const, onProgress: progress };
     const before = await measureWorkload(engine, workload, catalog, measure);
     progress(`applying ${advice.recommendations.length} indexes, dropping the ${advice.replaces.length} they make redundant`);
-    const plan: MigrationPlan = {
-      dialect: session.info.family,
-      steps: [
-        ...advice.recommendations.map((r) => ({ kind: 'create' as const, name: r.name, def: r.index, unique: false, reason: 'indexwise demo' })),
-        ...advice.replaces.map((f) => ({
-          kind: 'drop' as const,
-          index: parseQualifiedName(f.index ?? ''),
-          table: f.table === null ? null : parseQualifiedName(f.table),
-          definition: String(f.evidence.definition),
-          check: f.check,
-          reason: f.message,
-        })),
-      ],
-    };
+    const plan = planFromAdvice(advice, session.info.family, 'indexwise demo');
     const applied = await applyPlan(engine, plan);
     const after = await measureWorkload(engine, workload, await engine.catalog(), { ...measure, pinned: before });
     const verification = compareMeasurements(before, after);

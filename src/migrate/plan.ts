@@ -7,6 +7,7 @@ import { InputError } from '../errors.js';
 import type { QualifiedName } from '../model/catalog.js';
 import type { Finding } from '../model/finding.js';
 import type { IndexDef } from '../model/index-def.js';
+import type { AdviceReport } from '../model/recommendation.js';
 import { formatQualified } from '../model/names.js';
 import { indexName } from './ddl.js';
 import { findingDefinition, type PlanInput, type RecommendationInput } from './inputs.js';
@@ -155,4 +156,22 @@ export function inputsDialect(inputs: readonly PlanInput[], fallback: Dialect | 
   if (fallback !== null) return fallback;
   if (found.size > 1) throw new InputError('the inputs come from PostgreSQL and SQLite: give them to separate runs, or pass --dialect');
   return [...found][0] ?? 'postgres';
+}
+
+/** The whole advice as a plan: its recommendations built, then the indexes they make redundant dropped. */
+export function planFromAdvice(advice: AdviceReport, dialect: Dialect, reason = 'indexwise advise'): MigrationPlan {
+  return {
+    dialect,
+    steps: [
+      ...advice.recommendations.map((r): CreateStep => ({ kind: 'create', name: r.name, def: r.index, unique: false, reason })),
+      ...advice.replaces.map((f): DropStep => ({
+        kind: 'drop',
+        index: parseQualifiedName(f.index ?? ''),
+        table: f.table === null ? null : parseQualifiedName(f.table),
+        definition: String(f.evidence.definition),
+        check: f.check,
+        reason: f.message,
+      })),
+    ],
+  };
 }
