@@ -90,6 +90,7 @@ export async function advise(engine: Engine, given: Workload, catalog: Catalog, 
       bytes: sizes.get(c.id) ?? 0,
       writePenalty: writePenalty(c.def, writers),
       widenings: widenings(c, usable),
+      singleColumn: c.def.keys.length === 1 && c.def.include.length === 0 && c.def.where === null,
     }));
     const selectionQueries = costed.filter((q) => q.analysis.accesses.length > 0).map((q) => ({ ...q, baseCost: baseline.get(q.fingerprint) ?? 0 }));
     progress('choosing indexes for the whole workload');
