@@ -11,6 +11,8 @@ export const EXIT = {
   usage: 2,
   /** A bug in indexwise. */
   internal: 70,
+  /** `apply` interrupted with Ctrl-C (128 + SIGINT), after cleaning up. */
+  interrupted: 130,
 } as const;
 
 export class IndexwiseError extends Error {

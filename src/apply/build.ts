@@ -38,6 +38,8 @@ export interface BuildTarget {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+export const INTERRUPTED = 'not started';
+
 export interface RunResult {
   readonly ok: boolean;
   readonly attempts: number;
@@ -53,21 +55,27 @@ export interface RunResult {
 export async function runWithRetries(ctx: ApplyContext, sql: string, options: { watch?: string; cleanup?: () => Promise<string[]> } = {}): Promise<RunResult> {
   const { options: o, session } = ctx;
   const cleanedUp: string[] = [];
+  const build = options.watch !== undefined;
   for (let attempt = 1; ; attempt++) {
+    // a build not started yet when apply is interrupted is not started at all (cleanups still run)
+    if (build && o.signal?.aborted) return { ok: false, attempts: attempt - 1, error: new Error(INTERRUPTED), cleanedUp };
     try {
       await session.setTimeouts(o.lockTimeoutMs, o.statementTimeoutMs);
       if (options.watch !== undefined) ctx.progress?.watch(session.pid, options.watch, o.emit);
+      session.building = build;
       await session.engine.query(sql);
       return { ok: true, attempts: attempt, error: null, cleanedUp };
     } catch (error) {
+      session.building = false;
       ctx.progress?.stop();
       await session.recover();
       cleanedUp.push(...((await options.cleanup?.()) ?? []));
-      if (errorSqlState(error) !== SQLSTATE.lockTimeout || attempt > o.retries) return { ok: false, attempts: attempt, error, cleanedUp };
+      if (errorSqlState(error) !== SQLSTATE.lockTimeout || attempt > o.retries || o.signal?.aborted) return { ok: false, attempts: attempt, error, cleanedUp };
       const delayMs = o.retryDelayMs * 2 ** (attempt - 1);
       o.emit({ kind: 'retry', index: options.watch ?? sql, attempt, delayMs, reason: describeFailure(error) });
       await sleep(delayMs);
     } finally {
+      session.building = false;
       ctx.progress?.stop();
     }
   }

@@ -50,21 +50,54 @@ async function applyStep(ctx: ApplyContext, step: PlanStep): Promise<StepOutcome
   }
 }
 
+/**
+ * On interrupt: the CREATE INDEX running on the session, if any, is cancelled from a
+ * second connection (pg_cancel_backend); its failure path then drops the invalid index.
+ * Without a way to open one, the build in flight runs to its end.
+ */
+function cancelOnAbort(signal: AbortSignal | null, session: PgSession, options: ApplyOptions, resolved: ResolvedApplyOptions): () => void {
+  if (signal === null) return () => {};
+  const onAbort = () => {
+    if (!session.building) return;
+    if (options.reconnect === undefined) {
+      resolved.emit({ kind: 'note', message: 'interrupted: the build in flight runs to its end (no second connection to cancel it)' });
+      return;
+    }
+    resolved.emit({ kind: 'note', message: 'interrupted: cancelling the build in flight' });
+    void (async () => {
+      const other = await options.reconnect?.();
+      try {
+        await other?.query('SELECT pg_cancel_backend($1)', [session.pid]);
+      } finally {
+        await other?.close();
+      }
+    })().catch((error: unknown) => resolved.emit({ kind: 'note', message: `could not cancel the build: ${describeFailure(error)}` }));
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  return () => signal.removeEventListener('abort', onAbort);
+}
+
+const NOT_STARTED: StepOutcome = { status: 'skipped', message: 'not started: apply was interrupted', attempts: 0, cleanedUp: [], notes: [], sql: '', definition: null };
+
 export async function applyPostgres(engine: Engine, plan: MigrationPlan, options: ApplyOptions, resolved: ResolvedApplyOptions): Promise<StepResult[]> {
   const session = await PgSession.open(engine, resolved.lockWaitMs, options.reconnect);
   const progress = await openProgress(options, resolved);
   const ctx: ApplyContext = { session, options: resolved, progress };
+  const stopWatching = cancelOnAbort(resolved.signal, session, options, resolved);
   const results: StepResult[] = [];
   try {
     for (const [i, step] of plan.steps.entries()) {
       const started = performance.now();
-      resolved.emit({ kind: 'step', position: i + 1, total: plan.steps.length, action: step.kind, index: formatQualified(stepIndex(step)) });
-      const outcome = await applyStep(ctx, step);
+      const interrupted = resolved.signal?.aborted === true;
+      if (!interrupted) resolved.emit({ kind: 'step', position: i + 1, total: plan.steps.length, action: step.kind, index: formatQualified(stepIndex(step)) });
+      let outcome = interrupted ? NOT_STARTED : await applyStep(ctx, step);
+      if (!interrupted && resolved.signal?.aborted && outcome.status === 'failed') outcome = { ...outcome, message: `interrupted: ${outcome.message}` };
       const result = stepResult(i + 1, step, outcome, (performance.now() - started) / 1000);
       resolved.emit({ kind: 'result', result });
       results.push(result);
     }
   } finally {
+    stopWatching();
     await progress?.close().catch(() => {});
     await session.close();
   }

@@ -18,6 +18,8 @@ interface Saved {
 
 export class PgSession {
   private readonly owned: Engine[] = [];
+  /** True while a CREATE INDEX runs on it: the only statement an interrupt cancels. */
+  building = false;
 
   private constructor(
     public engine: Engine,

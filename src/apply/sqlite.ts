@@ -37,6 +37,7 @@ export async function applySqlite(engine: Engine, plan: MigrationPlan, options: 
   for (const [i, step] of plan.steps.entries()) {
     const started = performance.now();
     try {
+      if (options.signal?.aborted) throw new Error('interrupted');
       results.push(stepResult(i + 1, step, await sqliteStep(engine, step), (performance.now() - started) / 1000));
     } catch (error) {
       await engine.query('ROLLBACK').catch(() => {});

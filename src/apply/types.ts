@@ -73,6 +73,12 @@ export interface ApplyOptions {
   readonly reconnect?: () => Promise<Engine>;
   readonly progressIntervalMs?: number;
   readonly onEvent?: (event: ApplyEvent) => void;
+  /**
+   * Interrupts the apply (the CLI aborts it on Ctrl-C): the build in flight is cancelled
+   * (with `reconnect`, through a second connection) and the invalid index it leaves
+   * dropped; the steps not started are skipped. On SQLite the transaction is rolled back.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface ResolvedApplyOptions {
@@ -84,6 +90,7 @@ export interface ResolvedApplyOptions {
   readonly lockWaitMs: number;
   readonly progressIntervalMs: number;
   readonly emit: (event: ApplyEvent) => void;
+  readonly signal: AbortSignal | null;
 }
 
 export function resolveOptions(options: ApplyOptions, canConcurrently: boolean): ResolvedApplyOptions {
@@ -96,5 +103,6 @@ export function resolveOptions(options: ApplyOptions, canConcurrently: boolean):
     lockWaitMs: options.lockWaitMs ?? 0,
     progressIntervalMs: options.progressIntervalMs ?? 500,
     emit: options.onEvent ?? (() => {}),
+    signal: options.signal ?? null,
   };
 }

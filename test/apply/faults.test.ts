@@ -1,7 +1,7 @@
 /**
  * apply under faults on real PostgreSQL: a conflicting lock (retry, or a clean failure),
- * the build's backend terminated mid-build, a unique build over duplicate values, two
- * runs at once. After each: no invalid index left behind, and not one row lost.
+ * the build's backend terminated mid-build, an interrupt (Ctrl-C) mid-build, a unique
+ * build over duplicate values, two runs at once. After each: no invalid index left behind, and not one row lost.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/apply.js';
@@ -103,6 +103,48 @@ describe.skipIf(!hasPostgres)('apply: faults', () => {
       expect(summary.steps[0]?.message).toMatch(/terminat/);
       expect(await indexFacts(db, step.name)).toEqual({ exists: false, invalid: [] });
     } finally {
+      await reader.end();
+      await engine.close();
+    }
+  });
+
+  it('interrupted (Ctrl-C) mid-build: the build cancelled, its invalid index dropped, the steps not started skipped', async () => {
+    const first = createStep('accounts', ['score', 'region']);
+    const second = createStep('accounts', ['region', 'email']);
+    const reader = await session(db);
+    // an open snapshot keeps the first build waiting in its last phase, the index there but invalid
+    await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    await reader.query('SELECT count(*) FROM accounts');
+    const { engine, reconnect } = await applyEngine(db);
+    const controller = new AbortController();
+    try {
+      const events: ApplyEvent[] = [];
+      const applying = applyPlan(engine, planOf(first, second), { lockTimeoutMs: 60_000, reconnect, signal: controller.signal, onEvent: (e) => events.push(e) });
+      await waitFor(async () => {
+        const { rows } = await db.sql(
+          `SELECT a.pid FROM pg_stat_activity a JOIN pg_stat_progress_create_index p ON p.pid = a.pid
+           WHERE a.application_name = $1 AND p.phase = 'waiting for old snapshots'`,
+          [APPLY_APPLICATION_NAME],
+        );
+        return rows[0]?.pid as number | undefined;
+      });
+      expect((await indexFacts(db, first.name)).invalid).toEqual([first.name]);
+      controller.abort();
+      // the build is cancelled while the snapshot still holds it; then the snapshot goes so the clean-up's DROP can run
+      await waitFor(async () => (await db.sql(`SELECT 1 FROM pg_stat_progress_create_index p JOIN pg_stat_activity a ON a.pid = p.pid WHERE a.application_name = $1`, [APPLY_APPLICATION_NAME])).rowCount === 0);
+      await reader.query('COMMIT');
+      const summary = await applying;
+      expect(summary.steps[0]).toMatchObject({ status: 'failed', cleanedUp: [`public.${first.name}`] });
+      expect(summary.steps[0]?.message).toMatch(/^interrupted: statement timeout or cancel \(canceling statement due to user request\)/);
+      expect(summary.steps[1]).toMatchObject({ status: 'skipped', message: 'not started: apply was interrupted', attempts: 0 });
+      expect(events.some((e) => e.kind === 'note' && e.message === 'interrupted: cancelling the build in flight')).toBe(true);
+      expect(await indexFacts(db, first.name)).toEqual({ exists: false, invalid: [] });
+      expect(await indexFacts(db, second.name)).toEqual({ exists: false, invalid: [] });
+      // the apply lock was released: another run can start at once
+      const again = await applyPlan(engine, planOf(second), { reconnect });
+      expect(again.steps[0]?.status).toBe('built');
+    } finally {
+      await reader.query('COMMIT');
       await reader.end();
       await engine.close();
     }

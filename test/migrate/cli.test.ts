@@ -7,9 +7,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FORMATS } from '../../src/migrate/formats/format.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, startCli } from '../helpers/cli.js';
 import { createTestDatabase, hasPostgres, type TestDatabase } from '../helpers/postgres.js';
 import { TABLE_SQL, tableIndexes, removeWorkDirs, workDir, writeInputs } from './fixture.js';
+import { session, waitFor } from '../apply/fixture.js';
+import { APPLY_APPLICATION_NAME } from '../../src/apply/session.js';
 
 const NOWHERE = 'postgres://nobody@127.0.0.1:1/none';
 
@@ -90,5 +92,44 @@ describe.skipIf(!hasPostgres)('migrate and apply (CLI, PostgreSQL)', () => {
     expect(result.code).toBe(0);
     const written = JSON.parse(result.stdout);
     expect(written.steps.map((s: { name: string }) => s.name)).toEqual([expect.stringMatching(/^idx_tickets_owner/)]);
+  });
+});
+
+describe.skipIf(!hasPostgres)('apply interrupted with Ctrl-C (CLI, PostgreSQL)', () => {
+  let db: TestDatabase;
+  const dir = workDir('cli-pg-interrupt');
+  const { advice } = writeInputs(dir);
+  beforeAll(async () => {
+    db = await createTestDatabase('cli_apply_interrupt');
+    await db.sql(TABLE_SQL);
+  });
+  afterAll(async () => db?.drop());
+
+  it('SIGINT mid-build: the build cancelled and cleaned up, the rest skipped, the summary printed, exit 130', async () => {
+    const reader = await session(db);
+    try {
+      // an open snapshot holds the first concurrent build in its last phase
+      await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      await reader.query('SELECT count(*) FROM pg_class');
+      const { child, done } = startCli(['apply', '--db', db.url, '--input', advice, '--yes', '--json']);
+      const building = `SELECT 1 FROM pg_stat_progress_create_index p JOIN pg_stat_activity a ON a.pid = p.pid WHERE a.application_name = $1`;
+      await waitFor(async () => (await db.sql(`${building} AND p.phase = 'waiting for old snapshots'`, [APPLY_APPLICATION_NAME])).rowCount === 1);
+      child.kill('SIGINT');
+      await waitFor(async () => (await db.sql(building, [APPLY_APPLICATION_NAME])).rowCount === 0);
+      await reader.query('COMMIT');
+      const result = await done;
+      expect(result.code).toBe(130);
+      expect(result.stderr).toContain('interrupting: cancelling the build in flight and cleaning up (Ctrl-C again to quit at once)');
+      const summary = JSON.parse(result.stdout);
+      expect(summary).toMatchObject({ built: 0, failed: 1, skipped: 2 });
+      expect(summary.steps[0].message).toMatch(/^interrupted: /);
+      expect(summary.steps[0].cleanedUp).toHaveLength(1);
+      expect(summary.steps.slice(1).map((s: { message: string }) => s.message)).toEqual(['not started: apply was interrupted', 'not started: apply was interrupted']);
+      const invalid = await db.sql(`SELECT count(*)::int AS n FROM pg_index WHERE NOT indisvalid`);
+      expect(invalid.rows[0].n).toBe(0);
+    } finally {
+      await reader.query('COMMIT').catch(() => {});
+      await reader.end();
+    }
   });
 });

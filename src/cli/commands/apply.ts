@@ -85,6 +85,7 @@ Examples:
             return;
           }
         }
+        const interrupt = interruptOnCtrlC();
         const summary = await applyPlan(await database.get(), plan, {
           lockTimeoutMs: flags.lockTimeout,
           statementTimeoutMs: flags.statementTimeout,
@@ -93,11 +94,28 @@ Examples:
           lockWaitMs: flags.wait,
           reconnect: kind === 'postgres' ? () => connect(url ?? '') : undefined,
           onEvent: onEvent(log),
-        });
+          signal: interrupt.signal,
+        }).finally(interrupt.release);
         process.stdout.write(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : renderSummary(summary));
         if (summary.failed > 0) process.exitCode = EXIT.findings;
+        if (interrupt.signal.aborted) process.exitCode = EXIT.interrupted;
       } finally {
         await database.close();
       }
     });
+}
+
+/**
+ * The first Ctrl-C interrupts the apply cleanly (the build in flight cancelled, its
+ * invalid index dropped, the rest skipped, the summary printed); a second one quits.
+ */
+function interruptOnCtrlC(): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(EXIT.interrupted);
+    process.stderr.write('\ninterrupting: cancelling the build in flight and cleaning up (Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  return { signal: controller.signal, release: () => process.off('SIGINT', onSigint) };
 }
