@@ -12,7 +12,7 @@ import type { ChosenIndex, Evaluation, QueryEvaluation } from './types.js';
 import { type BenchWorkload, queryLabel } from './workload.js';
 
 /** Mean plan cost over the query's texts, and the hypothetical index OIDs the plans read. */
-async function explainQuery(engine: Engine, query: AdvisorQuery): Promise<{ cost: number; oids: number[] }> {
+export async function explainQuery(engine: Engine, query: AdvisorQuery): Promise<{ cost: number; oids: number[] }> {
   let total = 0;
   const oids = new Set<number>();
   for (const text of query.texts) {
@@ -26,7 +26,7 @@ async function explainQuery(engine: Engine, query: AdvisorQuery): Promise<{ cost
   return { cost: total / Math.max(1, query.texts.length), oids: [...oids] };
 }
 
-class HypotheticalSession {
+export class HypotheticalSession {
   private readonly fn: (name: string) => string;
 
   constructor(
@@ -56,7 +56,7 @@ class HypotheticalSession {
   }
 }
 
-async function hypopgSchema(engine: Engine): Promise<string> {
+export async function hypopgSchema(engine: Engine): Promise<string> {
   const [row] = await engine.query<{ schema: string }>(
     `SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'hypopg'`,
   );

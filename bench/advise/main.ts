@@ -15,6 +15,7 @@ import { loadDemoWorkload } from './demo.js';
 import { runDexter } from './dexter.js';
 import { baselineCosts, evaluate } from './evaluate.js';
 import { runExtend } from './extend.js';
+import { indexAdvisorUnion } from './index-advisor.js';
 import { checkGoals, type ReferenceRecord } from './goals.js';
 import { runIndexwise } from './indexwise.js';
 import { describeMachine, machine } from './machine.js';
@@ -58,19 +59,33 @@ async function benchWorkload(bench: BenchWorkload, records: RunRecord[], referen
 }
 
 /**
- * TPC-H only: the README's hand-picked three indexes, and indexwise given a budget
- * just under the size of Dexter's unbudgeted advice (its run at the largest budget,
- * which Dexter never fills).
+ * TPC-H only: the README's hand-picked three indexes; the peers the README scored
+ * without a budget — supabase index_advisor (union of its per-query advice) and
+ * Dexter's unbudgeted advice (its run at the largest budget, which it never fills);
+ * and indexwise given a budget just under each peer's index bytes.
  */
 async function tpchReferences(bench: BenchWorkload, before: ReadonlyMap<string, number>, records: readonly RunRecord[], references: ReferenceRecord[]): Promise<void> {
   const handPicked = await evaluate(bench, before, TPCH_HAND_PICKED);
   references.push({ workload: bench.name, name: 'hand-picked three indexes (tpch README)', indexes: TPCH_HAND_PICKED.length, evaluation: handPicked });
+  const peers: { name: string; bytes: number }[] = [];
+  const advisorIndexes = await indexAdvisorUnion(bench);
+  const advisor = await evaluate(bench, before, advisorIndexes);
+  references.push({ workload: bench.name, name: 'supabase index_advisor re-implemented, union of its per-query advice', indexes: advisorIndexes.length, evaluation: advisor });
+  peers.push({ name: 'index_advisor', bytes: advisor.indexBytes });
   const dexter = records.filter((r) => r.workload === bench.name && r.result.algorithm === 'dexter').at(-1);
-  if (dexter === undefined) return;
-  const peerBytes = dexter.evaluation.indexBytes;
-  const result = await runIndexwise(bench, peerBytes - 1);
-  const evaluation = await evaluate(bench, before, result.indexes);
-  references.push({ workload: bench.name, name: `indexwise with a budget of Dexter's unbudgeted advice (${(peerBytes / 2 ** 20).toFixed(1)} MB)`, indexes: result.indexes.length, evaluation, peerBytes });
+  if (dexter !== undefined) peers.push({ name: 'the unbudgeted Dexter advice', bytes: dexter.evaluation.indexBytes });
+  for (const peer of peers) {
+    const result = await runIndexwise(bench, peer.bytes - 1);
+    const evaluation = await evaluate(bench, before, result.indexes);
+    references.push({
+      workload: bench.name,
+      name: `indexwise with a budget of ${peer.name} (${(peer.bytes / 2 ** 20).toFixed(1)} MB)`,
+      indexes: result.indexes.length,
+      evaluation,
+      peerBytes: peer.bytes,
+      peerName: peer.name,
+    });
+  }
 }
 
 async function main(): Promise<void> {
