@@ -1,10 +1,10 @@
 /** `indexwise analyze` and `indexwise advise` from the command line, on a real server: output shapes and exit codes. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
 import { createTestDatabase, hasPostgres, type TestDatabase } from './helpers/postgres.js';
+import { tempDir } from './helpers/temp.js';
 
 describe.skipIf(!hasPostgres)('analyze and advise (CLI)', () => {
   let db: TestDatabase;
@@ -15,7 +15,7 @@ describe.skipIf(!hasPostgres)('analyze and advise (CLI)', () => {
       INSERT INTO "Tickets" SELECT g, g % 2000, CASE WHEN g % 10 = 0 THEN 'open' ELSE 'closed' END, timestamptz '2024-01-01' + g * interval '1 minute', repeat('b', 100)
       FROM generate_series(1, 100000) g;
       ANALYZE "Tickets";`);
-    workloadFile = join(mkdtempSync(join(tmpdir(), 'ix-cli-')), 'workload.sql');
+    workloadFile = join(tempDir('cli'), 'workload.sql');
     writeFileSync(
       workloadFile,
       `-- name: tickets_of_owner

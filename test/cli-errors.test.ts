@@ -1,10 +1,9 @@
 /** Bad databases give one clear line on stderr and exit code 2, and never print a password. */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
 import { createTestDatabase, hasPostgres, type TestDatabase } from './helpers/postgres.js';
+import { tempDir } from './helpers/temp.js';
 
 function expectOneLineError(result: { code: number | null; stdout: string; stderr: string }, pattern: RegExp) {
   expect(result.code).toBe(2);
@@ -44,7 +43,7 @@ describe('bad connection strings', () => {
   it('a PGlite directory that does not exist or is not a database', async () => {
     const result = await runCli(['inspect', '--db', 'pglite:/nonexistent/pgdata']);
     expectOneLineError(result, /no such directory/);
-    const empty = mkdtempSync(join(tmpdir(), 'ix-empty-'));
+    const empty = tempDir('empty');
     expectOneLineError(await runCli(['inspect', '--db', `pglite:${empty}`]), /not a PGlite data directory/);
   });
 

@@ -1,6 +1,5 @@
 /** The demo application: built in PGlite and in a real server, deterministic, never touching what it did not create. */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoWorkload, openDemo } from '../src/demo/run.js';
@@ -9,6 +8,7 @@ import { splitScript } from '../src/demo/load.js';
 import { readDemoFile } from '../src/demo/assets.js';
 import { runCli } from './helpers/cli.js';
 import { createTestDatabase, hasPostgres, type TestDatabase } from './helpers/postgres.js';
+import { tempDir } from './helpers/temp.js';
 
 const SCALE = 0.05;
 const TABLES = ['branches', 'client_apps', 'conversations', 'document_chunks', 'documents', 'groves', 'messages', 'tenants', 'users'];
@@ -37,7 +37,7 @@ describe('the demo workload file', () => {
 describe('demo on PGlite', () => {
   let report: DemoReport;
   beforeAll(async () => {
-    report = await runDemo({ scale: SCALE, reportPath: join(mkdtempSync(join(tmpdir(), 'ix-demo-')), 'report.html') });
+    report = await runDemo({ scale: SCALE, reportPath: join(tempDir('demo'), 'report.html') });
   });
 
   it('builds every table with data at the requested scale', () => {
@@ -90,7 +90,7 @@ describe.skipIf(!hasPostgres)('demo on a real PostgreSQL server', () => {
   afterAll(async () => db?.drop());
 
   it('loads into its own schema, the same rows as in PGlite, and reuses them on the next run', async () => {
-    const first = await runDemo({ db: db.url, scale: SCALE, schema: 'demo app', runs: 1, reportPath: join(mkdtempSync(join(tmpdir(), 'ix-demo-pg-')), 'r.html') });
+    const first = await runDemo({ db: db.url, scale: SCALE, schema: 'demo app', runs: 1, reportPath: join(tempDir('demo-pg'), 'r.html') });
     expect(first.demo.built).toBe(true);
     expect(first.catalog.tables.filter((t) => t.schema === 'demo app').map((t) => t.name).sort()).toEqual(TABLES);
     const serverHash = (await db.sql(`SET search_path = "demo app"; ${FINGERPRINT_SQL}`)) as unknown as { rows: { h: string }[] }[];
@@ -124,7 +124,7 @@ describe.skipIf(!hasPostgres)('demo on a real PostgreSQL server', () => {
 
 describe('indexwise demo (CLI)', () => {
   it('prints the tables, the workload analysis and the advice', async () => {
-    const result = await runCli(['demo', '--scale', '0.02', '--runs', '1', '--report', join(mkdtempSync(join(tmpdir(), 'ix-demo-cli-')), 'r.html')]);
+    const result = await runCli(['demo', '--scale', '0.02', '--runs', '1', '--report', join(tempDir('demo-cli'), 'r.html')]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/indexwise demo on pglite:memory \(PostgreSQL \d+/);
     expect(result.stdout).toMatch(/messages\s+6,000/);
@@ -140,7 +140,7 @@ describe('indexwise demo (CLI)', () => {
   });
 
   it('--json gives the whole report', async () => {
-    const result = await runCli(['demo', '--scale', '0.02', '--runs', '1', '--json', '-q', '--report', join(mkdtempSync(join(tmpdir(), 'ix-demo-json-')), 'r.html')]);
+    const result = await runCli(['demo', '--scale', '0.02', '--runs', '1', '--json', '-q', '--report', join(tempDir('demo-json'), 'r.html')]);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     const json = JSON.parse(result.stdout);

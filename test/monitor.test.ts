@@ -1,5 +1,4 @@
 /** monitor: snapshots with scans in between, across pg_stat_reset(), in the SQLite store and in a table; read-only. */
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -10,6 +9,7 @@ import { openStore, report, snapshot } from '../src/monitor/monitor.js';
 import { usageReport } from '../src/monitor/report.js';
 import { runCli } from './helpers/cli.js';
 import { createTestDatabase, hasPostgres, type TestDatabase } from './helpers/postgres.js';
+import { tempDir } from './helpers/temp.js';
 
 /** Index scans from another session, then wait until the statistics show them. */
 async function scan(url: string, times: number, expectedTotal: (n: number) => boolean, engine: Engine): Promise<void> {
@@ -29,7 +29,7 @@ async function scan(url: string, times: number, expectedTotal: (n: number) => bo
 describe.skipIf(!hasPostgres)('monitor on PostgreSQL', () => {
   let db: TestDatabase;
   let engine: Engine;
-  const storePath = join(mkdtempSync(join(tmpdir(), 'ix-monitor-')), 'monitor.sqlite');
+  const storePath = join(tempDir('monitor'), 'monitor.sqlite');
 
   beforeAll(async () => {
     db = await createTestDatabase('monitor', []);
@@ -85,7 +85,7 @@ describe.skipIf(!hasPostgres)('monitor on PostgreSQL', () => {
   });
 
   it('CLI: snapshot and report with the SQLite store; a table store when asked', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'ix-monitor-cli-')), 'm.sqlite');
+    const path = join(tempDir('monitor-cli'), 'm.sqlite');
     for (let i = 0; i < 2; i++) expect((await runCli(['monitor', 'snapshot', '--db', db.url, '--store', path])).code).toBe(0);
     const out = await runCli(['monitor', 'report', '--db', db.url, '--store', path, '--since', '1d', '--json']);
     expect(out.code).toBe(0);
@@ -113,7 +113,7 @@ describe.skipIf(!hasPostgres)('monitor on PostgreSQL', () => {
     const url = new URL(db.url);
     url.username = 'indexwise_reader';
     url.password = 'reader-pw';
-    const path = join(mkdtempSync(join(tmpdir(), 'ix-monitor-ro-')), 'm.sqlite');
+    const path = join(tempDir('monitor-ro'), 'm.sqlite');
     const result = await runCli(['monitor', 'snapshot', '--db', url.toString(), '--store', path, '--json']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);

@@ -61,6 +61,7 @@ const NOTES = [
   '',
   '- Same input for all: the workload read through sqlStatements + WorkloadCollector, the queries `advise` would cost, HypoPG what-if through `openWhatIf(\'hypopg\')` and the project\'s WhatIfCoster (a fresh one per run: no cache shared between runs).',
   '- Dexter (bench/advise/dexter.ts): single columns, then 2-column permutations, the 50% rule, queries under cost 100 skipped; it has no budget, so its suggestions are kept by weighted saving while they fit. Its advice does not change above the budget it needs.',
+  '- supabase index_advisor (bench/advise/index-advisor.ts, TPC-H reference only): a hypothetical single-column index on every column of a common scalar type, each query planned with all of them, the ones its plan reads kept; the union over the queries, as the TPC-H README scored it.',
   '- Extend (bench/advise/extend.ts): greedy on cost reduction per added byte over new single-attribute indexes and one-attribute extensions of chosen ones; width capped at 3.',
   '- The score is planner cost only: an INSERT/UPDATE/DELETE of the demo is costed by its plan, which leaves out index maintenance (indexwise weighs it, the baselines do not).',
   '- ANALYZE samples rows at random, so absolute costs move by about 1% between runs; the algorithms of one run are scored on the same statistics.',

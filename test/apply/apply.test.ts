@@ -3,8 +3,6 @@
  * partitioned table (ON ONLY + each partition concurrently + ATTACH), re-runs that skip,
  * PGlite (no CONCURRENTLY) and SQLite (one transaction, all or nothing).
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/apply.js';
@@ -15,6 +13,7 @@ import { PostgresEngine } from '../../src/engines/postgres/engine.js';
 import type { DropStep } from '../../src/migrate/plan.js';
 import { createTestDatabase, hasPostgres, type TestDatabase } from '../helpers/postgres.js';
 import { applyEngine, createStep, indexFacts, planOf, rowCount } from './fixture.js';
+import { tempDir } from '../helpers/temp.js';
 
 const dropStep = (name: string, table: string): DropStep => ({ kind: 'drop', index: { schema: 'public', name }, table: { schema: 'public', name: table }, definition: `CREATE INDEX ${name} ON public.${table}`, check: 'unused-index', reason: 'test' });
 
@@ -111,7 +110,7 @@ describe('apply on PGlite and SQLite', () => {
   });
 
   it('SQLite: one transaction; a failing step rolls every change back', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ix-apply-sqlite-'));
+    const dir = tempDir('apply-sqlite');
     const path = join(dir, 'app.db');
     const { default: Database } = await import('better-sqlite3');
     const raw = new Database(path);

@@ -3,8 +3,7 @@
  * a real headless Chromium (no console errors, charts drawn, a table sorted by a click,
  * a screenshot kept in test-results/).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium } from 'playwright-core';
@@ -14,6 +13,7 @@ import { renderReport, writeReport } from '../../src/report/write.js';
 import { runCli, PROJECT_ROOT } from '../helpers/cli.js';
 import { PGLITE, type TestEngine } from '../helpers/engines.js';
 import { workloadFromSql } from '../helpers/workload.js';
+import { tempDir } from '../helpers/temp.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -40,7 +40,7 @@ SELECT id, name FROM authors WHERE email = $1;`;
 
 let db: TestEngine;
 let data: ReportData;
-const dir = mkdtempSync(join(tmpdir(), 'ix-report-'));
+const dir = tempDir('report');
 
 beforeAll(async () => {
   db = await PGLITE.open('report');

@@ -3,8 +3,7 @@
  * --keep FILE reused next time), its SQLite workload analyzed, advised on a copy,
  * applied in one transaction, measured before and after — end to end from the CLI.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readDemoFile } from '../../src/demo/assets.js';
@@ -12,6 +11,7 @@ import { demoSizes } from '../../src/demo/generate.js';
 import { splitScript } from '../../src/demo/load.js';
 import { sqliteDemoRows } from '../../src/demo/sqlite-generate.js';
 import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 
 describe('the SQLite demo', () => {
   it('has the PostgreSQL demo’s tables and workload, in SQLite form, with deterministic data', () => {
@@ -30,7 +30,7 @@ describe('the SQLite demo', () => {
   });
 
   it('runs end to end from the CLI, and --keep reuses the file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ix-sqlite-demo-'));
+    const dir = tempDir('sqlite-demo');
     const keep = join(dir, 'demo.db');
     const args = ['demo', '--engine', 'sqlite', '--scale', '0.05', '--runs', '3', '--keep', keep, '--report', join(dir, 'report.html'), '-q'];
     const first = await runCli([...args, '--json']);
@@ -56,7 +56,7 @@ describe('the SQLite demo', () => {
   });
 
   it('refuses a file it did not make', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'ix-sqlite-demo-')), 'mine.db');
+    const path = join(tempDir('sqlite-demo'), 'mine.db');
     writeFileSync(path, '');
     const result = await runCli(['demo', '--engine', 'sqlite', '--keep', path, '-q']);
     expect(result.code).toBe(2);

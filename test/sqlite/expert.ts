@@ -5,8 +5,7 @@
  * copy of the file with the indexes built and analyzed).
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { writePenalty } from '../../src/advisor/write-cost.js';
@@ -17,6 +16,7 @@ import { identifierValue, isIdentifier, isKeyword, parenthesized, significant, s
 import { splitScript } from '../../src/workload/sql-text.js';
 import { withTriggerStatements } from '../../src/workload/triggers.js';
 import { workloadFromSql } from '../helpers/workload.js';
+import { tempDir } from '../helpers/temp.js';
 
 export interface ExpertIndex {
   readonly table: string;
@@ -71,7 +71,7 @@ export function statements(workload: string): { sql: string; calls: number }[] {
  * statements of the triggers it fires), plus what they cost the writes (write-cost.ts).
  */
 export async function workloadCost(path: string, creates: readonly string[], workload: string): Promise<number> {
-  const copy = join(mkdtempSync(join(tmpdir(), 'ix-expert-')), 'copy.db');
+  const copy = join(tempDir('expert'), 'copy.db');
   copyFileSync(path, copy);
   const db = new Database(copy);
   try {

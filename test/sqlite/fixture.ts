@@ -1,17 +1,17 @@
 /** Real SQLite files for the SQLite tests: made in a temp directory from SQL, hashed, advised. */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { type AdviseOptions, advise } from '../../src/advisor/advise.js';
 import { connect } from '../../src/engines/connect.js';
 import type { AdviceReport } from '../../src/model/recommendation.js';
 import { workloadFromSql } from '../helpers/workload.js';
+import { tempDir } from '../helpers/temp.js';
 
 /** A new SQLite file holding what `sql` creates (several statements). */
 export function sqliteFile(sql: string, name = 'app.db'): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'ix-sqlite-')), name);
+  const path = join(tempDir('sqlite'), name);
   const db = new Database(path);
   try {
     db.exec(sql);

@@ -1,6 +1,5 @@
 /** verify on real PostgreSQL: measured speed-ups, writes never kept, timeouts as lower bounds, compare by fingerprint. */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advise } from '../../src/advisor/advise.js';
@@ -10,6 +9,7 @@ import { measureWorkload, trialAdvice } from '../../src/verify/verify.js';
 import { runCli } from '../helpers/cli.js';
 import { POSTGRES, type TestEngine } from '../helpers/engines.js';
 import { workloadFromSql } from '../helpers/workload.js';
+import { tempDir } from '../helpers/temp.js';
 
 const LOOKUP = 'SELECT id, v FROM big WHERE k = $1';
 const WORKLOAD = `-- calls: 100
@@ -97,7 +97,7 @@ describe.skipIf(!POSTGRES.available)('verify on PostgreSQL', () => {
   });
 
   it('CLI: baseline to a file, then compare with it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ix-verify-'));
+    const dir = tempDir('verify');
     const workloadFile = join(dir, 'w.sql');
     const baseline = join(dir, 'before.json');
     (await import('node:fs')).writeFileSync(workloadFile, `-- calls: 100\n${LOOKUP};\n`);
