@@ -186,6 +186,31 @@ describe.skipIf(!hasPostgres || !logDir)('log:FILE on logs PostgreSQL wrote', ()
     });
   }
 
+  it('SQL-level PREPARE and EXECUTE: each EXECUTE counts as the prepared statement, with its values', async () => {
+    const db = await createTestDatabase('log_prepared', []);
+    try {
+      await db.sql('CREATE TABLE prep_items (id int PRIMARY KEY, name text)');
+      await db.sql(`ALTER DATABASE ${db.name} SET log_min_duration_statement = 0`);
+      const server = join(logDir as string, SERVER_LOGS.stderr);
+      const offset = (await stat(server)).size;
+      await runSession(db.url, [
+        { sql: 'PREPARE by_name (text) AS SELECT id FROM prep_items WHERE name = $1' },
+        { sql: "EXECUTE by_name('ann')" },
+        { sql: "EXECUTE by_name('it''s')" },
+        { sql: MARKER(db.name) },
+      ]);
+      await waitForText(server, offset, `end of ${db.name}`);
+      await writeFile(join(dir, 'prepared.log'), (await readFile(server)).subarray(offset));
+      const workload = await collect(readLogStatements(join(dir, 'prepared.log'), { database: db.name }));
+      const query = workload.queries.find((q) => q.sql === 'SELECT id FROM prep_items WHERE name = $1');
+      expect(query?.calls).toBe(2);
+      expect(query?.samples).toEqual(["SELECT id FROM prep_items WHERE name = 'ann'", "SELECT id FROM prep_items WHERE name = 'it''s'"]);
+      expect(workload.queries.some((q) => /EXECUTE/i.test(q.sql))).toBe(false);
+    } finally {
+      await db.drop();
+    }
+  });
+
   it('reads the gzipped copy, by suffix and by magic bytes, as the plain one', async () => {
     const options = { database: databases.durations.name };
     const plain = (await read('stderr', options)).queries.map(({ sources: _, ...q }) => q);
@@ -272,6 +297,25 @@ describe('log:FILE edge cases', () => {
     ).toEqual([
       { sql: 'SELECT $1::text', source: 'log:test', totalTimeMs: 0.4, params: ['x'] },
       { sql: 'SELECT $1::text', source: 'log:test', calls: 0, totalTimeMs: 0.5, params: ['x'] },
+    ]);
+  });
+
+  it('reads EXECUTE name(args) with its DETAIL prepare line as the prepared statement', () => {
+    const detail = 'prepare: SET x = 1; PREPARE "Q" (int, numeric(10,2)) AS SELECT * FROM t WHERE a = $1 AND b > $2;';
+    expect(
+      readAll([
+        { message: 'duration: 1.5 ms  statement: EXECUTE "Q"(7, \'2.5\'::numeric)', detail },
+        { message: 'duration: 1 ms  statement: EXECUTE "Q"(7, now())', detail },
+        { message: 'duration: 1 ms  statement: EXECUTE q(7)', detail },
+        { message: 'duration: 1 ms  statement: EXECUTE q2' },
+      ]),
+    ).toEqual([
+      { sql: 'SELECT * FROM t WHERE a = $1 AND b > $2', source: 'log:test', totalTimeMs: 1.5, params: ['7', '2.5'] },
+      // an argument that is not a plain literal: the statement without values
+      { sql: 'SELECT * FROM t WHERE a = $1 AND b > $2', source: 'log:test', totalTimeMs: 1 },
+      // another name than the one prepared, or no DETAIL: the EXECUTE itself (a utility statement)
+      { sql: 'EXECUTE q(7)', source: 'log:test', totalTimeMs: 1 },
+      { sql: 'EXECUTE q2', source: 'log:test', totalTimeMs: 1 },
     ]);
   });
 

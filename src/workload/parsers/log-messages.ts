@@ -5,7 +5,9 @@
  * - `duration: X ms  statement: SQL` and `duration: X ms  execute <name>: SQL`
  *   (log_min_duration_statement): one call taking X ms. An execute's values come from
  *   its `DETAIL:  parameters: $1 = '…', $2 = NULL`. `execute fetch from …` resumes an
- *   open portal: its time counts, not another call.
+ *   open portal: its time counts, not another call. A SQL-level `statement: EXECUTE
+ *   name(args)` with its `DETAIL:  prepare: PREPARE name AS …` counts as the prepared
+ *   statement, the literal arguments as its values (prepared.ts).
  * - `duration: X ms  parse …` / `bind …`: ignored (the execute line of the same
  *   statement follows; counting them too would count it three times).
  * - `statement: SQL` / `execute <name>: SQL` without a duration (log_statement): one
@@ -26,6 +28,7 @@
 import type { RawStatement } from '../../model/workload.js';
 import type { LogEntry } from './log-entry.js';
 import { parseLoggedParameters, planStatement } from './message-parts.js';
+import { preparedExecution } from './prepared.js';
 
 const PLANS_HELD_BACK = 10_000;
 /** Logged statements waiting for a bare duration line, one per process at most. */
@@ -62,7 +65,11 @@ export function classifyMessage(entry: Pick<LogEntry, 'message' | 'detail'>): Lo
 }
 
 function executionIn(text: string, detail: string | undefined): Execution | null {
-  if (text.startsWith('statement: ')) return { sql: text.slice(11), calls: 1 };
+  if (text.startsWith('statement: ')) {
+    const sql = text.slice(11);
+    const prepared = preparedExecution(sql, detail);
+    return prepared === null ? { sql, calls: 1 } : { ...prepared, calls: 1 };
+  }
   const execute = EXECUTE.exec(text);
   if (execute === null) return null;
   const params = detail?.startsWith('parameters: ') ? parseLoggedParameters(detail.slice(12)) : undefined;

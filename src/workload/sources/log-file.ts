@@ -17,6 +17,7 @@ import { parseJsonLog } from '../parsers/jsonlog.js';
 import type { LogEntry } from '../parsers/log-entry.js';
 import { LogStatementReader } from '../parsers/log-messages.js';
 import { parseStderrLog } from '../parsers/stderr.js';
+import { loadParser } from '../../analysis/parse.js';
 
 export const LOG_FORMATS = ['stderr', 'csvlog', 'jsonlog'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
@@ -65,6 +66,8 @@ function headText(firstBytes: Uint8Array): string {
 
 /** The statements of a server log, streamed. Throws InputError for a file it cannot read. */
 export async function* readLogStatements(path: string, options: LogReadOptions = {}): AsyncGenerator<RawStatement> {
+  // SQL-level EXECUTEs are matched to their PREPARE with the real scanner
+  await loadParser();
   const { size, head } = await openLog(path);
   if (size === 0) return;
   const format = options.format ?? detectLogFormat(path, head);
