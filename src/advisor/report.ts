@@ -30,9 +30,11 @@ export interface ReportInput {
 export async function buildReport(input: ReportInput): Promise<AdviceReport> {
   const chosen = new Set(input.selection.chosen);
   const byId = new Map(input.candidates.map((c) => [c.id, c]));
+  const partitionedTables = new Set(input.catalog.tables.filter((t) => t.kind === 'partitioned').map((t) => formatQualified(t)));
+  const isPartitioned = (def: IndexCandidate['def']) => partitionedTables.has(formatQualified(def.table));
   const sqlOf = (id: string) => {
     const def = (byId.get(id) as IndexCandidate).def;
-    return createIndexSql(def, { concurrently: input.info.capabilities.concurrently, dialect: input.info.family });
+    return createIndexSql(def, { concurrently: input.info.capabilities.concurrently && !isPartitioned(def), dialect: input.info.family });
   };
   const queries: CostedQueryReport[] = [];
   const helped = new Map<string, { before: number; after: number; fingerprints: string[] }>();
@@ -75,6 +77,7 @@ export async function buildReport(input: ReportInput): Promise<AdviceReport> {
       workloadShareSaved: (evidence.before - evidence.after) / total,
       writePenalty: input.writePenalties.get(id) ?? 0,
       index: def,
+      partitioned: isPartitioned(def),
     };
   });
   recommendations.sort((a, b) => b.workloadShareSaved - a.workloadShareSaved);

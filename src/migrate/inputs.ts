@@ -16,6 +16,8 @@ export interface RecommendationInput {
   readonly name: string | null;
   /** One line on why, for the migration's comments. */
   readonly reason: string;
+  /** advise said the table is partitioned (no CONCURRENTLY in one statement). */
+  readonly partitioned: boolean;
 }
 
 export interface PlanInput {
@@ -71,6 +73,7 @@ function readRecommendation(value: unknown, where: string): RecommendationInput 
     where: typeof value.where === 'string' ? value.where : null,
     name: typeof value.name === 'string' ? value.name : null,
     reason: share,
+    partitioned: value.partitioned === true,
   };
 }
 

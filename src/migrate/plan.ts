@@ -23,6 +23,11 @@ export interface CreateStep {
   readonly def: IndexDef;
   readonly unique: boolean;
   readonly reason: string;
+  /**
+   * On a partitioned table: no CONCURRENTLY (PostgreSQL cannot build a partitioned
+   * index concurrently in one statement); `apply` builds it partition by partition.
+   */
+  readonly partitioned?: boolean;
 }
 
 export interface DropStep {
@@ -73,7 +78,7 @@ export function createStepFromRecommendation(rec: RecommendationInput, dialect: 
     method: 'btree',
     unique: false,
   };
-  return { kind: 'create', name: indexName(def), def, unique: false, reason: rec.reason };
+  return { kind: 'create', name: indexName(def), def, unique: false, reason: rec.reason, ...(rec.partitioned ? { partitioned: true } : {}) };
 }
 
 /**

@@ -17,8 +17,16 @@ export interface StepSql {
   readonly down: string;
 }
 
+/**
+ * A partitioned table's index cannot be built or dropped CONCURRENTLY in one statement:
+ * a create step advise marked partitioned, or a drop whose definition is ON ONLY.
+ */
+export function onPartitionedTable(step: PlanStep): boolean {
+  return step.kind === 'create' ? step.partitioned === true : /\sON\s+ONLY\s/i.test(step.definition);
+}
+
 export function stepSql(step: PlanStep, dialect: Dialect, options: StatementOptions): StepSql {
-  const concurrently = options.concurrently && dialect === 'postgres';
+  const concurrently = options.concurrently && dialect === 'postgres' && !onPartitionedTable(step);
   if (step.kind === 'create') {
     return {
       step,
@@ -42,8 +50,11 @@ export function planSql(plan: MigrationPlan, options: StatementOptions): { up: s
 /** A comment line describing a step: `-- create: saves 12% …` / `-- drop (unused-index): …`. */
 export function stepComment(step: PlanStep, prefix = '--'): string {
   const what = step.kind === 'create' ? `create: ${step.reason}` : `drop (${step.check}): ${step.reason}`;
-  return `${prefix} ${what.replace(/[\r\n]+/g, ' ')}`;
+  const partitioned = onPartitionedTable(step) ? `; ${PARTITIONED_NOTE}` : '';
+  return `${prefix} ${what.replace(/[\r\n]+/g, ' ')}${partitioned}`;
 }
+
+export const PARTITIONED_NOTE = 'partitioned table: no CONCURRENTLY (it blocks writes while it runs; indexwise apply builds it one partition at a time instead)';
 
 /** Statements as a script: one per line, `;`-terminated, each after its comment. */
 export function sqlScript(statements: readonly string[], comments: readonly string[] = []): string {

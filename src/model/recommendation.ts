@@ -26,6 +26,12 @@ export interface Recommendation {
   readonly writePenalty: number;
   /** The definition in parts (unquoted names), for tools that write their own DDL. */
   readonly index: IndexDef;
+  /**
+   * The table is partitioned: CONCURRENTLY cannot build its index in one statement, so
+   * `sql` is a plain CREATE INDEX (it blocks writes while it runs); `apply` builds it one
+   * partition at a time without blocking.
+   */
+  readonly partitioned: boolean;
 }
 
 export interface CostedQueryReport {

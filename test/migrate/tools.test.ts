@@ -53,6 +53,31 @@ describe.skipIf(!hasPostgres)('generated migrations, run by the real tools', () 
     await expectUpThenDown(() => psql(db.url, up as string), () => psql(db.url, down as string));
   });
 
+  it('sql: a partitioned table is built and dropped without CONCURRENTLY (and says why); psql runs it', async () => {
+    await db.sql(`CREATE TABLE measures (id bigint, sensor int NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);
+      CREATE TABLE measures_1 PARTITION OF measures FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+      CREATE TABLE measures_2 PARTITION OF measures FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+      INSERT INTO measures SELECT g, g % 100, date '2024-01-01' + (g % 700) FROM generate_series(1, 20000) g;`);
+    const advice = { engine: 'postgres', recommendations: [{ table: 'public.measures', columns: ['sensor'], include: [], where: null, partitioned: true, workloadShareSaved: 0.5 }] };
+    const partitionedPlan = buildPlan([parsePlanInput(JSON.stringify(advice), 'advice')], {}, { dialect: 'postgres' });
+    const dir = workDir('sql-partitioned');
+    const { files } = await writeMigration(partitionedPlan, { format: 'sql', outDir: dir });
+    const [up, down] = files.map((f) => join(dir, f));
+    const upText = readFileSync(up as string, 'utf8');
+    expect(upText).toMatch(/^CREATE INDEX IF NOT EXISTS idx_measures_sensor\S* ON public\.measures USING btree \(sensor\);$/m);
+    expect(upText).not.toMatch(/^(CREATE|DROP) INDEX CONCURRENTLY/m);
+    expect(upText).toContain('partitioned table: no CONCURRENTLY');
+    const onMeasures = async () =>
+      (await db.sql(`SELECT c.relname, i.indisvalid FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_class c ON c.oid = i.indexrelid WHERE t.relname LIKE 'measures%' ORDER BY 1`)).rows;
+    await psql(db.url, up as string);
+    const built = await onMeasures();
+    // the parent's index and one per partition, all valid
+    expect(built).toHaveLength(3);
+    expect(built.every((r: { indisvalid: boolean }) => r.indisvalid)).toBe(true);
+    await psql(db.url, down as string);
+    expect(await onMeasures()).toEqual([]);
+  });
+
   it('node-pg-migrate: runner up and down', async () => {
     const dir = workDir('npm');
     await writeMigration(plan, { format: 'node-pg-migrate', outDir: dir });

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { KeyColumn } from '../../model/index-def.js';
 import { keySql, recreateIndexSql } from '../ddl.js';
 import type { CreateStep, Dialect, DropStep, PlanStep } from '../plan.js';
-import { stepComment } from '../statements.js';
+import { onPartitionedTable, stepComment } from '../statements.js';
 import { alembicHead, pythonFiles, readRevision, versionsDir } from './alembic-revisions.js';
 import { type FormatInput, isoTime, joinPath, type MigrationFormat, stepLines, utcStamp } from './format.js';
 
@@ -33,17 +33,19 @@ function createCall(step: CreateStep, dialect: Dialect): string[] {
   const { def } = step;
   const args = [pyString(step.name), pyString(def.table.name), `[${def.keys.map(columnArg).join(', ')}]`, `unique=${step.unique ? 'True' : 'False'}`];
   if (dialect === 'postgres') {
-    args.push(`schema=${pyString(def.table.schema)}`, 'postgresql_concurrently=True');
+    args.push(`schema=${pyString(def.table.schema)}`);
+    if (!onPartitionedTable(step)) args.push('postgresql_concurrently=True');
     if (def.include.length > 0) args.push(`postgresql_include=[${def.include.map(pyString).join(', ')}]`);
     if (def.where !== null) args.push(`postgresql_where=${saText(def.where)}`);
   } else if (def.where !== null) args.push(`sqlite_where=${saText(def.where)}`);
   return ['op.create_index(', ...args.map((a) => `    ${a},`), ')'];
 }
 
-function dropCall(name: string, table: string | null, schema: string, dialect: Dialect): string[] {
+function dropCall(name: string, table: string | null, schema: string, dialect: Dialect, partitioned: boolean): string[] {
   const args = [pyString(name)];
   if (table !== null) args.push(`table_name=${pyString(table)}`);
-  if (dialect === 'postgres') args.push(`schema=${pyString(schema)}`, 'postgresql_concurrently=True');
+  if (dialect === 'postgres') args.push(`schema=${pyString(schema)}`);
+  if (dialect === 'postgres' && !partitioned) args.push('postgresql_concurrently=True');
   return [`op.drop_index(${args.join(', ')})`];
 }
 
@@ -52,12 +54,12 @@ function recreateCall(step: DropStep, dialect: Dialect): string[] {
 }
 
 function upLines(step: PlanStep, dialect: Dialect): string[] {
-  const body = step.kind === 'create' ? createCall(step, dialect) : dropCall(step.index.name, step.table?.name ?? null, step.index.schema, dialect);
+  const body = step.kind === 'create' ? createCall(step, dialect) : dropCall(step.index.name, step.table?.name ?? null, step.index.schema, dialect, onPartitionedTable(step));
   return [stepComment(step, '#'), ...body];
 }
 
 function downLines(step: PlanStep, dialect: Dialect): string[] {
-  const body = step.kind === 'create' ? dropCall(step.name, step.def.table.name, step.def.table.schema, dialect) : recreateCall(step, dialect);
+  const body = step.kind === 'create' ? dropCall(step.name, step.def.table.name, step.def.table.schema, dialect, onPartitionedTable(step)) : recreateCall(step, dialect);
   return [stepComment(step, '#'), ...body];
 }
 
