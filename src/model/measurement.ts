@@ -21,6 +21,8 @@ export interface QueryMeasurement {
   readonly sharedReadBlocks: number | null;
   /** Scan node types of the plan, e.g. ["Index Only Scan"]. */
   readonly scans: readonly string[];
+  /** Join node types of the plan, e.g. ["Hash Join"] (absent in measurements saved before it was recorded). */
+  readonly joins?: readonly string[];
   readonly indexes: readonly string[];
   /** Why the query was not measured. */
   readonly skipped?: string;
@@ -50,7 +52,7 @@ export interface QueryComparison {
   /** before / after; a lower bound when the "before" run timed out. */
   readonly speedup: number | null;
   readonly speedupIsLowerBound: boolean;
-  /** e.g. "Seq Scan → Index Scan"; empty when the plan kept its scans. */
+  /** e.g. "Seq Scan → Index Scan; Hash Join → Nested Loop"; empty when the plan kept its scan and join types. */
   readonly planChange: string;
   readonly indexesAfter: readonly string[];
 }

@@ -43,6 +43,17 @@ export function indexesUsed(plan: Plan): string[] {
 }
 
 /** The distinct scan node types of a plan, e.g. ["Seq Scan", "Index Only Scan"]. */
+/** The join node types of a plan (Nested Loop, Hash Join, Merge Join), each once, in plan order. */
+export function joinTypes(plan: Plan): string[] {
+  const types = new Set<string>();
+  for (const node of walkPlan(plan.root)) {
+    if (JOIN_NODES.has(node['Node Type'])) types.add(node['Node Type']);
+  }
+  return [...types];
+}
+
+const JOIN_NODES = new Set(['Nested Loop', 'Hash Join', 'Merge Join']);
+
 export function scanTypes(plan: Plan): string[] {
   const types = new Set<string>();
   for (const node of walkPlan(plan.root)) {

@@ -1,10 +1,15 @@
 /** Two measurements of the same workload, matched by fingerprint. Pure. */
 import type { Comparison, Measurement, QueryComparison, QueryMeasurement } from '../model/measurement.js';
 
+/** "Seq Scan → Index Scan; Hash Join → Nested Loop": the scan and join types that changed. */
 function planChange(before: QueryMeasurement, after: QueryMeasurement): string {
-  const a = before.scans.join(' + ');
-  const b = after.scans.join(' + ');
-  return a === b ? '' : `${a || '-'} → ${b || '-'}`;
+  const change = (a: readonly string[], b: readonly string[]) => {
+    const from = a.join(' + ');
+    const to = b.join(' + ');
+    return from === to ? '' : `${from || '-'} → ${to || '-'}`;
+  };
+  const joins = before.joins === undefined || after.joins === undefined ? '' : change(before.joins, after.joins);
+  return [change(before.scans, after.scans), joins].filter((part) => part !== '').join('; ');
 }
 
 export function compareMeasurements(before: Measurement, after: Measurement): Comparison {

@@ -9,7 +9,7 @@ import type { Engine } from '../engines/engine.js';
 import { IndexwiseError, oneLine } from '../errors.js';
 import type { Catalog } from '../model/catalog.js';
 import type { QueryMeasurement } from '../model/measurement.js';
-import { indexesUsed, type Plan, scanTypes } from '../model/plan.js';
+import { indexesUsed, type Plan, joinTypes, scanTypes } from '../model/plan.js';
 import { postgresForm } from '../workload/sql-text.js';
 import { chooseParams, placeholderCount } from './params.js';
 
@@ -97,6 +97,7 @@ export async function measureQuery(engine: Engine, catalog: Catalog, item: Analy
     sharedHitBlocks: typeof root?.['Shared Hit Blocks'] === 'number' ? (root['Shared Hit Blocks'] as number) : null,
     sharedReadBlocks: typeof root?.['Shared Read Blocks'] === 'number' ? (root['Shared Read Blocks'] as number) : null,
     scans: last ? scanTypes(last) : [],
+    joins: last ? joinTypes(last) : [],
     indexes: last ? indexesUsed(last) : [],
   };
 }

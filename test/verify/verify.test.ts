@@ -66,6 +66,23 @@ describe.skipIf(!POSTGRES.available)('verify on PostgreSQL', () => {
     await db.setup('DROP INDEX big_k_idx');
   });
 
+  it('compare names the join types that changed, not only the scans', async () => {
+    await db.setup(`CREATE TABLE owners (id bigint PRIMARY KEY, k int NOT NULL);
+      INSERT INTO owners SELECT g, g % 20000 FROM generate_series(1, 100000) g;
+      CREATE TABLE pets (id bigint PRIMARY KEY, owner_id bigint NOT NULL, pad text);
+      INSERT INTO pets SELECT g, 1 + g % 100000, repeat('p', 50) FROM generate_series(1, 200000) g;`);
+    await db.setup('VACUUM ANALYZE owners, pets');
+    const workload = await workloadFromSql('SELECT p.id FROM owners o JOIN pets p ON p.owner_id = o.id WHERE o.k = $1');
+    const options = { runs: 1, timeoutMs: 10_000 };
+    const before = await measureWorkload(db.engine, workload, await db.engine.catalog(), options);
+    expect(before.queries[0]?.joins).toEqual(['Hash Join']);
+    await db.setup('CREATE INDEX owners_k_idx ON owners (k); CREATE INDEX pets_owner_idx ON pets (owner_id)');
+    const after = await measureWorkload(db.engine, workload, await db.engine.catalog(), { ...options, pinned: before });
+    expect(after.queries[0]?.joins).toEqual(['Nested Loop']);
+    expect(compareMeasurements(before, after).queries[0]?.planChange).toMatch(/^Seq Scan → .*; Hash Join → Nested Loop$/);
+    await db.setup('DROP TABLE owners, pets');
+  });
+
   it('skips writes by default on a server', async () => {
     const workload = await workloadFromSql('DELETE FROM big WHERE k = $1');
     const m = await measureWorkload(db.engine, workload, catalog, { runs: 1 });
