@@ -37,7 +37,7 @@ const MULTI_LINE = "SELECT i.id,\n       i.name\n  FROM log_items i\n WHERE i.no
 const TWO_PARAMS = 'SELECT id FROM log_items WHERE name = $1 AND note IS DISTINCT FROM $2';
 const COUNT_ABOVE = 'SELECT count(*) FROM log_items WHERE id > $1';
 
-function autoExplainSession(format: 'text' | 'json', simple: string, extended: string): Step[] {
+function autoExplainSession(format: 'text' | 'json' | 'xml', simple: string, extended: string): Step[] {
   return [
     { sql: "LOAD 'auto_explain'" },
     { sql: 'SET auto_explain.log_min_duration = 0' },
@@ -64,6 +64,7 @@ const SESSIONS: readonly (readonly Step[])[] = [
   ],
   autoExplainSession('text', 'SELECT name FROM log_items WHERE id = 7', 'SELECT note FROM log_items WHERE id = $1'),
   autoExplainSession('json', 'SELECT name, note FROM log_items WHERE id = 9', 'SELECT id FROM log_items WHERE note = $1'),
+  autoExplainSession('xml', "SELECT id FROM log_items WHERE name < 'n5' AND note IS NULL", 'SELECT name FROM log_items WHERE id > $1 AND id < 50'),
 ];
 const MARKER = (database: string) => `SELECT 'end of ${database}' AS marker`;
 

@@ -17,7 +17,7 @@
  *   same execution, and a log with both (e.g. log_statement = 'mod' with
  *   log_min_duration_statement = 0) counts each of its statements once.
  * - auto_explain plans (`duration: X ms  plan:` then `Query Text: SQL` and the plan in
- *   text format, or a JSON object with "Query Text"): one call taking X ms, but only in
+ *   text format, or the JSON, YAML or XML document with the query text): one call taking X ms, but only in
  *   a log with no statement lines of the kinds above, whose timing is used instead.
  *   Decided while streaming: plans are held back until the first statement line shows
  *   the log has them (the held plans are dropped), or the log ends or PLANS_HELD_BACK

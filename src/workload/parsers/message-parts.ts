@@ -56,6 +56,7 @@ function readLoggedValue(text: string, start: number): { value: string | null; e
 export function planStatement(body: string): PlannedStatement | null {
   const text = body.trimStart();
   if (text.startsWith('{')) return jsonPlanStatement(text);
+  if (text.startsWith('<explain')) return xmlPlanStatement(text);
   const yaml = text.startsWith('- ') ? text.slice(2) : text;
   if (yaml.startsWith('Query Text: "')) return yamlPlanStatement(yaml);
   if (text.startsWith('Query Text: ')) return textPlanStatement(text);
@@ -68,6 +69,22 @@ const JSON_QUERY_PARAMETERS = /"Query Parameters": ("(?:[^"\\]|\\.)*")/;
 function jsonPlanStatement(text: string): PlannedStatement | null {
   const sql = jsonString(JSON_QUERY_TEXT.exec(text)?.[1]);
   return sql === undefined ? null : withParameters(sql, jsonString(JSON_QUERY_PARAMETERS.exec(text)?.[1]));
+}
+
+const XML_QUERY_TEXT = /<Query-Text>([\s\S]*?)<\/Query-Text>/;
+const XML_QUERY_PARAMETERS = /<Query-Parameters>([\s\S]*?)<\/Query-Parameters>/;
+const XML_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** PostgreSQL's XML escapes &, <, > and carriage returns (&#x0d;). */
+function xmlText(text: string | undefined): string | undefined {
+  return text?.replace(/&(amp|lt|gt|quot|apos|#x([0-9a-f]+)|#(\d+));/gi, (_, name: string, hex?: string, dec?: string) =>
+    hex !== undefined ? String.fromCodePoint(Number.parseInt(hex, 16)) : dec !== undefined ? String.fromCodePoint(Number(dec)) : (XML_ENTITIES[name.toLowerCase()] as string),
+  );
+}
+
+function xmlPlanStatement(text: string): PlannedStatement | null {
+  const sql = xmlText(XML_QUERY_TEXT.exec(text)?.[1]);
+  return sql === undefined ? null : withParameters(sql, xmlText(XML_QUERY_PARAMETERS.exec(text)?.[1]));
 }
 
 /** YAML plans quote every string the JSON way, on one line. */
