@@ -71,6 +71,12 @@ interface Move {
 export class Selector<Q extends SelectionQuery = SelectionQuery> {
   private readonly byId: Map<string, SelectionCandidate>;
   private readonly queriesOf = new Map<string, Q[]>();
+  /**
+   * Each candidate's rating with nothing chosen (0 when it does not pay alone): an upper
+   * bound on its rating later, so later greedy runs (refill, the second search) start
+   * their lazy queue from it instead of rating every candidate again.
+   */
+  private firstRatings: Map<string, number> | null = null;
 
   constructor(
     private readonly queries: readonly Q[],
@@ -217,12 +223,8 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
 
   private async greedy(chosen: Set<string>, excluded: ReadonlySet<string> = new Set()): Promise<void> {
     const stale = new Map<string, number>();
-    for (const id of this.byId.keys()) {
-      if (excluded.has(id) || chosen.has(id)) continue;
-      const rating = await this.rate(chosen, { remove: null, add: id });
-      // Not worth it alone yet: rated again once nothing else is (a join's second index pays only after the first).
-      stale.set(id, rating ?? 0);
-    }
+    const bounds = this.firstRatings ?? (await this.rateAlone());
+    for (const [id, bound] of bounds) if (!excluded.has(id) && !chosen.has(id)) stale.set(id, bound);
     for (;;) {
       let best: { rating: number; move: Move } | null = null;
       for (const id of chosen) {
@@ -247,6 +249,16 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
       chosen.add(best.move.add);
       stale.delete(best.move.add);
     }
+  }
+
+  private async rateAlone(): Promise<Map<string, number>> {
+    const ratings = new Map<string, number>();
+    for (const id of this.byId.keys()) {
+      // Not worth it alone: rated again once nothing else is (a join's second index pays only after the first).
+      ratings.set(id, (await this.rate(new Set(), { remove: null, add: id })) ?? 0);
+    }
+    this.firstRatings = ratings;
+    return ratings;
   }
 
   /** Adds each bundle that pays as a whole; true when one was added. */
