@@ -143,9 +143,7 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
   /** The main search: greedy, bundles, drop and swap passes; under a budget the refill and split passes. */
   private async search(): Promise<Set<string>> {
     const chosen = new Set<string>();
-    await this.greedy(chosen);
-    if (await this.bundlePass(chosen)) await this.greedy(chosen);
-    await this.dropPass(chosen);
+    await this.grow(chosen);
     await this.swapPass(chosen);
     if (this.options.budgetBytes !== null) {
       await this.refillPass(chosen);
@@ -165,10 +163,15 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
     const chosen = new Set<string>();
     const wide = new Set([...this.byId.values()].filter((c) => c.singleColumn !== true).map((c) => c.id));
     await this.greedy(chosen, wide);
+    await this.grow(chosen);
+    return chosen;
+  }
+
+  /** Greedy over all candidates, the bundles (then greedy again), the drop pass. */
+  private async grow(chosen: Set<string>): Promise<void> {
     await this.greedy(chosen);
     if (await this.bundlePass(chosen)) await this.greedy(chosen);
     await this.dropPass(chosen);
-    return chosen;
   }
 
   async total(config: ReadonlySet<string>): Promise<number> {

@@ -38,7 +38,7 @@ export interface BuildTarget {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export const INTERRUPTED = 'not started';
+const INTERRUPTED = 'not started';
 
 export interface RunResult {
   readonly ok: boolean;

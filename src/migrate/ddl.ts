@@ -86,6 +86,16 @@ export function attachIndexSql(parent: QualifiedName, child: QualifiedName): str
   return `ALTER INDEX ${formatQualified(parent)} ATTACH PARTITION ${formatQualified(child)}`;
 }
 
+const CREATE_INDEX = /^\s*CREATE\s+(UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?/i;
+/** `name ON ONLY table`: the index of a partitioned parent, as pg_get_indexdef prints it. */
+const ON_ONLY = /^("(?:[^"]|"")+"|\S+)\s+ON\s+ONLY\s+/i;
+
+/** The definition is a partitioned parent's index (`… ON ONLY table …`). */
+export function isPartitionedDefinition(definition: string): boolean {
+  const match = CREATE_INDEX.exec(definition);
+  return match !== null && ON_ONLY.test(definition.slice(match[0].length).trim());
+}
+
 /**
  * An index's definition as the database printed it (pg_get_indexdef, sqlite_schema.sql),
  * rewritten to build it again: CONCURRENTLY and IF NOT EXISTS where asked. A partitioned
@@ -93,11 +103,11 @@ export function attachIndexSql(parent: QualifiedName, child: QualifiedName): str
  * index cannot be built concurrently.
  */
 export function recreateIndexSql(definition: string, options: { concurrently?: boolean; ifNotExists?: boolean; dialect?: 'postgres' | 'sqlite' } = {}): string {
-  const match = /^\s*CREATE\s+(UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?/i.exec(definition);
+  const match = CREATE_INDEX.exec(definition);
   if (!match) throw new InputError(`not an index definition: ${definition.slice(0, 60)}`);
   let rest = definition.slice(match[0].length).trim().replace(/;\s*$/, '');
-  const partitioned = /^("(?:[^"]|"")+"|\S+)\s+ON\s+ONLY\s+/i.test(rest);
-  if (partitioned) rest = rest.replace(/^("(?:[^"]|"")+"|\S+)\s+ON\s+ONLY\s+/i, '$1 ON ');
+  const partitioned = ON_ONLY.test(rest);
+  if (partitioned) rest = rest.replace(ON_ONLY, '$1 ON ');
   const parts = [match[1] ? 'CREATE UNIQUE INDEX' : 'CREATE INDEX'];
   if (options.concurrently && options.dialect !== 'sqlite' && !partitioned) parts.push('CONCURRENTLY');
   if (options.ifNotExists) parts.push('IF NOT EXISTS');

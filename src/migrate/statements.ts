@@ -2,7 +2,7 @@
  * A plan as SQL statements, up and down, for one dialect. The formats wrap these in
  * their tools' files; `apply --dry-run` prints them. Pure.
  */
-import { createIndexSql, dropIndexSql, recreateIndexSql } from './ddl.js';
+import { createIndexSql, dropIndexSql, isPartitionedDefinition, recreateIndexSql } from './ddl.js';
 import type { Dialect, MigrationPlan, PlanStep } from './plan.js';
 
 export interface StatementOptions {
@@ -22,7 +22,7 @@ export interface StepSql {
  * a create step advise marked partitioned, or a drop whose definition is ON ONLY.
  */
 export function onPartitionedTable(step: PlanStep): boolean {
-  return step.kind === 'create' ? step.partitioned === true : /\sON\s+ONLY\s/i.test(step.definition);
+  return step.kind === 'create' ? step.partitioned === true : isPartitionedDefinition(step.definition);
 }
 
 export function stepSql(step: PlanStep, dialect: Dialect, options: StatementOptions): StepSql {
@@ -47,14 +47,14 @@ export function planSql(plan: MigrationPlan, options: StatementOptions): { up: s
   return { up: steps.map((s) => s.up), down: [...steps].reverse().map((s) => s.down), steps };
 }
 
+const PARTITIONED_NOTE = 'partitioned table: no CONCURRENTLY (it blocks writes while it runs; indexwise apply builds it one partition at a time instead)';
+
 /** A comment line describing a step: `-- create: saves 12% …` / `-- drop (unused-index): …`. */
 export function stepComment(step: PlanStep, prefix = '--'): string {
   const what = step.kind === 'create' ? `create: ${step.reason}` : `drop (${step.check}): ${step.reason}`;
   const partitioned = onPartitionedTable(step) ? `; ${PARTITIONED_NOTE}` : '';
   return `${prefix} ${what.replace(/[\r\n]+/g, ' ')}${partitioned}`;
 }
-
-export const PARTITIONED_NOTE = 'partitioned table: no CONCURRENTLY (it blocks writes while it runs; indexwise apply builds it one partition at a time instead)';
 
 /** Statements as a script: one per line, `;`-terminated, each after its comment. */
 export function sqlScript(statements: readonly string[], comments: readonly string[] = []): string {

@@ -43,21 +43,21 @@ export function indexesUsed(plan: Plan): string[] {
 }
 
 /** The distinct scan node types of a plan, e.g. ["Seq Scan", "Index Only Scan"]. */
-/** The join node types of a plan (Nested Loop, Hash Join, Merge Join), each once, in plan order. */
-export function joinTypes(plan: Plan): string[] {
-  const types = new Set<string>();
-  for (const node of walkPlan(plan.root)) {
-    if (JOIN_NODES.has(node['Node Type'])) types.add(node['Node Type']);
-  }
-  return [...types];
+export function scanTypes(plan: Plan): string[] {
+  return nodeTypes(plan, (type) => type.endsWith('Scan'));
 }
 
 const JOIN_NODES = new Set(['Nested Loop', 'Hash Join', 'Merge Join']);
 
-export function scanTypes(plan: Plan): string[] {
+/** The join node types of a plan (Nested Loop, Hash Join, Merge Join), each once, in plan order. */
+export function joinTypes(plan: Plan): string[] {
+  return nodeTypes(plan, (type) => JOIN_NODES.has(type));
+}
+
+function nodeTypes(plan: Plan, wanted: (type: string) => boolean): string[] {
   const types = new Set<string>();
   for (const node of walkPlan(plan.root)) {
-    if (node['Node Type'].endsWith('Scan')) types.add(node['Node Type']);
+    if (wanted(node['Node Type'])) types.add(node['Node Type']);
   }
   return [...types];
 }

@@ -39,6 +39,11 @@ export function parseLoggedParameters(text: string): (string | null)[] | undefin
 /** NULL, or a single-quoted value with '' for a quote. */
 function readLoggedValue(text: string, start: number): { value: string | null; end: number } | null {
   if (text.startsWith('NULL', start)) return { value: null, end: start + 4 };
+  return readQuoted(text, start);
+}
+
+/** A single-quoted SQL string at `start`, '' standing for a quote: its value and where it ends; null if there is none. */
+export function readQuoted(text: string, start: number): { value: string; end: number } | null {
   if (text[start] !== "'") return null;
   let value = '';
   let position = start + 1;

@@ -5,6 +5,7 @@
  * plain literals. Pure.
  */
 import { splitScript } from '../sql-text.js';
+import { readQuoted } from './message-parts.js';
 
 const IDENT = String.raw`("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)`;
 const EXECUTE = new RegExp(String.raw`^\s*EXECUTE\s+${IDENT}\s*(?:\(([\s\S]*)\))?\s*;?\s*$`, 'i');
@@ -42,20 +43,10 @@ function literalArguments(text: string): (string | null)[] | undefined {
     position += lead;
     let value: string | null;
     if (text[position] === "'") {
-      let end = position + 1;
-      value = '';
-      for (;;) {
-        const quote = text.indexOf("'", end);
-        if (quote < 0) return undefined;
-        value += text.slice(end, quote);
-        if (text[quote + 1] !== "'") {
-          end = quote + 1;
-          break;
-        }
-        value += "'";
-        end = quote + 2;
-      }
-      position = end;
+      const quoted = readQuoted(text, position);
+      if (quoted === null) return undefined;
+      value = quoted.value;
+      position = quoted.end;
       const cast = /^::\s*[A-Za-z_][\w ]*(?:\([\d, ]*\))?/.exec(text.slice(position));
       if (cast !== null) position += cast[0].length;
     } else {
