@@ -1,5 +1,6 @@
 /**
- * Temporary directories for tests: tempDir() makes one under the system temp dir, and
+ * Temporary directories for tests: tempDir() makes one (under the system temp dir unless
+ * told otherwise), and
  * the setup file (test/helpers/cleanup.ts) removes every one a test file made when the
  * file is done.
  */
@@ -9,8 +10,9 @@ import { join } from 'node:path';
 
 const made: string[] = [];
 
-export function tempDir(label: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `ix-${label}-`));
+/** A new directory named after `label`, in `base` (default: the system temp dir). */
+export function tempDir(label: string, base = tmpdir()): string {
+  const dir = mkdtempSync(join(base, `ix-${label}-`));
   made.push(dir);
   return dir;
 }

@@ -9,14 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FORMATS } from '../../src/migrate/formats/format.js';
 import { runCli, startCli } from '../helpers/cli.js';
 import { createTestDatabase, hasPostgres, type TestDatabase } from '../helpers/postgres.js';
-import { TABLE_SQL, tableIndexes, removeWorkDirs, workDir, writeInputs } from './fixture.js';
+import { TABLE_SQL, tableIndexes, workDir, writeInputs } from './fixture.js';
 import { session, waitFor } from '../apply/fixture.js';
 import { APPLY_APPLICATION_NAME } from '../../src/apply/session.js';
 
 const NOWHERE = 'postgres://nobody@127.0.0.1:1/none';
 
-
-afterAll(removeWorkDirs);
 describe('migrate and apply (CLI, no database)', () => {
   const dir = workDir('cli');
   const { advice, health } = writeInputs(dir);

@@ -4,11 +4,12 @@
  * repository so generated TypeScript resolves `kysely` from node_modules).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '../helpers/cli.js';
 import type { TestDatabase } from '../helpers/postgres.js';
+import { tempDir } from '../helpers/temp.js';
 
 export const TABLE_SQL = `
 CREATE TABLE "Order Items" (id bigint PRIMARY KEY, user_id int NOT NULL, "Created At" timestamptz NOT NULL, "select" text, status text NOT NULL);
@@ -40,19 +41,11 @@ export const HEALTH = {
   ],
 };
 
-const made: string[] = [];
-
-/** A fresh directory under node_modules/.cache (inside the repository); removeWorkDirs() deletes them. */
+/** A fresh directory under node_modules/.cache (inside the repository), removed after the test file like every tempDir(). */
 export function workDir(label: string): string {
   const base = join(PROJECT_ROOT, 'node_modules', '.cache', 'indexwise-test');
   mkdirSync(base, { recursive: true });
-  const dir = mkdtempSync(join(base, `${label}-`));
-  made.push(dir);
-  return dir;
-}
-
-export function removeWorkDirs(): void {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+  return tempDir(label, base);
 }
 
 /** advice.json and health.json written into `dir`. */

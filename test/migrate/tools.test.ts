@@ -18,13 +18,11 @@ import { parsePlanInput } from '../../src/migrate/inputs.js';
 import { buildPlan, type MigrationPlan, stepIndex } from '../../src/migrate/plan.js';
 import { writeMigration } from '../../src/migrate/write.js';
 import { createTestDatabase, hasPostgres, type TestDatabase } from '../helpers/postgres.js';
-import { ADVICE, HEALTH, invalidIndexes, psql, TABLE_SQL, tableIndexes, removeWorkDirs, workDir } from './fixture.js';
+import { ADVICE, HEALTH, invalidIndexes, psql, TABLE_SQL, tableIndexes, workDir } from './fixture.js';
 
 const plan: MigrationPlan = buildPlan([parsePlanInput(JSON.stringify(ADVICE), 'advice'), parsePlanInput(JSON.stringify(HEALTH), 'health')], { dropUnused: true }, { dialect: 'postgres' });
 const created = plan.steps.filter((s) => s.kind === 'create').map((s) => stepIndex(s).name);
 
-
-afterAll(removeWorkDirs);
 describe.skipIf(!hasPostgres)('generated migrations, run by the real tools', () => {
   let db: TestDatabase;
   let before: string[];
