@@ -1,5 +1,4 @@
 /** monitor: snapshots with scans in between, across pg_stat_reset(), in the SQLite store and in a table; read-only. */
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,7 +97,7 @@ describe.skipIf(!hasPostgres)('monitor on PostgreSQL', () => {
     expect((await runCli(['monitor', 'snapshot', '--db', db.url, '--store', 'table:public.indexwise_snapshots'])).code).toBe(0);
     const rows = await db.sql('SELECT count(*)::int AS n FROM public.indexwise_snapshots');
     expect(rows.rows[0].n).toBe(1);
-    const empty = await runCli(['monitor', 'report', '--store', join(tmpdir(), `ix-none-${Date.now()}.sqlite`)], { env: { DATABASE_URL: undefined } });
+    const empty = await runCli(['monitor', 'report', '--store', join(tempDir('monitor-none'), 'none.sqlite')], { env: { DATABASE_URL: undefined } });
     expect(empty.code).toBe(2);
     expect(empty.stderr.trim()).toBe('indexwise: the store has no snapshots yet: run indexwise monitor snapshot');
   });
