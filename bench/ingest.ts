@@ -41,7 +41,8 @@ const SIMPLE_QUERIES: readonly ((n: number) => string)[] = [
   (n) => `UPDATE messages SET read_at = now() WHERE id = ${n} AND user_id = ${n % 9973}`,
   (n) => `INSERT INTO events (user_id, kind, payload) VALUES (${n}, 'click', '{"x": ${n}, "it''s": true}')`,
   (n) => `DELETE FROM sessions WHERE expires_at < now() - interval '${n % 90} days'`,
-  (n) => `SELECT c.id, c.title, max(m.created_at) FROM conversations c JOIN messages m ON m.conversation_id = c.id WHERE c.tenant_id = ${n % 500} GROUP BY c.id, c.title`,
+  (n) =>
+    `SELECT c.id, c.title, max(m.created_at) FROM conversations c JOIN messages m ON m.conversation_id = c.id WHERE c.tenant_id = ${n % 500} GROUP BY c.id, c.title`,
   // many shapes, as ORMs write them: IN lists of every length, a schema per tenant
   (n) => `SELECT * FROM tags WHERE id IN (${Array.from({ length: (n % 120) + 1 }, (_, i) => n + i).join(', ')})`,
   (n) => `SELECT value FROM tenant_${n % 400}.settings WHERE key = 'theme' AND user_id = ${n}`,
@@ -53,8 +54,20 @@ const EXTENDED_QUERIES: readonly [string, (n: number) => string][] = [
   ['SELECT * FROM branches WHERE grove_id = $1 AND parent_id IS NOT DISTINCT FROM $2', (n) => `$1 = '${n % 300}', $2 = NULL`],
 ];
 const MULTI_LINE_QUERIES: readonly ((n: number) => string[])[] = [
-  (n) => ['SELECT m.id, m.body', '  FROM messages m', '  JOIN conversations c ON c.id = m.conversation_id', ` WHERE c.tenant_id = ${n % 500}`, '   AND m.created_at > now() - interval \'7 days\'', ' ORDER BY m.created_at DESC'],
-  (n) => ['WITH recent AS (', `  SELECT document_id FROM document_chunks WHERE updated_at > '2024-05-01' AND tenant_id = ${n % 500}`, ')', 'SELECT d.* FROM documents d JOIN recent r ON r.document_id = d.id'],
+  (n) => [
+    'SELECT m.id, m.body',
+    '  FROM messages m',
+    '  JOIN conversations c ON c.id = m.conversation_id',
+    ` WHERE c.tenant_id = ${n % 500}`,
+    "   AND m.created_at > now() - interval '7 days'",
+    ' ORDER BY m.created_at DESC',
+  ],
+  (n) => [
+    'WITH recent AS (',
+    `  SELECT document_id FROM document_chunks WHERE updated_at > '2024-05-01' AND tenant_id = ${n % 500}`,
+    ')',
+    'SELECT d.* FROM documents d JOIN recent r ON r.document_id = d.id',
+  ],
 ];
 
 function noiseLines(prefix: (withUser: boolean) => string, n: number): string[] {
@@ -64,13 +77,26 @@ function noiseLines(prefix: (withUser: boolean) => string, n: number): string[] 
     case 1:
       return [`${prefix(true)}LOG:  connection authorized: user=app database=shop application_name=web`];
     case 2:
-      return [`${prefix(true)}LOG:  disconnection: session time: 0:00:${String(n % 60).padStart(2, '0')}.120 user=app database=shop host=10.0.0.1 port=5432`];
+      return [
+        `${prefix(true)}LOG:  disconnection: session time: 0:00:${String(n % 60).padStart(2, '0')}.120 user=app database=shop host=10.0.0.1 port=5432`,
+      ];
     case 3:
-      return [`${prefix(false)}LOG:  checkpoint starting: time`, `${prefix(false)}LOG:  checkpoint complete: wrote ${n % 900} buffers (0.${n % 9}%); 0 WAL file(s) added, 0 removed, 1 recycled`];
+      return [
+        `${prefix(false)}LOG:  checkpoint starting: time`,
+        `${prefix(false)}LOG:  checkpoint complete: wrote ${n % 900} buffers (0.${n % 9}%); 0 WAL file(s) added, 0 removed, 1 recycled`,
+      ];
     case 4:
-      return [`${prefix(false)}LOG:  automatic vacuum of table "shop.public.messages": index scans: 1`, `\tpages: 0 removed, ${n % 5000} remain, 12 scanned (0.24% of total)`, `\ttuples: ${n % 100} removed, 88000 remain, 0 are dead but not yet removable`];
+      return [
+        `${prefix(false)}LOG:  automatic vacuum of table "shop.public.messages": index scans: 1`,
+        `\tpages: 0 removed, ${n % 5000} remain, 12 scanned (0.24% of total)`,
+        `\ttuples: ${n % 100} removed, 88000 remain, 0 are dead but not yet removable`,
+      ];
     default:
-      return [`${prefix(true)}ERROR:  duplicate key value violates unique constraint "users_email_key"`, `${prefix(true)}DETAIL:  Key (email)=(user${n}@example.com) already exists.`, `${prefix(true)}STATEMENT:  INSERT INTO users (email) VALUES ('user${n}@example.com')`];
+      return [
+        `${prefix(true)}ERROR:  duplicate key value violates unique constraint "users_email_key"`,
+        `${prefix(true)}DETAIL:  Key (email)=(user${n}@example.com) already exists.`,
+        `${prefix(true)}STATEMENT:  INSERT INTO users (email) VALUES ('user${n}@example.com')`,
+      ];
   }
 }
 
@@ -78,14 +104,21 @@ function noiseLines(prefix: (withUser: boolean) => string, n: number): string[] 
 function logBurst(): string[] {
   const pid = 1000 + random(64);
   const ms = () => `${random(40)}.${String(random(1000)).padStart(3, '0')}`;
-  const prefix = (withUser: boolean) => `2024-05-01 10:${String(random(60)).padStart(2, '0')}:00.${String(random(1000)).padStart(3, '0')} UTC [${pid}] ${withUser ? 'app@shop ' : ''}`;
+  const prefix = (withUser: boolean) =>
+    `2024-05-01 10:${String(random(60)).padStart(2, '0')}:00.${String(random(1000)).padStart(3, '0')} UTC [${pid}] ${withUser ? 'app@shop ' : ''}`;
   const n = random(1_000_000);
   const kind = random(100);
   if (kind < 50) return [`${prefix(true)}LOG:  duration: ${ms()} ms  statement: ${pick(SIMPLE_QUERIES)(n)}`];
   if (kind < 75) {
     const [sql, params] = pick(EXTENDED_QUERIES);
     const detail = `${prefix(true)}DETAIL:  parameters: ${params(n)}`;
-    return [`${prefix(true)}LOG:  duration: ${ms()} ms  parse <unnamed>: ${sql}`, `${prefix(true)}LOG:  duration: ${ms()} ms  bind <unnamed>: ${sql}`, detail, `${prefix(true)}LOG:  duration: ${ms()} ms  execute <unnamed>: ${sql}`, detail];
+    return [
+      `${prefix(true)}LOG:  duration: ${ms()} ms  parse <unnamed>: ${sql}`,
+      `${prefix(true)}LOG:  duration: ${ms()} ms  bind <unnamed>: ${sql}`,
+      detail,
+      `${prefix(true)}LOG:  duration: ${ms()} ms  execute <unnamed>: ${sql}`,
+      detail,
+    ];
   }
   if (kind < 88) {
     const [first, ...rest] = pick(MULTI_LINE_QUERIES)(n);
@@ -140,7 +173,13 @@ async function main(): Promise<void> {
     });
     const cpus = os.cpus();
     const report = {
-      machine: { cpus: cpus.length, model: cpus[0]?.model ?? 'unknown', totalMemoryGb: +(os.totalmem() / 2 ** 30).toFixed(1), node: process.version, platform: `${os.platform()} ${os.release()}` },
+      machine: {
+        cpus: cpus.length,
+        model: cpus[0]?.model ?? 'unknown',
+        totalMemoryGb: +(os.totalmem() / 2 ** 30).toFixed(1),
+        node: process.version,
+        platform: `${os.platform()} ${os.release()}`,
+      },
       log: { lines, megabytes: +(size / 2 ** 20).toFixed(1), statements: parsing.result.statements },
       parseOnly: {
         seconds: +parsing.seconds.toFixed(2),

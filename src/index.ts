@@ -1,12 +1,7 @@
 /** indexwise's library API. The CLI is a thin layer over these exports. */
 export { EXIT, IndexwiseError, InputError, ConnectionError, DatabaseError, UnsupportedError } from './errors.js';
 export { connect, type ConnectOptions } from './engines/connect.js';
-export {
-  parseConnectionString,
-  redactConnectionString,
-  type ConnectionTarget,
-  type EngineKind,
-} from './engines/connection-string.js';
+export { parseConnectionString, redactConnectionString, type ConnectionTarget, type EngineKind } from './engines/connection-string.js';
 export type { Engine, EngineInfo, EngineFamily, Capabilities, ExplainOptions, QueryOptions, Row } from './engines/engine.js';
 export type * from './model/catalog.js';
 export { findTable, indexesOf, sameName } from './model/catalog.js';

@@ -190,7 +190,9 @@ for (const fixture of POSTGRES_FAMILY) {
     it('reports the cost cache and honours --max-indexes', async () => {
       const report = await advise(
         db.engine,
-        await workloadFromSql('SELECT * FROM accounts WHERE email = $1; SELECT * FROM orders WHERE account_id = $1; SELECT * FROM events WHERE user_id = $1'),
+        await workloadFromSql(
+          'SELECT * FROM accounts WHERE email = $1; SELECT * FROM orders WHERE account_id = $1; SELECT * FROM events WHERE user_id = $1',
+        ),
         catalog,
         { maxIndexes: 1 },
       );

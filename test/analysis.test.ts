@@ -40,7 +40,10 @@ const access = (a: QueryAnalysis, table: string, alias?: string): TableAccess =>
   return found;
 };
 const roles = (a: QueryAnalysis, table: string): string[] =>
-  a.uses.filter((u: ColumnUse) => u.table.name === table && u.role !== 'select').map((u) => `${u.column}:${u.role}${u.detail ? `:${u.detail}` : ''}`).sort();
+  a.uses
+    .filter((u: ColumnUse) => u.table.name === table && u.role !== 'select')
+    .map((u) => `${u.column}:${u.role}${u.detail ? `:${u.detail}` : ''}`)
+    .sort();
 const filters = (x: TableAccess) => x.filters.map((f) => `${f.column} ${f.operator} ${f.operand}`);
 
 describe('column roles', () => {
@@ -105,12 +108,16 @@ describe('column roles', () => {
 
   it('13. join with aliases gives join keys on both sides', () => {
     const a = analyze('SELECT o.id FROM orders o JOIN users u ON u.id = o.user_id WHERE u.email = $1');
-    expect(access(a, 'orders', 'o').joins).toEqual([{ column: 'user_id', other: { table: { schema: 'public', name: 'users' }, column: 'id' } }]);
+    expect(access(a, 'orders', 'o').joins).toEqual([
+      { column: 'user_id', other: { table: { schema: 'public', name: 'users' }, column: 'id' } },
+    ]);
     expect(roles(a, 'users')).toEqual(['email:equality:=', 'id:join']);
   });
 
   it('14. implicit join in WHERE, three tables', () => {
-    const a = analyze('SELECT p.name FROM orders o, order_items i, products p WHERE i.order_id = o.id AND p.id = i.product_id AND o.user_id = $1');
+    const a = analyze(
+      'SELECT p.name FROM orders o, order_items i, products p WHERE i.order_id = o.id AND p.id = i.product_id AND o.user_id = $1',
+    );
     expect(roles(a, 'order_items')).toEqual(['order_id:join', 'product_id:join']);
     expect(roles(a, 'orders')).toEqual(['id:join', 'user_id:equality:=']);
   });
@@ -122,7 +129,7 @@ describe('column roles', () => {
 
   it('16. LEFT JOIN with a filter in ON', () => {
     const a = analyze("SELECT u.id FROM users u LEFT JOIN orders o ON o.user_id = u.id AND o.status = 'open'");
-    expect(filters(access(a, 'orders'))).toEqual(["status = constant"]);
+    expect(filters(access(a, 'orders'))).toEqual(['status = constant']);
     expect(roles(a, 'orders')).toContain('user_id:join');
   });
 
@@ -163,13 +170,17 @@ describe('column roles', () => {
   });
 
   it('23. CTE: conditions on an inlined CTE reach its base table', () => {
-    const a = analyze('WITH recent AS (SELECT id, user_id, created_at FROM orders) SELECT id FROM recent WHERE user_id = $1 ORDER BY created_at');
+    const a = analyze(
+      'WITH recent AS (SELECT id, user_id, created_at FROM orders) SELECT id FROM recent WHERE user_id = $1 ORDER BY created_at',
+    );
     expect(filters(access(a, 'orders'))).toEqual(['user_id = param']);
     expect(access(a, 'orders').orderBy[0]?.column).toBe('created_at');
   });
 
   it('24. MATERIALIZED CTE: outer conditions stay outside', () => {
-    const a = analyze('WITH recent AS MATERIALIZED (SELECT id, user_id FROM orders WHERE status = $2) SELECT id FROM recent WHERE user_id = $1');
+    const a = analyze(
+      'WITH recent AS MATERIALIZED (SELECT id, user_id FROM orders WHERE status = $2) SELECT id FROM recent WHERE user_id = $1',
+    );
     expect(filters(access(a, 'orders'))).toEqual(['status = param']);
   });
 
@@ -241,7 +252,10 @@ describe('column roles', () => {
   });
 
   it('34. row comparison for keyset pagination', () => {
-    const x = access(analyze('SELECT id FROM orders WHERE user_id = $1 AND (created_at, id) < ($2, $3) ORDER BY created_at DESC, id DESC'), 'orders');
+    const x = access(
+      analyze('SELECT id FROM orders WHERE user_id = $1 AND (created_at, id) < ($2, $3) ORDER BY created_at DESC, id DESC'),
+      'orders',
+    );
     expect(filters(x)).toEqual(['user_id = param', 'created_at (row) < param', 'id (row) < param']);
   });
 

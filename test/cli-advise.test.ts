@@ -72,7 +72,9 @@ SELEC oops;
       columns: ['owner_id', 'opened_at DESC'],
       where: null,
       method: 'btree',
-      sql: expect.stringMatching(/^CREATE INDEX CONCURRENTLY idx_tickets_owner_id_opened_at\w* ON public\."Tickets" USING btree \(owner_id, opened_at DESC\)/),
+      sql: expect.stringMatching(
+        /^CREATE INDEX CONCURRENTLY idx_tickets_owner_id_opened_at\w* ON public\."Tickets" USING btree \(owner_id, opened_at DESC\)/,
+      ),
       estimatedBytes: expect.any(Number),
       queries: [report.queries[0].fingerprint],
     });

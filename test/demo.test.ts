@@ -92,7 +92,12 @@ describe.skipIf(!hasPostgres)('demo on a real PostgreSQL server', () => {
   it('loads into its own schema, the same rows as in PGlite, and reuses them on the next run', async () => {
     const first = await runDemo({ db: db.url, scale: SCALE, schema: 'demo app', runs: 1, reportPath: join(tempDir('demo-pg'), 'r.html') });
     expect(first.demo.built).toBe(true);
-    expect(first.catalog.tables.filter((t) => t.schema === 'demo app').map((t) => t.name).sort()).toEqual(TABLES);
+    expect(
+      first.catalog.tables
+        .filter((t) => t.schema === 'demo app')
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual(TABLES);
     const serverHash = (await db.sql(`SET search_path = "demo app"; ${FINGERPRINT_SQL}`)) as unknown as { rows: { h: string }[] }[];
     expect(first.advice.whatIf).toBe('transaction'); // this test database has no HypoPG
     expect(first.advice.recommendations.length).toBeGreaterThan(0);
@@ -140,7 +145,17 @@ describe('indexwise demo (CLI)', () => {
   });
 
   it('--json gives the whole report', async () => {
-    const result = await runCli(['demo', '--scale', '0.02', '--runs', '1', '--json', '-q', '--report', join(tempDir('demo-json'), 'r.html')]);
+    const result = await runCli([
+      'demo',
+      '--scale',
+      '0.02',
+      '--runs',
+      '1',
+      '--json',
+      '-q',
+      '--report',
+      join(tempDir('demo-json'), 'r.html'),
+    ]);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     const json = JSON.parse(result.stdout);

@@ -18,7 +18,9 @@ async function scan(url: string, times: number, expectedTotal: (n: number) => bo
   for (let i = 0; i < times; i++) await client.query('SELECT id FROM t WHERE k = $1', [i]);
   await client.end(); // a backend flushes its statistics when it exits
   for (let attempt = 0; attempt < 100; attempt++) {
-    const [row] = await engine.query<{ n: number }>(`SELECT coalesce(idx_scan, 0)::int AS n FROM pg_stat_user_indexes WHERE indexrelname = 't_k'`);
+    const [row] = await engine.query<{ n: number }>(
+      `SELECT coalesce(idx_scan, 0)::int AS n FROM pg_stat_user_indexes WHERE indexrelname = 't_k'`,
+    );
     if (expectedTotal(Number(row?.n))) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -97,7 +99,9 @@ describe.skipIf(!hasPostgres)('monitor on PostgreSQL', () => {
     expect((await runCli(['monitor', 'snapshot', '--db', db.url, '--store', 'table:public.indexwise_snapshots'])).code).toBe(0);
     const rows = await db.sql('SELECT count(*)::int AS n FROM public.indexwise_snapshots');
     expect(rows.rows[0].n).toBe(1);
-    const empty = await runCli(['monitor', 'report', '--store', join(tempDir('monitor-none'), 'none.sqlite')], { env: { DATABASE_URL: undefined } });
+    const empty = await runCli(['monitor', 'report', '--store', join(tempDir('monitor-none'), 'none.sqlite')], {
+      env: { DATABASE_URL: undefined },
+    });
     expect(empty.code).toBe(2);
     expect(empty.stderr.trim()).toBe('indexwise: the store has no snapshots yet: run indexwise monitor snapshot');
   });

@@ -64,7 +64,11 @@ const SESSIONS: readonly (readonly Step[])[] = [
   ],
   autoExplainSession('text', 'SELECT name FROM log_items WHERE id = 7', 'SELECT note FROM log_items WHERE id = $1'),
   autoExplainSession('json', 'SELECT name, note FROM log_items WHERE id = 9', 'SELECT id FROM log_items WHERE note = $1'),
-  autoExplainSession('xml', "SELECT id FROM log_items WHERE name < 'n5' AND note IS NULL", 'SELECT name FROM log_items WHERE id > $1 AND id < 50'),
+  autoExplainSession(
+    'xml',
+    "SELECT id FROM log_items WHERE name < 'n5' AND note IS NULL",
+    'SELECT name FROM log_items WHERE id > $1 AND id < 50',
+  ),
 ];
 const MARKER = (database: string) => `SELECT 'end of ${database}' AS marker`;
 
@@ -106,7 +110,7 @@ function samplesOf(workload: Workload, normalizedStart: string): readonly string
 }
 
 async function waitForText(path: string, offset: number, text: string): Promise<void> {
-  for (const started = Date.now(); Date.now() - started < 20_000; ) {
+  for (const started = Date.now(); Date.now() - started < 20_000;) {
     if ((await readFile(path)).subarray(offset).toString('utf8').includes(text)) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -117,14 +121,17 @@ describe.skipIf(!hasPostgres || !logDir)('log:FILE on logs PostgreSQL wrote', ()
   const databases = {} as Record<Logging, TestDatabase>;
   let dir: string;
   let expected: Workload;
-  const read = (format: LogFormat, options: LogReadOptions = {}, file = SEGMENTS[format]) => collect(readLogStatements(join(dir, file), options));
+  const read = (format: LogFormat, options: LogReadOptions = {}, file = SEGMENTS[format]) =>
+    collect(readLogStatements(join(dir, file), options));
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'indexwise-log-'));
     for (const logging of LOGGINGS) {
       const db = await createTestDatabase(`log_${logging}`, []);
       databases[logging] = db;
-      await db.sql("CREATE TABLE log_items (id int PRIMARY KEY, name text, note text); INSERT INTO log_items SELECT g, 'n' || g, NULL FROM generate_series(1, 100) g");
+      await db.sql(
+        "CREATE TABLE log_items (id int PRIMARY KEY, name text, note text); INSERT INTO log_items SELECT g, 'n' || g, NULL FROM generate_series(1, 100) g",
+      );
       for (const setting of LOGGING[logging]) await db.sql(`ALTER DATABASE ${db.name} SET ${setting}`);
     }
     const offsets = await Promise.all(LOG_FORMATS.map(async (f) => (await stat(join(logDir as string, SERVER_LOGS[f]))).size));
@@ -262,7 +269,12 @@ describe('log:FILE edge cases', () => {
       '\tso this continuation belongs to nothing',
     ].join('\n');
     const [first, second, third] = await entries(log);
-    expect(first).toMatchObject({ process: '11', user: 'app', database: 'shop', message: 'duration: 1.5 ms  execute <unnamed>: SELECT *\n  FROM orders' });
+    expect(first).toMatchObject({
+      process: '11',
+      user: 'app',
+      database: 'shop',
+      message: 'duration: 1.5 ms  execute <unnamed>: SELECT *\n  FROM orders',
+    });
     expect(first?.detail).toBe("parameters: $1 = 'a\nb', $2 = NULL");
     expect(second).toMatchObject({ process: '12', message: 'duration: 0.1 ms  statement: SELECT 1' });
     expect(third).toEqual({ severity: 'LOG', process: '13', message: 'checkpoint starting: time' });
@@ -336,8 +348,12 @@ describe('log:FILE edge cases', () => {
   });
 
   it('uses auto_explain plans only in a log without statement lines', () => {
-    const textPlan = { message: 'duration: 1.25 ms  plan:\nQuery Text: SELECT a\n  FROM t\nSeq Scan on t  (cost=0.00..1.01 rows=1 width=4)' };
-    const jsonPlan = { message: 'duration: 2 ms  plan:\n{\n  "Query Text": "SELECT \\"b\\" FROM t",\n  "Query Parameters": "$1 = \'7\'",\n  "Plan": {}\n}' };
+    const textPlan = {
+      message: 'duration: 1.25 ms  plan:\nQuery Text: SELECT a\n  FROM t\nSeq Scan on t  (cost=0.00..1.01 rows=1 width=4)',
+    };
+    const jsonPlan = {
+      message: 'duration: 2 ms  plan:\n{\n  "Query Text": "SELECT \\"b\\" FROM t",\n  "Query Parameters": "$1 = \'7\'",\n  "Plan": {}\n}',
+    };
     expect(readAll([textPlan, jsonPlan])).toEqual([
       { sql: 'SELECT a\n  FROM t', source: 'log:test', totalTimeMs: 1.25 },
       { sql: 'SELECT "b" FROM t', source: 'log:test', totalTimeMs: 2, params: ['7'] },
@@ -349,7 +365,8 @@ describe('log:FILE edge cases', () => {
   });
 
   it('csvlog: tolerates fewer and more columns and skips a half-written last record', async () => {
-    const row = (n: number, extra: string) => `2024-05-01 10:00:00.000 UTC,"u","d",${n},"h",s${n},1,"SELECT",,,0,LOG,00000,"duration: 1 ms  statement: SELECT ${n}"${extra}`;
+    const row = (n: number, extra: string) =>
+      `2024-05-01 10:00:00.000 UTC,"u","d",${n},"h",s${n},1,"SELECT",,,0,LOG,00000,"duration: 1 ms  statement: SELECT ${n}"${extra}`;
     const csv = `${row(1, '')}\n${row(2, ',,,,,,,,,,,,,"client backend",,0,x,y')}\n${row(3, ',"unterminated')}`;
     const out: LogEntry[] = [];
     for await (const entry of parseCsvLog(Readable.from([csv]))) out.push(entry);
@@ -379,7 +396,10 @@ describe('log:FILE edge cases', () => {
       const error = await collect(readLogStatements(join(dir, 'plain.log'), { database: 'shop' })).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(InputError);
       expect((error as Error).message).toMatch(/does not record database names/);
-      await writeFile(join(dir, 'broken.log'), Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.from('garbage, not deflate data')]));
+      await writeFile(
+        join(dir, 'broken.log'),
+        Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.from('garbage, not deflate data')]),
+      );
       const broken = await collect(readLogStatements(join(dir, 'broken.log'))).catch((e: unknown) => e);
       expect(broken).toBeInstanceOf(InputError);
       expect((broken as Error).message).toBe(`cannot read ${join(dir, 'broken.log')}: not a valid gzip file`);

@@ -39,7 +39,10 @@ describe('SQL scripts', () => {
     const lookup = workload.queries.find((q) => q.sql.startsWith('SELECT id FROM users'));
     expect(lookup?.calls).toBe(2);
     expect(lookup?.sql).toBe('SELECT id FROM users WHERE email = $1');
-    expect(lookup?.samples).toEqual(["SELECT id FROM users WHERE email = 'a;b@example.com'", "SELECT id FROM users WHERE email = 'second@example.com'"]);
+    expect(lookup?.samples).toEqual([
+      "SELECT id FROM users WHERE email = 'a;b@example.com'",
+      "SELECT id FROM users WHERE email = 'second@example.com'",
+    ]);
     expect(workload.queries.find((q) => q.name === 'orders_of_user')?.calls).toBe(40);
     expect(workload.skipped).toEqual([
       { sql: 'SELECT FROM WHERE broken', reason: 'parse error: syntax error at or near "WHERE"', source: `sql:${FIXTURE}`, count: 1 },
@@ -56,19 +59,25 @@ describe('SQL scripts', () => {
 
   it('rejects an unknown source and a missing file with one clear line', async () => {
     expect(() => parseSourceSpec('mysql:x')).toThrow(/unknown workload source "mysql:x"/);
-    await expect(collectWorkload(null, [parseSourceSpec('sql:/no/such/file.sql')])).rejects.toThrow(/cannot read \/no\/such\/file\.sql: no such file/);
+    await expect(collectWorkload(null, [parseSourceSpec('sql:/no/such/file.sql')])).rejects.toThrow(
+      /cannot read \/no\/such\/file\.sql: no such file/,
+    );
   });
 });
 
 describe('normalization', () => {
   it('literals and $n placeholders give the same fingerprint; IN lists of any length too', () => {
-    expect(fingerprintOf('SELECT * FROM t WHERE a = 5 AND b IN (1, 2, 3)')).toBe(fingerprintOf('SELECT * FROM t WHERE a = $1 AND b IN ($2)'));
+    expect(fingerprintOf('SELECT * FROM t WHERE a = 5 AND b IN (1, 2, 3)')).toBe(
+      fingerprintOf('SELECT * FROM t WHERE a = $1 AND b IN ($2)'),
+    );
     expect(fingerprintOf('select * from t where a = 5')).toBe(fingerprintOf('SELECT *\n  FROM t -- comment\n WHERE a = 7'));
     expect(fingerprintOf('SELECT * FROM t WHERE a = 5')).not.toBe(fingerprintOf('SELECT * FROM t WHERE b = 5'));
   });
 
   it('rewrites SQLite-flavoured text to PostgreSQL', () => {
-    expect(rewriteSqliteFlavour('SELECT `id` FROM `my table` WHERE a = ? AND b = ?')).toBe('SELECT "id" FROM "my table" WHERE a = $1 AND b = $2');
+    expect(rewriteSqliteFlavour('SELECT `id` FROM `my table` WHERE a = ? AND b = ?')).toBe(
+      'SELECT "id" FROM "my table" WHERE a = $1 AND b = $2',
+    );
     expect(rewriteSqliteFlavour('SELECT * FROM t WHERE a = ?2 AND b = ?1')).toBe('SELECT * FROM t WHERE a = $2 AND b = $1');
     expect(rewriteSqliteFlavour('SELECT * FROM t WHERE a = :name AND b = @other AND c = :name AND d::int = $x')).toBe(
       'SELECT * FROM t WHERE a = $1 AND b = $2 AND c = $1 AND d::int = $3',
@@ -86,12 +95,19 @@ describe('normalization', () => {
   });
 
   it('puts logged parameter values into samples', () => {
-    expect(bindParams("SELECT * FROM t WHERE a = $1 AND b = $2 AND c = $3", ["it's", null])).toBe("SELECT * FROM t WHERE a = 'it''s' AND b = NULL AND c = $3");
+    expect(bindParams('SELECT * FROM t WHERE a = $1 AND b = $2 AND c = $3', ["it's", null])).toBe(
+      "SELECT * FROM t WHERE a = 'it''s' AND b = NULL AND c = $3",
+    );
     const collector = new WorkloadCollector();
     collector.add({ sql: 'SELECT * FROM t WHERE a = $1', params: ['42'], source: 'log', totalTimeMs: 2 });
     collector.add({ sql: 'SELECT * FROM t WHERE a = $1', params: ['43'], source: 'log', totalTimeMs: 4 });
     const [query] = collector.result().queries;
-    expect(query).toMatchObject({ calls: 2, totalTimeMs: 6, meanTimeMs: 3, samples: ["SELECT * FROM t WHERE a = '42'", "SELECT * FROM t WHERE a = '43'"] });
+    expect(query).toMatchObject({
+      calls: 2,
+      totalTimeMs: 6,
+      meanTimeMs: 3,
+      samples: ["SELECT * FROM t WHERE a = '42'", "SELECT * FROM t WHERE a = '43'"],
+    });
   });
 
   it('a truncated text is skipped with a hint', () => {
@@ -140,7 +156,12 @@ describe.skipIf(!hasPostgres)('pg_stat_statements and pg_stat_activity on a real
     expect(workload.timed).toBe(true);
     const fromFile = new WorkloadCollector();
     for (const s of sqlStatements(QUERIES.map(([sql]) => sql).join(';\n'), 'sql:test')) fromFile.add(s);
-    expect(fromFile.result().queries.map((q) => q.fingerprint).sort()).toEqual([...expected].sort());
+    expect(
+      fromFile
+        .result()
+        .queries.map((q) => q.fingerprint)
+        .sort(),
+    ).toEqual([...expected].sort());
   });
 
   it('filters by --min-calls', async () => {

@@ -57,7 +57,12 @@ export function candidate(table: QualifiedName, columns: readonly string[]): Ind
 /** Every ordered choice of `width` distinct columns. */
 export function permutations(columns: readonly string[], width: number): string[][] {
   if (width === 0) return [[]];
-  return columns.flatMap((c) => permutations(columns.filter((o) => o !== c), width - 1).map((rest) => [c, ...rest]));
+  return columns.flatMap((c) =>
+    permutations(
+      columns.filter((o) => o !== c),
+      width - 1,
+    ).map((rest) => [c, ...rest]),
+  );
 }
 
 /** Candidates merged by id, first occurrence kept. */

@@ -35,7 +35,11 @@ function queryCandidates(query: AdvisorQuery): QueryCandidates {
   return {
     query,
     singles: tables.flatMap((t) => t.columns.map((c) => candidate(t.table, [c]))),
-    pairs: tables.flatMap((t) => permutations(t.columns, 2).slice(0, MAX_PAIRS_PER_TABLE).map((cols) => candidate(t.table, cols))),
+    pairs: tables.flatMap((t) =>
+      permutations(t.columns, 2)
+        .slice(0, MAX_PAIRS_PER_TABLE)
+        .map((cols) => candidate(t.table, cols)),
+    ),
   };
 }
 

@@ -73,17 +73,31 @@ export async function baselineCosts(bench: BenchWorkload): Promise<Map<string, n
   return costs;
 }
 
-export async function evaluate(bench: BenchWorkload, before: ReadonlyMap<string, number>, indexes: readonly ChosenIndex[]): Promise<Evaluation> {
+export async function evaluate(
+  bench: BenchWorkload,
+  before: ReadonlyMap<string, number>,
+  indexes: readonly ChosenIndex[],
+): Promise<Evaluation> {
   const session = new HypotheticalSession(bench.engine, await hypopgSchema(bench.engine));
   await session.reset();
   try {
     const { labels, sizes } = await session.create(indexes);
     const queries: QueryEvaluation[] = [];
-    for (const [list, extra] of [[bench.queries, false], [bench.extraQueries, true]] as const) {
+    for (const [list, extra] of [
+      [bench.queries, false],
+      [bench.extraQueries, true],
+    ] as const) {
       for (const q of list) {
         const after = await explainQuery(bench.engine, q);
         const uses = after.oids.map((oid) => labels.get(oid) ?? `oid ${oid}`);
-        queries.push({ name: queryLabel(q), weight: q.weight, before: before.get(q.fingerprint) ?? Number.NaN, after: after.cost, uses, extra });
+        queries.push({
+          name: queryLabel(q),
+          weight: q.weight,
+          before: before.get(q.fingerprint) ?? Number.NaN,
+          after: after.cost,
+          uses,
+          extra,
+        });
       }
     }
     return summarize(bench, queries, sizes);

@@ -49,7 +49,11 @@ class ExtendSearch {
   ) {
     for (const c of oracle.candidates.values()) {
       const table = tableKey(c.def.table);
-      if (!this.queriesOn.has(table)) this.queriesOn.set(table, queries.filter((q) => q.tables.has(table)));
+      if (!this.queriesOn.has(table))
+        this.queriesOn.set(
+          table,
+          queries.filter((q) => q.tables.has(table)),
+        );
     }
     for (const c of oracle.candidates.values()) {
       const prefix = columnsOf(c).slice(0, -1);

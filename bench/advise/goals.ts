@@ -47,7 +47,11 @@ function budgetGroups(records: readonly RunRecord[]): RunRecord[][] {
 
 function tpchChecks(where: string, e: Evaluation): GoalCheck[] {
   return [
-    { goal: `${where}: geomean ≤ 0.20 (all 22 queries)`, met: peerGeomean(e) <= GEOMEAN_GOAL, detail: `${peerGeomean(e).toFixed(4)}; the 21 advised queries ${e.geomean.toFixed(4)}` },
+    {
+      goal: `${where}: geomean ≤ 0.20 (all 22 queries)`,
+      met: peerGeomean(e) <= GEOMEAN_GOAL,
+      detail: `${peerGeomean(e).toFixed(4)}; the 21 advised queries ${e.geomean.toFixed(4)}`,
+    },
     { goal: `${where}: Q17 ≥ ×1,000`, met: (e.cheaperBy.Q17 ?? 0) >= 1000, detail: times(e.cheaperBy.Q17) },
     { goal: `${where}: Q20 ≥ ×150,000`, met: (e.cheaperBy.Q20 ?? 0) >= 150_000, detail: times(e.cheaperBy.Q20) },
   ];
@@ -70,7 +74,8 @@ function checkBudget(group: readonly RunRecord[]): GoalCheck[] {
 function checkPeerSize(reference: ReferenceRecord): GoalCheck {
   const e = reference.evaluation;
   const peerBytes = reference.peerBytes ?? 0;
-  const met = peerGeomean(e) <= GEOMEAN_GOAL && e.indexBytes < peerBytes && (e.cheaperBy.Q17 ?? 0) >= 1000 && (e.cheaperBy.Q20 ?? 0) >= 150_000;
+  const met =
+    peerGeomean(e) <= GEOMEAN_GOAL && e.indexBytes < peerBytes && (e.cheaperBy.Q17 ?? 0) >= 1000 && (e.cheaperBy.Q20 ?? 0) >= 150_000;
   return {
     goal: `${reference.workload}: geomean ≤ 0.20, Q17 ≥ ×1,000 and Q20 ≥ ×150,000 with fewer index bytes than ${reference.peerName ?? 'the peer'} (${mb(peerBytes)})`,
     met,

@@ -12,7 +12,24 @@ import type { ChosenIndex } from './types.js';
 import type { BenchWorkload } from './workload.js';
 
 /** The column types index_advisor indexes: integers, floats, numeric, bool, dates and times, uuid, text types. */
-const TYPES = ['int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'bool', 'date', 'time', 'timestamp', 'timestamptz', 'uuid', 'text', 'char', 'bpchar', 'varchar'];
+const TYPES = [
+  'int2',
+  'int4',
+  'int8',
+  'float4',
+  'float8',
+  'numeric',
+  'bool',
+  'date',
+  'time',
+  'timestamp',
+  'timestamptz',
+  'uuid',
+  'text',
+  'char',
+  'bpchar',
+  'varchar',
+];
 
 const COLUMNS_SQL = `
 SELECT n.nspname AS schema, c.relname AS table, a.attname AS column

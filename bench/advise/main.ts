@@ -64,13 +64,28 @@ async function benchWorkload(bench: BenchWorkload, records: RunRecord[], referen
  * Dexter's unbudgeted advice (its run at the largest budget, which it never fills);
  * and indexwise given a budget just under each peer's index bytes.
  */
-async function tpchReferences(bench: BenchWorkload, before: ReadonlyMap<string, number>, records: readonly RunRecord[], references: ReferenceRecord[]): Promise<void> {
+async function tpchReferences(
+  bench: BenchWorkload,
+  before: ReadonlyMap<string, number>,
+  records: readonly RunRecord[],
+  references: ReferenceRecord[],
+): Promise<void> {
   const handPicked = await evaluate(bench, before, TPCH_HAND_PICKED);
-  references.push({ workload: bench.name, name: 'hand-picked three indexes (tpch README)', indexes: TPCH_HAND_PICKED.length, evaluation: handPicked });
+  references.push({
+    workload: bench.name,
+    name: 'hand-picked three indexes (tpch README)',
+    indexes: TPCH_HAND_PICKED.length,
+    evaluation: handPicked,
+  });
   const peers: { name: string; bytes: number }[] = [];
   const advisorIndexes = await indexAdvisorUnion(bench);
   const advisor = await evaluate(bench, before, advisorIndexes);
-  references.push({ workload: bench.name, name: 'supabase index_advisor re-implemented, union of its per-query advice', indexes: advisorIndexes.length, evaluation: advisor });
+  references.push({
+    workload: bench.name,
+    name: 'supabase index_advisor re-implemented, union of its per-query advice',
+    indexes: advisorIndexes.length,
+    evaluation: advisor,
+  });
   peers.push({ name: 'index_advisor', bytes: advisor.indexBytes });
   const dexter = records.filter((r) => r.workload === bench.name && r.result.algorithm === 'dexter').at(-1);
   if (dexter !== undefined) peers.push({ name: 'the unbudgeted Dexter advice', bytes: dexter.evaluation.indexBytes });
@@ -102,8 +117,16 @@ async function main(): Promise<void> {
         postgres = (await bench.engine.info()).serverVersion;
         console.log(`Machine: ${describeMachine(machine(postgres))}`);
       }
-      console.log(`${bench.name}: ${bench.queries.length} queries, ${(bench.dataBytes / 2 ** 20).toFixed(1)} MB of data, loaded in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`);
-      workloads.push({ name: bench.name, dataBytes: bench.dataBytes, queries: bench.queries.length, highlights: bench.highlights, extraGeomean: bench.extraQueries.length > 0 });
+      console.log(
+        `${bench.name}: ${bench.queries.length} queries, ${(bench.dataBytes / 2 ** 20).toFixed(1)} MB of data, loaded in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`,
+      );
+      workloads.push({
+        name: bench.name,
+        dataBytes: bench.dataBytes,
+        queries: bench.queries.length,
+        highlights: bench.highlights,
+        extraGeomean: bench.extraQueries.length > 0,
+      });
       await benchWorkload(bench, records, references);
     } finally {
       await bench.close();
@@ -114,7 +137,16 @@ async function main(): Promise<void> {
   const source = await sourceState();
   const markdown = renderMarkdown({ machine: m, source, workloads, records, references, seconds });
   console.log(`\n${markdown}`);
-  const report = { machine: m, source, seconds: +seconds.toFixed(1), workloads, records, references, goals: checkGoals(records, references), measuredAt: new Date().toISOString() };
+  const report = {
+    machine: m,
+    source,
+    seconds: +seconds.toFixed(1),
+    workloads,
+    records,
+    references,
+    goals: checkGoals(records, references),
+    measuredAt: new Date().toISOString(),
+  };
   await mkdir(dirname(RESULTS), { recursive: true });
   await writeFile(RESULTS, `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(MARKDOWN, markdown);

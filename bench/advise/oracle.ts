@@ -56,7 +56,12 @@ export function bytesOf(oracle: Oracle, ids: Iterable<string>): number {
 }
 
 /** A finished baseline run as the evaluation takes it. */
-export function baselineResult(oracle: Oracle, algorithm: AlgorithmResult['algorithm'], chosen: Iterable<string>, started: number): AlgorithmResult {
+export function baselineResult(
+  oracle: Oracle,
+  algorithm: AlgorithmResult['algorithm'],
+  chosen: Iterable<string>,
+  started: number,
+): AlgorithmResult {
   const indexes: ChosenIndex[] = [...chosen].map((id) => {
     const def = (oracle.candidates.get(id) as IndexCandidate).def;
     return { label: id, sql: createIndexSql(def) };

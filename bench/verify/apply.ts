@@ -71,7 +71,11 @@ export async function adviseAndApply(engine: Engine, workload: Workload, catalog
     removedByGuard: guard.removed.map((r) => `${r.name} (made ${r.query.slice(0, 40)} ×${r.speedup.toFixed(2)})`),
     adviseSeconds,
     estimatedBytes: advice.recommendations.reduce((sum, r) => sum + r.estimatedBytes, 0),
-    builtBytes: await indexBytes(engine, schema, advice.recommendations.map((r) => r.name)),
+    builtBytes: await indexBytes(
+      engine,
+      schema,
+      advice.recommendations.map((r) => r.name),
+    ),
     applySeconds,
     failed: summary.failed,
     undo: undoStatements(advice),

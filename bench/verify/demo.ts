@@ -32,7 +32,9 @@ export async function runDemoAt(settings: DemoSettings): Promise<DemoResult> {
   const watch = new Stopwatch(name);
   const engine = await freshDatabase(DATABASE);
   try {
-    const loaded = await watch.time('load', () => loadDemo(engine, { scale: settings.scale, schema: SCHEMA, onProgress: settings.onProgress }));
+    const loaded = await watch.time('load', () =>
+      loadDemo(engine, { scale: settings.scale, schema: SCHEMA, onProgress: settings.onProgress }),
+    );
     await watch.time('vacuum until all-visible', () => vacuumUntilAllVisible(engine, SCHEMA));
     const catalog = await engine.catalog();
     const workload = await workloadFromSql(readDemoFile('workload.sql'), DEMO_WORKLOAD_SOURCE);
@@ -41,7 +43,9 @@ export async function runDemoAt(settings: DemoSettings): Promise<DemoResult> {
     const advice = await watch.time('advise + apply + vacuum', () => adviseAndApply(engine, workload, catalog, SCHEMA));
     const after = await watch.time('measure after', () => measureTiered(engine, before.pinned, catalog, measure));
     const first = queryResults(before.measurement, after.measurement);
-    const queries = await watch.time('recheck below ×2', () => recheckSmallChanges(engine, before.pinned, catalog, first, advice.undo, measure));
+    const queries = await watch.time('recheck below ×2', () =>
+      recheckSmallChanges(engine, before.pinned, catalog, first, advice.undo, measure),
+    );
     return {
       name,
       scale: settings.scale,

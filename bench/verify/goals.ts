@@ -24,7 +24,10 @@ function tpchGoals(tpch: TpchResult): Goal[] {
     return { goal: `TPC-H ${name} ≥ ×${TPCH_MIN_SPEEDUP} faster`, met, detail: q === undefined ? 'not measured' : formatSpeedup(q) };
   });
   const slower = tpch.queries.filter((q) => q.verdict === 'slower');
-  const list = (verdict: QueryResult['verdict']) => tpch.queries.filter((q) => q.verdict === verdict).map((q) => `${q.name} ${formatSpeedup(q)}${q.recheck === null ? '' : `, recheck ${formatRatio(q.recheck.speedup)}`}`);
+  const list = (verdict: QueryResult['verdict']) =>
+    tpch.queries
+      .filter((q) => q.verdict === verdict)
+      .map((q) => `${q.name} ${formatSpeedup(q)}${q.recheck === null ? '' : `, recheck ${formatRatio(q.recheck.speedup)}`}`);
   const noisy = list('slower, within noise');
   const cleared = list('same on recheck');
   const detail = [

@@ -46,7 +46,12 @@ function settings(): Settings {
   const scales = (values.scales ?? '').split(',').map(Number);
   const timeout = Number(values.timeout);
   if (scales.some((s) => !(s > 0)) || !(timeout > 0)) throw new Error('--scales takes numbers like 1,10 and --timeout seconds');
-  return { parts: only === undefined ? PARTS : [only as (typeof PARTS)[number]], scales, timeoutMs: timeout * 1000, write: !values['no-write'] };
+  return {
+    parts: only === undefined ? PARTS : [only as (typeof PARTS)[number]],
+    scales,
+    timeoutMs: timeout * 1000,
+    write: !values['no-write'],
+  };
 }
 
 async function postgresVersion(): Promise<string> {

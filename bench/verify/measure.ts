@@ -46,7 +46,10 @@ export function subset(workload: Workload, fingerprints: ReadonlySet<string>): W
 }
 
 /** Fingerprints grouped by the runs `runsOf` gives them (only groups of more than one run). */
-export function groupByRuns(queries: readonly QueryMeasurement[], runsOf: (q: QueryMeasurement) => number = runsFor): Map<number, Set<string>> {
+export function groupByRuns(
+  queries: readonly QueryMeasurement[],
+  runsOf: (q: QueryMeasurement) => number = runsFor,
+): Map<number, Set<string>> {
   const groups = new Map<number, Set<string>>();
   for (const query of queries) {
     const runs = runsOf(query);
@@ -64,7 +67,12 @@ export interface TieredMeasurement {
   readonly pinned: Workload;
 }
 
-export async function measureTiered(engine: Engine, workload: Workload, catalog: Catalog, settings: MeasureSettings): Promise<TieredMeasurement> {
+export async function measureTiered(
+  engine: Engine,
+  workload: Workload,
+  catalog: Catalog,
+  settings: MeasureSettings,
+): Promise<TieredMeasurement> {
   const options = { timeoutMs: settings.timeoutMs, writes: settings.writes, onProgress: settings.onProgress };
   const probe = await measureWorkload(engine, workload, catalog, { ...options, runs: 1 });
   const pinned = pinWorkload(workload, probe);

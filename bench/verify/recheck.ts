@@ -22,7 +22,13 @@ const RUNS = 7;
 
 type Times = Map<string, { before: number[]; after: number[] }>;
 
-async function measureBefore(engine: Engine, workload: Workload, catalog: Catalog, settings: MeasureSettings, undo: readonly string[]): Promise<Measurement> {
+async function measureBefore(
+  engine: Engine,
+  workload: Workload,
+  catalog: Catalog,
+  settings: MeasureSettings,
+  undo: readonly string[],
+): Promise<Measurement> {
   await engine.query('BEGIN');
   try {
     for (const statement of undo) await engine.query(statement);
@@ -41,7 +47,14 @@ function collect(times: Times, measurement: Measurement, side: 'before' | 'after
   }
 }
 
-export async function recheckSmallChanges(engine: Engine, pinned: Workload, catalog: Catalog, results: readonly QueryResult[], undo: readonly string[], settings: MeasureSettings): Promise<QueryResult[]> {
+export async function recheckSmallChanges(
+  engine: Engine,
+  pinned: Workload,
+  catalog: Catalog,
+  results: readonly QueryResult[],
+  undo: readonly string[],
+  settings: MeasureSettings,
+): Promise<QueryResult[]> {
   const fingerprints = new Set(suspects(results).map((q) => q.fingerprint));
   if (fingerprints.size === 0) return [...results];
   const workload = subset(pinned, fingerprints);

@@ -24,7 +24,9 @@ function queryRow(q: QueryResult): string {
 }
 
 export function queryTable(queries: readonly QueryResult[], weights: boolean): string[] {
-  const head = weights ? '| query (calls/min) | before ms | after ms | speed-up (medians) | speed-up (minimums) | runs before / after | verdict |' : '| query | before ms | after ms | speed-up (medians) | speed-up (minimums) | runs before / after | verdict |';
+  const head = weights
+    ? '| query (calls/min) | before ms | after ms | speed-up (medians) | speed-up (minimums) | runs before / after | verdict |'
+    : '| query | before ms | after ms | speed-up (medians) | speed-up (minimums) | runs before / after | verdict |';
   const rows = queries.map((q) => (weights ? queryRow({ ...q, name: `${q.name} (${q.calls})` }) : queryRow(q)));
   return [head, '|---|---:|---:|---:|---:|---:|---|', ...rows];
 }
@@ -45,12 +47,20 @@ function recheckNotes(queries: readonly QueryResult[]): string[] {
     const plan = `scans ${q.planChange === '' ? 'unchanged' : q.planChange}; indexes used after: ${q.indexesAfter.join(', ') || 'none'}`;
     return `- ${q.name}: first pass ${formatSpeedup(q)} (${first})${recheckText(q)}. ${plan}.`;
   });
-  return ['', 'Below ×2 on the first pass, so measured again in alternating rounds with the advice in place and undone (in a rolled-back transaction), on the same statistics:', '', ...notes];
+  return [
+    '',
+    'Below ×2 on the first pass, so measured again in alternating rounds with the advice in place and undone (in a rolled-back transaction), on the same statistics:',
+    '',
+    ...notes,
+  ];
 }
 
 function adviceLine(advice: AppliedAdvice): string {
   const dropped = advice.dropped.length === 0 ? '' : `, ${advice.dropped.length} dropped (${advice.dropped.join(', ')})`;
-  const guarded = advice.removedByGuard.length === 0 ? '; the measured guard (advise --measure) kept every index' : `; the measured guard (advise --measure) took out ${advice.removedByGuard.join(', ')}`;
+  const guarded =
+    advice.removedByGuard.length === 0
+      ? '; the measured guard (advise --measure) kept every index'
+      : `; the measured guard (advise --measure) took out ${advice.removedByGuard.join(', ')}`;
   const failed = advice.failed === 0 ? '' : `, ${advice.failed} FAILED`;
   return `indexwise's advice (no budget): ${advice.indexes.length} indexes, ${mb(advice.builtBytes)} built${dropped}${failed}; advise ${advice.adviseSeconds} s (with the guard), apply ${advice.applySeconds} s, VACUUM ${advice.vacuumSeconds} s${guarded}.`;
 }
@@ -82,35 +92,50 @@ export function demoSummaryTable(demos: readonly DemoResult[]): string[] {
     const p95 = `${formatMs(d.before.p95)} → ${formatMs(d.after.p95)}`;
     return `| ${d.scale} | ${d.rows.toLocaleString('en-US')} | ${mb(d.dataBytes)} | ${d.loadSeconds} s | ${d.advice.indexes.length} (${mb(d.advice.builtBytes)}) | ${p50} | ${ratio(d.before.p50, d.after.p50)} | ${p95} | ${ratio(d.before.p95, d.after.p95)} |`;
   });
-  return ['| scale | rows | data | load | indexes built | p50 ms before → after | p50 ratio | p95 ms before → after | p95 ratio |', '|---:|---:|---:|---:|---:|---:|---:|---:|---:|', ...rows];
+  return [
+    '| scale | rows | data | load | indexes built | p50 ms before → after | p50 ratio | p95 ms before → after | p95 ratio |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+  ];
 }
 
 export function demoDetails(demo: DemoResult): string[] {
-  return [`### ${demo.name}`, '', `${adviceLine(demo.advice)} ${phasesLine(demo.phases)}`, '', ...queryTable(demo.queries, true), ...recheckNotes(demo.queries), '', `Indexes: ${demo.advice.indexes.join('; ')}.`];
+  return [
+    `### ${demo.name}`,
+    '',
+    `${adviceLine(demo.advice)} ${phasesLine(demo.phases)}`,
+    '',
+    ...queryTable(demo.queries, true),
+    ...recheckNotes(demo.queries),
+    '',
+    `Indexes: ${demo.advice.indexes.join('; ')}.`,
+  ];
 }
 
 function method(timeoutMs: number): string {
   const tiers = TIERS.map((t) => `${t.runs} below ${t.belowMs.toLocaleString('en-US')} ms`).join(', ');
   return [
-    'Times are execution times from `EXPLAIN (ANALYZE, BUFFERS)` (verify\'s `measureWorkload`), in ms: the median of the runs after a warm-up.',
+    "Times are execution times from `EXPLAIN (ANALYZE, BUFFERS)` (verify's `measureWorkload`), in ms: the median of the runs after a warm-up.",
     `Runs per query, chosen from a one-run probe: ${tiers}, else 1. Statement timeout ${timeoutMs / 1000} s: "> N" is a lower bound.`,
     'Verdict: "same" within ±10% of the median; "slower, within noise" when the median is more than 10% slower but the minimum is within 10%, or the medians are at most 2 µs apart (EXPLAIN ANALYZE rounds to 1 µs); "slower" otherwise.',
     'A query below ×2 on the first pass is measured again in alternating rounds (recheck; see the notes under each table): its verdict is then the recheck\'s, "same on recheck" when it is within 10% there. The ms columns are the first pass.',
-    'Demo p50/p95: weighted quantiles of the queries\' median times, weights = calls per minute (the per-call latency if every call took its query\'s median); writes run in rolled-back transactions.',
+    "Demo p50/p95: weighted quantiles of the queries' median times, weights = calls per minute (the per-call latency if every call took its query's median); writes run in rolled-back transactions.",
   ].join(' ');
 }
 
 export function renderMarkdown(report: VerifyReport): string {
   const timeout = report.tpch?.timeoutMs ?? report.demos[0]?.timeoutMs ?? 0;
   const lines = [
-    '# Measured speed-ups: indexwise\'s advice applied for real',
+    "# Measured speed-ups: indexwise's advice applied for real",
     '',
     `Measured ${report.measuredAt.slice(0, 10)} on ${describeMachine(report.machine)}; commit ${report.source.commit}${report.source.changedSourceFiles.length > 0 ? ' with uncommitted changes under src/' : ''}. Whole run (\`npm run bench:verify\`): ${Math.round(report.seconds)} s.`,
     '',
     method(timeout),
     '',
     ...(report.tpch === null ? [] : [...tpchSection(report.tpch), '']),
-    ...(report.demos.length === 0 ? [] : ['## Demo app: per-call latency, weighted by calls per minute', '', ...demoSummaryTable(report.demos), '']),
+    ...(report.demos.length === 0
+      ? []
+      : ['## Demo app: per-call latency, weighted by calls per minute', '', ...demoSummaryTable(report.demos), '']),
     '## Goals',
     '',
     ...report.goals.map((g) => `- ${g.met ? 'met' : 'NOT met'}: ${g.goal} (${g.detail})`),

@@ -68,7 +68,13 @@ export function queryResults(before: Measurement, after: Measurement): QueryResu
       speedup: c.speedup,
       minSpeedup,
       speedupIsLowerBound: c.speedupIsLowerBound,
-      verdict: verdict({ beforeMs: c.beforeMs, afterMs: c.afterMs, speedup: c.speedup, minSpeedup, bothTimedOut: b.timedOut && a.timedOut }),
+      verdict: verdict({
+        beforeMs: c.beforeMs,
+        afterMs: c.afterMs,
+        speedup: c.speedup,
+        minSpeedup,
+        bothTimedOut: b.timedOut && a.timedOut,
+      }),
       planChange: c.planChange,
       indexesAfter: c.indexesAfter,
       executed: executedText(b),
@@ -88,12 +94,25 @@ export function suspects(results: readonly QueryResult[]): QueryResult[] {
 }
 
 /** The result with its recheck: the verdict is then the one of the interleaved runs. */
-export function withRecheck(result: QueryResult, runs: { readonly before: readonly number[]; readonly after: readonly number[] }, rounds: number): QueryResult {
+export function withRecheck(
+  result: QueryResult,
+  runs: { readonly before: readonly number[]; readonly after: readonly number[] },
+  rounds: number,
+): QueryResult {
   const beforeMs = median(runs.before);
   const afterMs = median(runs.after);
   const speedup = ratio(beforeMs, afterMs);
   const minSpeedup = runs.before.length === 0 || runs.after.length === 0 ? null : ratio(Math.min(...runs.before), Math.min(...runs.after));
-  const recheck: Recheck = { rounds, beforeRunsMs: runs.before, afterRunsMs: runs.after, beforeMs, afterMs, speedup, minSpeedup, firstVerdict: result.verdict };
+  const recheck: Recheck = {
+    rounds,
+    beforeRunsMs: runs.before,
+    afterRunsMs: runs.after,
+    beforeMs,
+    afterMs,
+    speedup,
+    minSpeedup,
+    firstVerdict: result.verdict,
+  };
   const again = verdict({ beforeMs, afterMs, speedup, minSpeedup, bothTimedOut: false });
   return { ...result, recheck, verdict: again === 'same' ? 'same on recheck' : again };
 }
@@ -126,6 +145,8 @@ export function weightedQuantile(points: readonly WeightedValue[], q: number): n
  */
 export function callPercentiles(queries: readonly QueryResult[], side: 'before' | 'after'): Percentiles {
   // only queries measured both times, so both sides describe the same calls
-  const points = queries.flatMap((q) => (q.beforeMs === null || q.afterMs === null ? [] : [{ value: side === 'before' ? q.beforeMs : q.afterMs, weight: q.calls }]));
+  const points = queries.flatMap((q) =>
+    q.beforeMs === null || q.afterMs === null ? [] : [{ value: side === 'before' ? q.beforeMs : q.afterMs, weight: q.calls }],
+  );
   return { p50: weightedQuantile(points, 0.5), p95: weightedQuantile(points, 0.95) };
 }

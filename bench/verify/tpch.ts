@@ -30,7 +30,9 @@ export async function runTpch(settings: TpchSettings): Promise<TpchResult> {
     const advice = await watch.time('advise + apply + vacuum', () => adviseAndApply(bench.engine, bench.workload, bench.catalog, 'public'));
     const after = await watch.time('measure after', () => measureTiered(bench.engine, before.pinned, bench.catalog, measure));
     const first = queryResults(before.measurement, after.measurement);
-    const queries = await watch.time('recheck below ×2', () => recheckSmallChanges(bench.engine, before.pinned, bench.catalog, first, advice.undo, measure));
+    const queries = await watch.time('recheck below ×2', () =>
+      recheckSmallChanges(bench.engine, before.pinned, bench.catalog, first, advice.undo, measure),
+    );
     return { name: bench.name, timeoutMs: settings.timeoutMs, queries: queries.sort(byNumber), advice, phases: watch.phases };
   } finally {
     await bench.close();

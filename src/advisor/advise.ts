@@ -65,7 +65,11 @@ export async function advise(engine: Engine, given: Workload, catalog: Catalog, 
   const candidates = generateCandidates(
     selected.map((q) => ({ fingerprint: q.fingerprint, accesses: q.analysis.accesses })),
     catalog,
-    { maxColumns: options.maxColumns ?? 3, includeColumns: info.capabilities.includeColumns, likePrefix: info.family === 'sqlite' ? 'nocase' : 'text_pattern_ops' },
+    {
+      maxColumns: options.maxColumns ?? 3,
+      includeColumns: info.capabilities.includeColumns,
+      likePrefix: info.family === 'sqlite' ? 'nocase' : 'text_pattern_ops',
+    },
   );
   progress(`${selected.length} queries to cost, ${candidates.length} candidate indexes, what-if by ${method}`);
   const backend = await engine.openWhatIf(method, options.whatIfOptions);
@@ -83,7 +87,9 @@ export async function advise(engine: Engine, given: Workload, catalog: Catalog, 
         // a candidate the database refuses (an operator class that does not fit the type): not offered
       }
     }
-    const writers: WriteQuery[] = costed.filter((q) => q.writes.length > 0).map((q) => ({ weight: q.weight, writes: q.writes, rowsPerCall: rowsPerCall.get(q.fingerprint) ?? 1 }));
+    const writers: WriteQuery[] = costed
+      .filter((q) => q.writes.length > 0)
+      .map((q) => ({ weight: q.weight, writes: q.writes, rowsPerCall: rowsPerCall.get(q.fingerprint) ?? 1 }));
     const selectionCandidates = usable.map((c): SelectionCandidate => ({
       id: c.id,
       table: tableKey(c.def.table),
@@ -92,18 +98,34 @@ export async function advise(engine: Engine, given: Workload, catalog: Catalog, 
       widenings: widenings(c, usable),
       singleColumn: c.def.keys.length === 1 && c.def.include.length === 0 && c.def.where === null,
     }));
-    const selectionQueries = costed.filter((q) => q.analysis.accesses.length > 0).map((q) => ({ ...q, baseCost: baseline.get(q.fingerprint) ?? 0 }));
+    const selectionQueries = costed
+      .filter((q) => q.analysis.accesses.length > 0)
+      .map((q) => ({ ...q, baseCost: baseline.get(q.fingerprint) ?? 0 }));
     progress('choosing indexes for the whole workload');
     const selector = new Selector(selectionQueries, selectionCandidates, async (q, config) => (await coster.cost(q, config)).cost, {
       budgetBytes: options.budgetBytes ?? null,
       maxIndexes: options.maxIndexes ?? null,
       minImprovement: options.minImprovement ?? 0.1,
-      bundles: orBundles(selected.map((q) => ({ fingerprint: q.fingerprint, accesses: q.analysis.accesses })), usable),
+      bundles: orBundles(
+        selected.map((q) => ({ fingerprint: q.fingerprint, accesses: q.analysis.accesses })),
+        usable,
+      ),
     });
     const selection = await selector.select();
     return await buildReport({
-      info, catalog, method, coster, selector, selection, queries: selectionQueries, candidates: usable, sizes, writePenalties: new Map(selectionCandidates.map((c) => [c.id, c.writePenalty])),
-      workloadQueries: workload.queries.length, skipped, started,
+      info,
+      catalog,
+      method,
+      coster,
+      selector,
+      selection,
+      queries: selectionQueries,
+      candidates: usable,
+      sizes,
+      writePenalties: new Map(selectionCandidates.map((c) => [c.id, c.writePenalty])),
+      workloadQueries: workload.queries.length,
+      skipped,
+      started,
     });
   } finally {
     await backend.close();
@@ -146,7 +168,12 @@ function widenings(candidate: IndexCandidate, all: readonly IndexCandidate[]): s
   const keys = candidate.def.keys;
   return all
     .filter((other) => {
-      if (other.id === candidate.id || tableKey(other.def.table) !== tableKey(candidate.def.table) || other.def.where !== candidate.def.where) return false;
+      if (
+        other.id === candidate.id ||
+        tableKey(other.def.table) !== tableKey(candidate.def.table) ||
+        other.def.where !== candidate.def.where
+      )
+        return false;
       if (other.def.keys.length < keys.length) return false;
       const leading = keys.every((k, i) => other.def.keys[i]?.column === k.column && other.def.keys[i]?.descending === k.descending);
       return leading && (other.def.keys.length > keys.length || other.def.include.length > candidate.def.include.length);

@@ -31,7 +31,11 @@ export function rangeKey(filter: Filter, table: Table, likePrefix: LikePrefixKey
 }
 
 export function sortKey(sort: SortKey, table: Table): KeyColumn {
-  return keyColumn(sort.column, { descending: sort.descending, nullsFirst: sort.nullsFirst, collation: keyCollation(sort.collation, table, sort.column) });
+  return keyColumn(sort.column, {
+    descending: sort.descending,
+    nullsFirst: sort.nullsFirst,
+    collation: keyCollation(sort.collation, table, sort.column),
+  });
 }
 
 const ROWID_NAMES = ['rowid', '_rowid_', 'oid'];
@@ -39,7 +43,12 @@ const ROWID_NAMES = ['rowid', '_rowid_', 'oid'];
 /** The column is SQLite's rowid (or the INTEGER PRIMARY KEY that aliases it). */
 export function isRowid(column: string, table: Table): boolean {
   if (table.rowidAlias !== undefined && table.rowidAlias !== null && column === table.rowidAlias) return true;
-  return table.rowidAlias !== undefined && !table.withoutRowid && ROWID_NAMES.includes(column.toLowerCase()) && !table.columns.some((c) => c.name === column);
+  return (
+    table.rowidAlias !== undefined &&
+    !table.withoutRowid &&
+    ROWID_NAMES.includes(column.toLowerCase()) &&
+    !table.columns.some((c) => c.name === column)
+  );
 }
 
 /**

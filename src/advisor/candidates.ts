@@ -10,7 +10,16 @@ import type { Filter, TableAccess } from '../model/analysis.js';
 import type { Catalog, Index, Table } from '../model/catalog.js';
 import { type IndexDef, indexId, type KeyColumn, keyColumn } from '../model/index-def.js';
 import { normalizePredicate } from '../model/predicate.js';
-import { coveringByKeys, equalityKey, type LikePrefixKey, rangeKey, sameCollation, sortKey, storedAnyway, upToRowid } from './candidate-keys.js';
+import {
+  coveringByKeys,
+  equalityKey,
+  type LikePrefixKey,
+  rangeKey,
+  sameCollation,
+  sortKey,
+  storedAnyway,
+  upToRowid,
+} from './candidate-keys.js';
 
 export interface CandidateQuery {
   readonly fingerprint: string;
@@ -70,7 +79,10 @@ const MAX_MERGED_PER_TABLE = 30;
  * united. Q20's (l_partkey, l_suppkey) and Q17's (l_partkey) INCLUDE (l_quantity)
  * give (l_partkey, l_suppkey) INCLUDE (l_quantity), which serves both.
  */
-function mergeAcrossQueries(entries: readonly { def: IndexDef; queries: Set<string> }[], options: CandidateOptions): { def: IndexDef; queries: Set<string> }[] {
+function mergeAcrossQueries(
+  entries: readonly { def: IndexDef; queries: Set<string> }[],
+  options: CandidateOptions,
+): { def: IndexDef; queries: Set<string> }[] {
   const merged = new Map<string, { def: IndexDef; queries: Set<string> }>();
   const perTable = new Map<string, number>();
   for (const a of entries) {
@@ -80,7 +92,9 @@ function mergeAcrossQueries(entries: readonly { def: IndexDef; queries: Set<stri
       const names = new Set(a.def.keys.map((k) => k.column));
       const keys = [...a.def.keys, ...b.def.keys.filter((k) => !names.has(k.column))].slice(0, options.maxColumns);
       const keyNames = new Set(keys.map((k) => k.column));
-      const include = options.includeColumns ? [...new Set([...a.def.include, ...b.def.include])].filter((c) => !keyNames.has(c)).sort() : [];
+      const include = options.includeColumns
+        ? [...new Set([...a.def.include, ...b.def.include])].filter((c) => !keyNames.has(c)).sort()
+        : [];
       if (include.length > (options.maxInclude ?? 3)) continue;
       const def: IndexDef = { ...a.def, keys, include };
       const id = indexId(def);
@@ -121,7 +135,9 @@ function candidatesForAccess(access: TableAccess, table: Table, options: Candida
   const defs: IndexDef[] = [];
   const constants = access.filters.filter((f) => f.constantSql !== undefined);
   const where = constants.length > 0 ? [...new Set(constants.map((f) => f.constantSql as string))].sort().join(' AND ') : null;
-  const fixed = new Set(constants.filter((f) => f.kind === 'null' || f.kind === 'not-null' || !/ IN /.test(f.constantSql ?? '')).map((f) => f.column));
+  const fixed = new Set(
+    constants.filter((f) => f.kind === 'null' || f.kind === 'not-null' || !/ IN /.test(f.constantSql ?? '')).map((f) => f.column),
+  );
   for (const keys of keySets) {
     const cover = (def: IndexDef) => (keys === primary ? withCovering(def, access, table, options) : [def]);
     defs.push(...cover(plain(access, keys)));
@@ -195,7 +211,10 @@ const MAX_INCLUDE_WIDTH = 64;
 function withCovering(def: IndexDef, access: TableAccess, table: Table, options: CandidateOptions): IndexDef[] {
   if (access.allColumns) return [def];
   const keyNames = new Set(def.keys.map((k) => k.column));
-  const predicateColumns = def.where === null ? new Set<string>() : new Set(access.filters.filter((f) => f.constantSql && def.where?.includes(f.constantSql)).map((f) => f.column));
+  const predicateColumns =
+    def.where === null
+      ? new Set<string>()
+      : new Set(access.filters.filter((f) => f.constantSql && def.where?.includes(f.constantSql)).map((f) => f.column));
   const implicit = storedAnyway(table);
   const extra = access.columnsRead.filter((c) => !keyNames.has(c) && !predicateColumns.has(c) && !implicit.has(c)).sort();
   if (extra.length === 0 || extra.length > (options.maxInclude ?? 3)) return [def];
@@ -215,7 +234,10 @@ export function coveredByExisting(def: IndexDef, existing: readonly Index[]): bo
     const sameDirection = def.keys.every((k, i) => index.keys[i]?.descending === k.descending);
     const reversed = def.keys.every((k, i) => index.keys[i]?.descending !== k.descending);
     const leading = def.keys.every(
-      (k, i) => index.keys[i]?.column === k.column && (index.keys[i]?.opclass ?? null) === k.opclass && sameCollation(index.keys[i]?.collation, k.collation),
+      (k, i) =>
+        index.keys[i]?.column === k.column &&
+        (index.keys[i]?.opclass ?? null) === k.opclass &&
+        sameCollation(index.keys[i]?.collation, k.collation),
     );
     const available = new Set([...index.keys.map((k) => k.column), ...index.include]);
     return leading && (sameDirection || reversed) && def.include.every((c) => available.has(c));

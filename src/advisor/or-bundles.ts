@@ -17,7 +17,8 @@ function candidateFor(branch: readonly Filter[], table: string, candidates: read
   const fitting = candidates.filter(
     (c) => `${c.def.table.schema}.${c.def.table.name}` === table && c.def.where === null && c.def.keys[0]?.column === lead.column,
   );
-  const score = (c: IndexCandidate) => c.def.keys.filter((k) => columns.has(k.column)).length * 100 - c.def.keys.length - c.def.include.length;
+  const score = (c: IndexCandidate) =>
+    c.def.keys.filter((k) => columns.has(k.column)).length * 100 - c.def.keys.length - c.def.include.length;
   return fitting.sort((a, b) => score(b) - score(a))[0]?.id;
 }
 

@@ -33,7 +33,10 @@ export function matchesTable(table: { schema: string; name: string }, patterns: 
   });
 }
 
-export function selectQueries(analyzed: readonly AnalyzedQuery[], filter: QueryFilter): { queries: AdvisorQuery[]; skipped: SkippedQuery[] } {
+export function selectQueries(
+  analyzed: readonly AnalyzedQuery[],
+  filter: QueryFilter,
+): { queries: AdvisorQuery[]; skipped: SkippedQuery[] } {
   const queries: AdvisorQuery[] = [];
   const skipped: SkippedQuery[] = [];
   for (const item of analyzed) {
@@ -70,7 +73,10 @@ export function selectQueries(analyzed: readonly AnalyzedQuery[], filter: QueryF
       weight: item.query.calls,
       texts: costTexts(item),
       tables: new Set(touched.map(tableKey)),
-      analysis: { ...analysis, accesses: analysis.accesses.filter((a) => included.some((t) => t.schema === a.table.schema && t.name === a.table.name)) },
+      analysis: {
+        ...analysis,
+        accesses: analysis.accesses.filter((a) => included.some((t) => t.schema === a.table.schema && t.name === a.table.name)),
+      },
       writes: analysis.writes,
     });
   }

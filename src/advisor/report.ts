@@ -81,7 +81,11 @@ export async function buildReport(input: ReportInput): Promise<AdviceReport> {
     };
   });
   recommendations.sort((a, b) => b.workloadShareSaved - a.workloadShareSaved);
-  const replaces = replacedIndexes(input.info, input.catalog, recommendations.map((r) => plannedIndex(r.index, r.name, r.estimatedBytes)));
+  const replaces = replacedIndexes(
+    input.info,
+    input.catalog,
+    recommendations.map((r) => plannedIndex(r.index, r.name, r.estimatedBytes)),
+  );
   const notes = [
     ...(input.method === 'transaction'
       ? ['No HypoPG here: each candidate index was really built inside a transaction that was rolled back (sizes are exact).']

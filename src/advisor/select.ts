@@ -85,7 +85,11 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
     private readonly options: SelectionOptions,
   ) {
     this.byId = new Map(candidates.map((c) => [c.id, c]));
-    for (const c of candidates) this.queriesOf.set(c.id, queries.filter((q) => q.tables.has(c.table)));
+    for (const c of candidates)
+      this.queriesOf.set(
+        c.id,
+        queries.filter((q) => q.tables.has(c.table)),
+      );
   }
 
   /** A query's cost under a configuration, with the per-query threshold applied. */
@@ -95,7 +99,11 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
   }
 
   /** Objective difference of moving from `from` to `to` over the queries `ids` touch; negative is better. */
-  private async change(from: ReadonlySet<string>, to: ReadonlySet<string>, ids: readonly string[]): Promise<{ delta: number; before: number }> {
+  private async change(
+    from: ReadonlySet<string>,
+    to: ReadonlySet<string>,
+    ids: readonly string[],
+  ): Promise<{ delta: number; before: number }> {
     const affected = new Set(ids.flatMap((id) => this.queriesOf.get(id) ?? []));
     let delta = 0;
     let before = 0;
@@ -105,7 +113,8 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
       if (a !== b) before += q.weight * a;
       delta += q.weight * (b - a);
     }
-    const penalty = (set: ReadonlySet<string>) => ids.reduce((sum, id) => sum + (set.has(id) ? (this.byId.get(id)?.writePenalty ?? 0) : 0), 0);
+    const penalty = (set: ReadonlySet<string>) =>
+      ids.reduce((sum, id) => sum + (set.has(id) ? (this.byId.get(id)?.writePenalty ?? 0) : 0), 0);
     return { delta: delta + penalty(to) - penalty(from), before };
   }
 
@@ -301,7 +310,10 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
         const rating = await this.rate(new Set([...chosen].filter((x) => x !== id)), { remove: null, add: c.id });
         if (rating !== null) ranked.push({ id: c.id, rating });
       }
-      const top = ranked.sort((a, b) => b.rating - a.rating).slice(0, SPLIT_CANDIDATES).map((r) => r.id);
+      const top = ranked
+        .sort((a, b) => b.rating - a.rating)
+        .slice(0, SPLIT_CANDIDATES)
+        .map((r) => r.id);
       let best: { pair: [string, string]; delta: number } | null = null;
       for (let i = 0; i < top.length; i++) {
         for (let j = i + 1; j < top.length; j++) {

@@ -103,7 +103,12 @@ function analyzeInsert(body: AstNode, parent: Scope | null, ctx: AnalysisContext
       const param = paramNumber(firstRow[i]);
       if (param !== undefined) valueParams[column] = param;
     });
-    ctx.writes.push({ table: { schema: relation.table.schema, name: relation.table.name }, kind: 'insert', updatedColumns: [], valueParams });
+    ctx.writes.push({
+      table: { schema: relation.table.schema, name: relation.table.name },
+      kind: 'insert',
+      updatedColumns: [],
+      valueParams,
+    });
   }
   if (relation.kind === 'unknown') ctx.unknownTables.add(relation.name);
   if (type === 'SelectStmt') analyzeBlock(select, scope, ctx);

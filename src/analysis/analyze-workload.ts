@@ -65,7 +65,8 @@ function analyzeOne(query: WorkloadQuery, catalog: Catalog, viewCache: Map<strin
     const parsed = parseEitherFlavour(text);
     text = parsed.text;
     // literal positions were read on the text as written: after a rewrite they no longer line up
-    const constantLiterals = parsed.rewritten && typeof representative.constantLiterals === 'function' ? 'none' : representative.constantLiterals;
+    const constantLiterals =
+      parsed.rewritten && typeof representative.constantLiterals === 'function' ? 'none' : representative.constantLiterals;
     if (parsed.statement === undefined) return { query, text, analysis: null, error: 'empty statement' };
     return { query, text, analysis: analyzeStatement(parsed.statement.stmt, catalog, { constantLiterals, viewCache }) };
   } catch (error) {
@@ -119,7 +120,10 @@ function key(table: QualifiedName): string {
 
 function tableUsage(queries: readonly AnalyzedQuery[], basis: 'time' | 'calls'): TableUsage[] {
   const total = queries.reduce((sum, q) => sum + queryWeight(q.query, basis), 0) || 1;
-  const tables = new Map<string, { table: QualifiedName; reads: AnalyzedQuery[]; writes: AnalyzedQuery[]; roles: Map<string, ColumnRoleUsage> }>();
+  const tables = new Map<
+    string,
+    { table: QualifiedName; reads: AnalyzedQuery[]; writes: AnalyzedQuery[]; roles: Map<string, ColumnRoleUsage> }
+  >();
   const entry = (table: QualifiedName) => {
     const k = key(table);
     if (!tables.has(k)) tables.set(k, { table, reads: [], writes: [], roles: new Map() });

@@ -76,7 +76,8 @@ function classifyComparison(body: AstNode, scope: Scope, ctx: AnalysisContext, s
     case 'AEXPR_BETWEEN_SYM': {
       const column = operandOf(body.lexpr, scope, ctx);
       const bounds = list(unwrap(body.rexpr)[1]?.items).map((b) => operandOf(b, scope, ctx));
-      if (isCurrentColumn(column) && bounds.every(isValue)) return addFilter(ctx, sink, column.source, 'range', 'BETWEEN', valuesOf(bounds));
+      if (isCurrentColumn(column) && bounds.every(isValue))
+        return addFilter(ctx, sink, column.source, 'range', 'BETWEEN', valuesOf(bounds));
       break;
     }
   }
@@ -103,7 +104,8 @@ function classifyBinary(body: AstNode, op: string, scope: Scope, ctx: AnalysisCo
 }
 
 function compare(ctx: AnalysisContext, sink: Sink, column: ColumnSource, op: string, value: Operand, collation?: string): void {
-  const kind: FilterKind = op === '=' ? 'equality' : RANGE_OPERATORS.has(op) ? 'range' : op === '<>' || op === '!=' ? 'inequality' : 'pattern';
+  const kind: FilterKind =
+    op === '=' ? 'equality' : RANGE_OPERATORS.has(op) ? 'range' : op === '<>' || op === '!=' ? 'inequality' : 'pattern';
   const constantSql =
     kind === 'equality' && value.kind === 'constant' && value.constant ? `${quoteIdent(column.column)} = ${value.sql}` : undefined;
   if (value.kind === 'column' && value.source) join(ctx, column, value.source);
@@ -137,9 +139,10 @@ function classifyIn(body: AstNode, op: string, scope: Scope, ctx: AnalysisContex
   const operator = body.kind === 'AEXPR_IN' ? (op === '=' ? 'IN' : 'NOT IN') : `${op} ANY`;
   if (op !== '=') return addFilter(ctx, sink, column.source, 'inequality', operator, valuesOf(values));
   const allConstant = values.every((v) => v.kind === 'constant' && v.constant);
-  const constantSql = allConstant && body.kind === 'AEXPR_IN'
-    ? `${quoteIdent(column.source.column)} IN (${values.map((v) => (v as { sql: string }).sql).join(', ')})`
-    : undefined;
+  const constantSql =
+    allConstant && body.kind === 'AEXPR_IN'
+      ? `${quoteIdent(column.source.column)} IN (${values.map((v) => (v as { sql: string }).sql).join(', ')})`
+      : undefined;
   addFilter(ctx, sink, column.source, 'equality', operator, valuesOf(values), constantSql);
 }
 
@@ -235,4 +238,3 @@ function addFilter(
     ...(collation === undefined ? {} : { collation }),
   });
 }
-

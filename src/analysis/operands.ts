@@ -4,8 +4,8 @@ import type { AstNode } from './parse.js';
 import { analyzeSubLink } from './select-block.js';
 import type { AnalysisContext, ColumnSource, Scope } from './scope.js';
 
-export type Operand = (
-  /** A column reference that resolved (source null: through a relation conditions cannot reach). */
+export type Operand = /** A column reference that resolved (source null: through a relation conditions cannot reach). */
+(
   | { readonly kind: 'column'; readonly source: ColumnSource | null; readonly outer: boolean }
   /** A literal; `constant` when it is the same on every execution. */
   | { readonly kind: 'constant'; readonly sql: string; readonly constant: boolean; readonly text?: string }

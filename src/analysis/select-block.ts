@@ -71,7 +71,8 @@ export function registerCtes(withClause: AstNode, scope: Scope, ctx: AnalysisCon
     const definition: CteDefinition = {
       name,
       query: cte.ctequery,
-      materialized: cte.ctematerialized === 'CTEMaterializeAlways' ? 'always' : cte.ctematerialized === 'CTEMaterializeNever' ? 'never' : 'default',
+      materialized:
+        cte.ctematerialized === 'CTEMaterializeAlways' ? 'always' : cte.ctematerialized === 'CTEMaterializeNever' ? 'never' : 'default',
       recursive: Boolean(withClause.recursive),
       references: references(name),
     };
@@ -204,7 +205,20 @@ function readOrderBy(stmt: AstNode, scope: Scope, ctx: AnalysisContext, targets:
   }
 }
 
-const AGGREGATES = new Set(['count', 'sum', 'avg', 'min', 'max', 'array_agg', 'string_agg', 'json_agg', 'jsonb_agg', 'bool_and', 'bool_or', 'every']);
+const AGGREGATES = new Set([
+  'count',
+  'sum',
+  'avg',
+  'min',
+  'max',
+  'array_agg',
+  'string_agg',
+  'json_agg',
+  'jsonb_agg',
+  'bool_and',
+  'bool_or',
+  'every',
+]);
 
 function hasAggregate(node: unknown): boolean {
   if (Array.isArray(node)) return node.some(hasAggregate);

@@ -9,9 +9,25 @@ import { applyPostgres } from './postgres.js';
 import { applySqlite } from './sqlite.js';
 import { type ApplyOptions, type ApplySummary, resolveOptions, type StepResult } from './types.js';
 
-export function summarize(target: string, plan: MigrationPlan, concurrently: boolean, steps: readonly StepResult[], seconds: number): ApplySummary {
+export function summarize(
+  target: string,
+  plan: MigrationPlan,
+  concurrently: boolean,
+  steps: readonly StepResult[],
+  seconds: number,
+): ApplySummary {
   const count = (status: StepResult['status']) => steps.filter((s) => s.status === status).length;
-  return { target, dialect: plan.dialect, concurrently, built: count('built'), dropped: count('dropped'), skipped: count('skipped'), failed: count('failed'), steps, seconds: Math.round(seconds * 1000) / 1000 };
+  return {
+    target,
+    dialect: plan.dialect,
+    concurrently,
+    built: count('built'),
+    dropped: count('dropped'),
+    skipped: count('skipped'),
+    failed: count('failed'),
+    steps,
+    seconds: Math.round(seconds * 1000) / 1000,
+  };
 }
 
 export async function applyPlan(engine: Engine, plan: MigrationPlan, options: ApplyOptions = {}): Promise<ApplySummary> {

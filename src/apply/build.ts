@@ -52,7 +52,11 @@ export interface RunResult {
  * timeout. After any failure the connection is checked (and replaced if the server ended
  * it) and `cleanup` runs before the next attempt or the report.
  */
-export async function runWithRetries(ctx: ApplyContext, sql: string, options: { watch?: string; cleanup?: () => Promise<string[]> } = {}): Promise<RunResult> {
+export async function runWithRetries(
+  ctx: ApplyContext,
+  sql: string,
+  options: { watch?: string; cleanup?: () => Promise<string[]> } = {},
+): Promise<RunResult> {
   const { options: o, session } = ctx;
   const cleanedUp: string[] = [];
   const build = options.watch !== undefined;
@@ -70,7 +74,8 @@ export async function runWithRetries(ctx: ApplyContext, sql: string, options: { 
       ctx.progress?.stop();
       await session.recover();
       cleanedUp.push(...((await options.cleanup?.()) ?? []));
-      if (errorSqlState(error) !== SQLSTATE.lockTimeout || attempt > o.retries || o.signal?.aborted) return { ok: false, attempts: attempt, error, cleanedUp };
+      if (errorSqlState(error) !== SQLSTATE.lockTimeout || attempt > o.retries || o.signal?.aborted)
+        return { ok: false, attempts: attempt, error, cleanedUp };
       const delayMs = o.retryDelayMs * 2 ** (attempt - 1);
       o.emit({ kind: 'retry', index: options.watch ?? sql, attempt, delayMs, reason: describeFailure(error) });
       await sleep(delayMs);
@@ -100,7 +105,13 @@ export function indexOf(target: BuildTarget): QualifiedName {
 }
 
 export function buildSql(target: BuildTarget, concurrently: boolean): string {
-  return createIndexSql(target.def, { name: target.name, concurrently: concurrently && !target.only, ifNotExists: true, unique: target.unique, only: target.only });
+  return createIndexSql(target.def, {
+    name: target.name,
+    concurrently: concurrently && !target.only,
+    ifNotExists: true,
+    unique: target.unique,
+    only: target.only,
+  });
 }
 
 /** Builds one index (a leftover invalid one of the same name is dropped first) and checks it is valid. */
@@ -110,17 +121,27 @@ export async function buildIndex(ctx: ApplyContext, target: BuildTarget): Promis
   const leftover = await dropIfInvalid(ctx, index);
   const notes = leftover.length > 0 ? [`an invalid ${name} left by an earlier failed build was dropped first`] : [];
   const started = performance.now();
-  const run = await runWithRetries(ctx, buildSql(target, ctx.options.concurrently), { watch: name, cleanup: () => dropIfInvalid(ctx, index, true) });
+  const run = await runWithRetries(ctx, buildSql(target, ctx.options.concurrently), {
+    watch: name,
+    cleanup: () => dropIfInvalid(ctx, index, true),
+  });
   const cleanedUp = [...leftover, ...run.cleanedUp];
   if (!run.ok) {
     const cleaned = run.cleanedUp.length > 0 ? '; the invalid index it left was dropped' : '';
     return { ok: false, message: `${describeFailure(run.error)}${cleaned}`, attempts: run.attempts, cleanedUp, notes };
   }
   const state = await indexState(ctx.session.engine, index);
-  if (state.kind !== 'index') return { ok: false, message: `${name} is not there after CREATE INDEX`, attempts: run.attempts, cleanedUp, notes };
+  if (state.kind !== 'index')
+    return { ok: false, message: `${name} is not there after CREATE INDEX`, attempts: run.attempts, cleanedUp, notes };
   if (!state.valid && !target.only) {
     const dropped = await dropIfInvalid(ctx, index, true);
-    return { ok: false, message: `${name} was built invalid and has been dropped`, attempts: run.attempts, cleanedUp: [...cleanedUp, ...dropped], notes };
+    return {
+      ok: false,
+      message: `${name} was built invalid and has been dropped`,
+      attempts: run.attempts,
+      cleanedUp: [...cleanedUp, ...dropped],
+      notes,
+    };
   }
   const seconds = (performance.now() - started) / 1000;
   return { ok: true, message: `built in ${seconds.toFixed(1)} s`, attempts: run.attempts, cleanedUp, notes };

@@ -36,7 +36,9 @@ export async function acquireApplyLock(engine: Engine, waitMs: number, pollMs = 
   }
   const who = await holder(engine);
   const waited = waitMs > 0 ? ` (waited ${(waitMs / 1000).toFixed(0)} s)` : '';
-  throw new ApplyLockedError(`another indexwise apply is running on this database: ${who}${waited}; nothing was changed. Wait for it, or pass --wait 10m`);
+  throw new ApplyLockedError(
+    `another indexwise apply is running on this database: ${who}${waited}; nothing was changed. Wait for it, or pass --wait 10m`,
+  );
 }
 
 export async function releaseApplyLock(engine: Engine): Promise<void> {

@@ -25,15 +25,29 @@ export async function buildPartitioned(ctx: ApplyContext, target: BuildTarget): 
     cleanedUp.push(...built.cleanedUp);
     const attach = built.ok ? await runWithRetries(ctx, attachIndexSql(parent, indexOf(child))) : null;
     if (!built.ok || !attach?.ok) {
-      const reason = built.ok ? `attaching ${formatQualified(indexOf(child))}: ${describeFailure(attach?.error)}` : `partition ${formatQualified(childDef.table)}: ${built.message}`;
+      const reason = built.ok
+        ? `attaching ${formatQualified(indexOf(child))}: ${describeFailure(attach?.error)}`
+        : `partition ${formatQualified(childDef.table)}: ${built.message}`;
       const dropped = await dropBuilt(ctx, target, built.ok ? child : null);
-      return { ok: false, message: `${reason}; ${dropped.join(', ') || 'nothing'} dropped again`, attempts, cleanedUp: [...cleanedUp, ...dropped], notes: [note] };
+      return {
+        ok: false,
+        message: `${reason}; ${dropped.join(', ') || 'nothing'} dropped again`,
+        attempts,
+        cleanedUp: [...cleanedUp, ...dropped],
+        notes: [note],
+      };
     }
   }
   const state = await indexState(ctx.session.engine, parent);
   if (state.kind !== 'index' || !state.valid) {
     const dropped = await dropBuilt(ctx, target, null);
-    return { ok: false, message: `${formatQualified(parent)} is not valid after attaching every partition's index; dropped`, attempts, cleanedUp: [...cleanedUp, ...dropped], notes: [note] };
+    return {
+      ok: false,
+      message: `${formatQualified(parent)} is not valid after attaching every partition's index; dropped`,
+      attempts,
+      cleanedUp: [...cleanedUp, ...dropped],
+      notes: [note],
+    };
   }
   return { ok: true, message: head.message.replace('built', 'built with its partitions'), attempts, cleanedUp, notes: [note] };
 }

@@ -20,7 +20,13 @@ export type IndexState =
     };
 
 export async function indexState(engine: Engine, index: QualifiedName): Promise<IndexState> {
-  const [row] = await engine.query<{ relkind: string; valid: boolean | null; building: boolean; definition: string | null; constraint: string | null }>(
+  const [row] = await engine.query<{
+    relkind: string;
+    valid: boolean | null;
+    building: boolean;
+    definition: string | null;
+    constraint: string | null;
+  }>(
     `SELECT c.relkind::text AS relkind, x.indisvalid AS valid,
             EXISTS (SELECT 1 FROM pg_stat_progress_create_index p WHERE p.index_relid = c.oid) AS building,
             CASE WHEN c.relkind IN ('i', 'I') THEN pg_get_indexdef(c.oid) END AS definition,

@@ -77,9 +77,22 @@ function cancelOnAbort(signal: AbortSignal | null, session: PgSession, options: 
   return () => signal.removeEventListener('abort', onAbort);
 }
 
-const NOT_STARTED: StepOutcome = { status: 'skipped', message: 'not started: apply was interrupted', attempts: 0, cleanedUp: [], notes: [], sql: '', definition: null };
+const NOT_STARTED: StepOutcome = {
+  status: 'skipped',
+  message: 'not started: apply was interrupted',
+  attempts: 0,
+  cleanedUp: [],
+  notes: [],
+  sql: '',
+  definition: null,
+};
 
-export async function applyPostgres(engine: Engine, plan: MigrationPlan, options: ApplyOptions, resolved: ResolvedApplyOptions): Promise<StepResult[]> {
+export async function applyPostgres(
+  engine: Engine,
+  plan: MigrationPlan,
+  options: ApplyOptions,
+  resolved: ResolvedApplyOptions,
+): Promise<StepResult[]> {
   const session = await PgSession.open(engine, resolved.lockWaitMs, options.reconnect);
   const progress = await openProgress(options, resolved);
   const ctx: ApplyContext = { session, options: resolved, progress };
@@ -89,9 +102,17 @@ export async function applyPostgres(engine: Engine, plan: MigrationPlan, options
     for (const [i, step] of plan.steps.entries()) {
       const started = performance.now();
       const interrupted = resolved.signal?.aborted === true;
-      if (!interrupted) resolved.emit({ kind: 'step', position: i + 1, total: plan.steps.length, action: step.kind, index: formatQualified(stepIndex(step)) });
+      if (!interrupted)
+        resolved.emit({
+          kind: 'step',
+          position: i + 1,
+          total: plan.steps.length,
+          action: step.kind,
+          index: formatQualified(stepIndex(step)),
+        });
       let outcome = interrupted ? NOT_STARTED : await applyStep(ctx, step);
-      if (!interrupted && resolved.signal?.aborted && outcome.status === 'failed') outcome = { ...outcome, message: `interrupted: ${outcome.message}` };
+      if (!interrupted && resolved.signal?.aborted && outcome.status === 'failed')
+        outcome = { ...outcome, message: `interrupted: ${outcome.message}` };
       const result = stepResult(i + 1, step, outcome, (performance.now() - started) / 1000);
       resolved.emit({ kind: 'result', result });
       results.push(result);

@@ -24,7 +24,8 @@ export function renderPlan(plan: MigrationPlan, view: PlanView): string {
 export function renderDryRun(plan: MigrationPlan, view: PlanView): string {
   const { steps } = planSql(plan, { concurrently: view.concurrently });
   const body = steps.map((s, i) => `-- ${i + 1}. ${stepComment(s.step, '').trim()}\n${s.up};`);
-  if (plan.dialect === 'sqlite') return `-- indexwise apply --dry-run (sqlite): one transaction\nBEGIN IMMEDIATE;\n${body.join('\n')}\nCOMMIT;\n`;
+  if (plan.dialect === 'sqlite')
+    return `-- indexwise apply --dry-run (sqlite): one transaction\nBEGIN IMMEDIATE;\n${body.join('\n')}\nCOMMIT;\n`;
   const head = [
     `-- indexwise apply --dry-run (postgres): ${view.concurrently ? 'CONCURRENTLY, ' : ''}each statement on its own, outside a transaction,`,
     '-- under a session advisory lock; each build is re-checked first, retried after a lock timeout, and checked valid after.',
@@ -53,7 +54,8 @@ export function renderSummary(summary: ApplySummary): string {
 
 /** One progress line: `public.idx_x: building index: scanning table 41% (1200/2900 blocks)`. */
 export function renderProgress(event: BuildProgressEvent): string {
-  const part = (done: number, total: number, unit: string) => (total > 0 ? ` ${Math.floor((done / total) * 100)}% (${done}/${total} ${unit})` : '');
+  const part = (done: number, total: number, unit: string) =>
+    total > 0 ? ` ${Math.floor((done / total) * 100)}% (${done}/${total} ${unit})` : '';
   return `${event.index}: ${event.phase}${part(event.blocksDone, event.blocksTotal, 'blocks') || part(event.tuplesDone, event.tuplesTotal, 'tuples')}`;
 }
 

@@ -53,7 +53,8 @@ export class PgSession {
    */
   async recover(): Promise<boolean> {
     if (await alive(this.engine)) return true;
-    if (this.reconnect === undefined) throw new ConnectionError('lost the connection to the database during apply, and cannot open another');
+    if (this.reconnect === undefined)
+      throw new ConnectionError('lost the connection to the database during apply, and cannot open another');
     const engine = await this.reconnect();
     this.owned.push(engine);
     // the ended backend releases the apply lock as it exits: give it a moment
@@ -67,11 +68,10 @@ export class PgSession {
   async close(): Promise<void> {
     if (await alive(this.engine)) {
       await this.engine
-        .query(`SELECT set_config('lock_timeout', $1, false), set_config('statement_timeout', $2, false), set_config('application_name', $3, false)`, [
-          this.saved.lockTimeout,
-          this.saved.statementTimeout,
-          this.saved.applicationName,
-        ])
+        .query(
+          `SELECT set_config('lock_timeout', $1, false), set_config('statement_timeout', $2, false), set_config('application_name', $3, false)`,
+          [this.saved.lockTimeout, this.saved.statementTimeout, this.saved.applicationName],
+        )
         .catch(() => {});
       await releaseApplyLock(this.engine);
     }
@@ -80,7 +80,9 @@ export class PgSession {
 }
 
 async function prepare(engine: Engine): Promise<number> {
-  const [row] = await engine.query<{ pid: number }>(`SELECT pg_backend_pid() AS pid, set_config('application_name', $1, false)`, [APPLY_APPLICATION_NAME]);
+  const [row] = await engine.query<{ pid: number }>(`SELECT pg_backend_pid() AS pid, set_config('application_name', $1, false)`, [
+    APPLY_APPLICATION_NAME,
+  ]);
   return Number(row?.pid ?? 0);
 }
 

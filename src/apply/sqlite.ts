@@ -41,9 +41,23 @@ export async function applySqlite(engine: Engine, plan: MigrationPlan, options: 
       results.push(stepResult(i + 1, step, await sqliteStep(engine, step), (performance.now() - started) / 1000));
     } catch (error) {
       await engine.query('ROLLBACK').catch(() => {});
-      const failedHere = stepResult(i + 1, step, { status: 'failed', message: describeFailure(error), attempts: 1, cleanedUp: [], notes: [], sql: '', definition: null }, 0);
+      const failedHere = stepResult(
+        i + 1,
+        step,
+        { status: 'failed', message: describeFailure(error), attempts: 1, cleanedUp: [], notes: [], sql: '', definition: null },
+        0,
+      );
       const undone = results.map((r) => ({ ...r, status: 'failed' as const, message: `rolled back: step ${i + 1} failed` }));
-      const rest = plan.steps.slice(i + 1).map((s, j) => stepResult(i + 2 + j, s, { status: 'skipped', message: 'not attempted', attempts: 0, cleanedUp: [], notes: [], sql: '', definition: null }, 0));
+      const rest = plan.steps
+        .slice(i + 1)
+        .map((s, j) =>
+          stepResult(
+            i + 2 + j,
+            s,
+            { status: 'skipped', message: 'not attempted', attempts: 0, cleanedUp: [], notes: [], sql: '', definition: null },
+            0,
+          ),
+        );
       for (const r of [...undone, failedHere, ...rest]) options.emit({ kind: 'result', result: r });
       return [...undone, failedHere, ...rest];
     }

@@ -18,8 +18,24 @@ export interface StepOutcome extends Omit<Outcome, 'ok'> {
   readonly definition: string | null;
 }
 
-const skipped = (message: string, sql: string): StepOutcome => ({ status: 'skipped', message, attempts: 0, cleanedUp: [], notes: [], sql, definition: null });
-const failed = (message: string, sql: string): StepOutcome => ({ status: 'failed', message, attempts: 0, cleanedUp: [], notes: [], sql, definition: null });
+const skipped = (message: string, sql: string): StepOutcome => ({
+  status: 'skipped',
+  message,
+  attempts: 0,
+  cleanedUp: [],
+  notes: [],
+  sql,
+  definition: null,
+});
+const failed = (message: string, sql: string): StepOutcome => ({
+  status: 'failed',
+  message,
+  attempts: 0,
+  cleanedUp: [],
+  notes: [],
+  sql,
+  definition: null,
+});
 
 export async function applyCreate(ctx: ApplyContext, step: CreateStep): Promise<StepOutcome> {
   const target = { def: step.def, name: step.name, unique: step.unique };
@@ -29,7 +45,8 @@ export async function applyCreate(ctx: ApplyContext, step: CreateStep): Promise<
   const sql = buildSql({ ...target, only: partitioned }, ctx.options.concurrently);
   if (kind === null) return failed(`table ${formatQualified(step.def.table)} does not exist`, sql);
   const state = await indexState(ctx.session.engine, index);
-  if (state.kind === 'not-an-index') return failed(`${formatQualified(index)} is taken by another relation (relkind ${state.relkind})`, sql);
+  if (state.kind === 'not-an-index')
+    return failed(`${formatQualified(index)} is taken by another relation (relkind ${state.relkind})`, sql);
   if (state.kind === 'index' && state.valid) return skipped('exists already', sql);
   if (state.kind === 'index' && state.building) return skipped('another session is building an index of this name right now', sql);
   const outcome = partitioned ? await buildPartitioned(ctx, target) : await buildIndex(ctx, target);
@@ -43,7 +60,8 @@ export async function applyDrop(ctx: ApplyContext, step: DropStep): Promise<Step
   if (state.kind === 'absent') return skipped('does not exist', sql);
   if (state.kind === 'not-an-index') return failed(`${formatQualified(step.index)} is not an index (relkind ${state.relkind})`, sql);
   if (state.constraint !== null) return failed(`it enforces the constraint ${state.constraint}: drop the constraint instead`, sql);
-  const notes = partitioned && ctx.options.concurrently ? ['a partitioned index cannot be dropped CONCURRENTLY: dropped with a plain DROP INDEX'] : [];
+  const notes =
+    partitioned && ctx.options.concurrently ? ['a partitioned index cannot be dropped CONCURRENTLY: dropped with a plain DROP INDEX'] : [];
   const started = performance.now();
   const run = await runWithRetries(ctx, sql);
   const base = { attempts: run.attempts, cleanedUp: run.cleanedUp, notes, sql, definition: state.definition };

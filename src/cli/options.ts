@@ -35,7 +35,9 @@ export function parseDuration(name: string) {
   return (value: string): number => {
     const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?$/.exec(value.trim());
     if (!match) throw new InputError(`${name} must be a duration like 500ms, 10s, 2m or 30d, got "${value}"`);
-    const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h' | 'd' | 'w'];
+    const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[
+      (match[2] ?? 's') as 'ms' | 's' | 'm' | 'h' | 'd' | 'w'
+    ];
     return Number(match[1]) * factor;
   };
 }
@@ -47,7 +49,8 @@ export function collectValues(value: string, previous: string[] = []): string[] 
 
 export function parseChoice<T extends string>(name: string, choices: readonly T[]) {
   return (value: string): T => {
-    if (!(choices as readonly string[]).includes(value)) throw new InputError(`${name} must be one of ${choices.join(', ')}, got "${value}"`);
+    if (!(choices as readonly string[]).includes(value))
+      throw new InputError(`${name} must be one of ${choices.join(', ')}, got "${value}"`);
     return value as T;
   };
 }
@@ -74,5 +77,11 @@ export function parseFraction(name: string) {
 
 /** "a,b, c" → ["a", "b", "c"]. */
 export function parseList(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((v) => v.trim()).filter((v) => v !== '')];
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v !== ''),
+  ];
 }

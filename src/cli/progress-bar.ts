@@ -2,7 +2,10 @@
 import cliProgress from 'cli-progress';
 import type { CollectProgress } from '../workload/collect.js';
 
-export function collectProgress(enabled: boolean, log: (message: string) => void): { onProgress: (event: CollectProgress) => void; stop: () => void } {
+export function collectProgress(
+  enabled: boolean,
+  log: (message: string) => void,
+): { onProgress: (event: CollectProgress) => void; stop: () => void } {
   let bar: cliProgress.SingleBar | undefined;
   const interactive = enabled && process.stderr.isTTY === true;
   const stop = () => {

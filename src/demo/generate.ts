@@ -78,7 +78,11 @@ export function generatorSteps(sizes: DemoSizes): GeneratorStep[] {
       table: 'tenants',
       params: [sizes.tenants],
       sql: `INSERT INTO tenants (id, name, plan, created_at)
-        SELECT g, 'Tenant ' || g, ${weighted(g, 1, [['free', 0.6], ['team', 0.3], ['enterprise', 0.1]])}, ${timeAt(g, 2)}
+        SELECT g, 'Tenant ' || g, ${weighted(g, 1, [
+          ['free', 0.6],
+          ['team', 0.3],
+          ['enterprise', 0.1],
+        ])}, ${timeAt(g, 2)}
         FROM generate_series(1, $1::int) g`,
     },
     {
@@ -94,7 +98,11 @@ export function generatorSteps(sizes: DemoSizes): GeneratorStep[] {
       params: [sizes.users, sizes.tenants],
       sql: `INSERT INTO users (id, tenant_id, email, name, status, created_at, last_login_at, deleted_at)
         SELECT g, t, 'user' || g || '@tenant' || t || '.example.com', 'User ' || g,
-               ${weighted(g, 7, [['active', 0.85], ['invited', 0.1], ['disabled', 0.05]])},
+               ${weighted(g, 7, [
+                 ['active', 0.85],
+                 ['invited', 0.1],
+                 ['disabled', 0.05],
+               ])},
                ${timeAt(g, 8)}, ${timeAt(g, 8)} + ${u(g, 9)} * interval '60 days',
                ${softDeleted(g, 10, 0.02, timeAt(g, 8))}
         FROM (SELECT g, ${skewed(g, 6, '$2::int', 3)} AS t FROM generate_series(1, $1::int) g) s`,
@@ -104,7 +112,10 @@ export function generatorSteps(sizes: DemoSizes): GeneratorStep[] {
       params: [sizes.conversations, sizes.users, sizes.clientApps],
       sql: `INSERT INTO conversations (id, tenant_id, user_id, client_app_id, title, status, created_at, updated_at, deleted_at)
         SELECT g, usr.tenant_id, usr.id, ${skewed(g, 12, '$3::int', 2)}, 'Conversation ' || g,
-               ${weighted(g, 13, [['open', 0.7], ['archived', 0.3]])},
+               ${weighted(g, 13, [
+                 ['open', 0.7],
+                 ['archived', 0.3],
+               ])},
                ${timeAt(g, 14)}, ${timeAt(g, 14)} + ${u(g, 15)} * interval '30 days',
                ${softDeleted(g, 16, 0.04, timeAt(g, 14))}
         FROM generate_series(1, $1::int) g
@@ -115,7 +126,11 @@ export function generatorSteps(sizes: DemoSizes): GeneratorStep[] {
       params: [sizes.messages, sizes.conversations],
       sql: `INSERT INTO messages (id, tenant_id, conversation_id, user_id, role, body, token_count, created_at, deleted_at)
         SELECT g, c.tenant_id, c.id, c.user_id,
-               ${weighted(g, 18, [['user', 0.5], ['assistant', 0.48], ['system', 0.02]])},
+               ${weighted(g, 18, [
+                 ['user', 0.5],
+                 ['assistant', 0.48],
+                 ['system', 0.02],
+               ])},
                'Message ' || g || ' in conversation ' || c.id, (20 + ${u(g, 19)} * 600)::int,
                c.created_at + ${u(g, 20)} * interval '30 days',
                ${softDeleted(g, 21, 0.03, 'c.created_at')}
@@ -127,8 +142,17 @@ export function generatorSteps(sizes: DemoSizes): GeneratorStep[] {
       params: [sizes.documents, sizes.users],
       sql: `INSERT INTO documents (id, tenant_id, user_id, title, status, mime_type, size_bytes, created_at, updated_at, deleted_at)
         SELECT g, usr.tenant_id, usr.id, 'Document ' || g,
-               ${weighted(g, 23, [['ready', 0.8], ['pending', 0.1], ['processing', 0.05], ['failed', 0.05]])},
-               ${weighted(g, 24, [['application/pdf', 0.5], ['text/markdown', 0.3], ['text/html', 0.2]])},
+               ${weighted(g, 23, [
+                 ['ready', 0.8],
+                 ['pending', 0.1],
+                 ['processing', 0.05],
+                 ['failed', 0.05],
+               ])},
+               ${weighted(g, 24, [
+                 ['application/pdf', 0.5],
+                 ['text/markdown', 0.3],
+                 ['text/html', 0.2],
+               ])},
                (1000 + ${u(g, 25)} * 5000000)::int, ${timeAt(g, 26)}, ${timeAt(g, 26)} + interval '1 hour',
                ${softDeleted(g, 27, 0.04, timeAt(g, 26))}
         FROM generate_series(1, $1::int) g
@@ -155,7 +179,12 @@ export function generatorSteps(sizes: DemoSizes): GeneratorStep[] {
       params: [sizes.branches, sizes.groves],
       sql: `INSERT INTO branches (id, grove_id, name, status, created_at, updated_at)
         SELECT g, ${skewed(g, 33, '$2::int', 2)}, 'Branch ' || g,
-               ${weighted(g, 34, [['active', 0.6], ['merged', 0.2], ['paused', 0.15], ['archived', 0.05]])},
+               ${weighted(g, 34, [
+                 ['active', 0.6],
+                 ['merged', 0.2],
+                 ['paused', 0.15],
+                 ['archived', 0.05],
+               ])},
                ${timeAt(g, 35)}, ${timeAt(g, 35)} + ${u(g, 36)} * interval '20 days'
         FROM generate_series(1, $1::int) g`,
     },

@@ -69,7 +69,8 @@ async function build(engine: Engine, scale: number, onProgress: (message: string
 export async function openSqliteDemo(options: DemoOptions): Promise<DemoSession> {
   const scale = options.scale ?? 1;
   if (!(scale > 0 && scale <= 100)) throw new InputError('--scale must be a number between 0 and 100');
-  if (options.db !== undefined) throw new InputError('--db is for PostgreSQL; the SQLite demo goes into a temp file, or the file given with --keep');
+  if (options.db !== undefined)
+    throw new InputError('--db is for PostgreSQL; the SQLite demo goes into a temp file, or the file given with --keep');
   const progress = options.onProgress ?? (() => {});
   const dir = options.keep === undefined ? mkdtempSync(join(tmpdir(), 'indexwise-demo-')) : null;
   const path = options.keep ?? join(dir as string, 'demo.db');
@@ -83,7 +84,13 @@ export async function openSqliteDemo(options: DemoOptions): Promise<DemoSession>
   try {
     if (state === 'rebuild') await build(engine, scale, progress);
     else progress(`reusing the demo already in ${path}`);
-    const demo: LoadedDemo = { schema: 'main', scale, sizes: demoSizes(scale), built: state === 'rebuild', seconds: state === 'rebuild' ? (performance.now() - started) / 1000 : 0 };
+    const demo: LoadedDemo = {
+      schema: 'main',
+      scale,
+      sizes: demoSizes(scale),
+      built: state === 'rebuild',
+      seconds: state === 'rebuild' ? (performance.now() - started) / 1000 : 0,
+    };
     const workload = await workloadFromSql(readDemoFile('workload.sqlite.sql'), SQLITE_DEMO_WORKLOAD_SOURCE);
     return { engine, info: await engine.info(), demo, workload, workloadSource: SQLITE_DEMO_WORKLOAD_SOURCE, dispose };
   } catch (error) {

@@ -20,7 +20,9 @@ const SQLITE_EXTENSIONS = /\.(db|sqlite|sqlite3)$/i;
 export function parseConnectionString(input: string | undefined): ConnectionTarget {
   const text = (input ?? '').trim();
   if (text === '') {
-    throw new InputError('no database given: pass --db URL or set DATABASE_URL (e.g. pglite:memory, postgres://user@host/db, sqlite:app.db)');
+    throw new InputError(
+      'no database given: pass --db URL or set DATABASE_URL (e.g. pglite:memory, postgres://user@host/db, sqlite:app.db)',
+    );
   }
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(text)?.[1]?.toLowerCase();
   if (scheme === 'postgres' || scheme === 'postgresql') {
@@ -57,9 +59,7 @@ function validPostgresUrl(text: string): string {
 
 /** The string with any password replaced by `***`, safe to print. */
 export function redactConnectionString(text: string): string {
-  return text
-    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@')
-    .replace(/([?&]password=)[^&]*/gi, '$1***');
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@').replace(/([?&]password=)[^&]*/gi, '$1***');
 }
 
 /** A short, password-free description of where we are connected. */

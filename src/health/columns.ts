@@ -41,7 +41,12 @@ export function keysAsDefinition(index: Index): KeyColumn[] | null {
   const keys: KeyColumn[] = [];
   for (const k of index.keys) {
     if (k.column === null || k.collation !== null) return null;
-    keys.push({ column: k.column, descending: k.descending, nullsFirst: k.nullsFirst === k.descending ? null : k.nullsFirst, opclass: k.opclass });
+    keys.push({
+      column: k.column,
+      descending: k.descending,
+      nullsFirst: k.nullsFirst === k.descending ? null : k.nullsFirst,
+      opclass: k.opclass,
+    });
   }
   return keys;
 }

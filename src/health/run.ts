@@ -29,7 +29,10 @@ export function selectChecks(family: 'postgres' | 'sqlite', options: HealthOptio
     if (!CHECKS.some((c) => c.id === id)) throw new InputError(`unknown check "${id}": see indexwise health --list`);
   }
   return CHECKS.filter(
-    (c) => c.engines.includes(family) && (options.checks === undefined || options.checks.includes(c.id)) && !(options.skipChecks ?? []).includes(c.id),
+    (c) =>
+      c.engines.includes(family) &&
+      (options.checks === undefined || options.checks.includes(c.id)) &&
+      !(options.skipChecks ?? []).includes(c.id),
   );
 }
 
@@ -54,6 +57,9 @@ export async function runHealth(engine: Engine, options: HealthOptions = {}): Pr
   };
   const findings: Finding[] = [];
   for (const check of checks) findings.push(...(await check.run(context)));
-  findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.check.localeCompare(b.check) || (a.index ?? '').localeCompare(b.index ?? ''));
+  findings.sort(
+    (a, b) =>
+      severityRank(b.severity) - severityRank(a.severity) || a.check.localeCompare(b.check) || (a.index ?? '').localeCompare(b.index ?? ''),
+  );
   return { info, checks: checks.map((c) => c.id), findings };
 }

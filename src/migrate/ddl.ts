@@ -16,7 +16,12 @@ function shortHash(text: string, length: number): string {
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'x';
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '') || 'x'
+  );
 }
 
 /**
@@ -28,7 +33,8 @@ export function indexName(def: IndexDef): string {
   const columns = def.keys.map((k) => slug(k.column)).join('_');
   let name = `idx_${slug(def.table.name)}_${columns}`;
   const collations = def.keys.some((k) => k.collation) ? `|${def.keys.map((k) => k.collation ?? '').join(',')}` : '';
-  if (def.include.length > 0 || def.where !== null || collations !== '') name += `_${shortHash(`${def.include.join(',')}|${def.where ?? ''}${collations}`, 6)}`;
+  if (def.include.length > 0 || def.where !== null || collations !== '')
+    name += `_${shortHash(`${def.include.join(',')}|${def.where ?? ''}${collations}`, 6)}`;
   if (Buffer.byteLength(name) <= MAX_IDENTIFIER_BYTES) return name;
   const full = `${def.table.schema}.${name}|${def.keys.map((k) => k.column).join(',')}`;
   return `${name.slice(0, MAX_IDENTIFIER_BYTES - 9)}_${shortHash(full, 8)}`;
@@ -65,14 +71,21 @@ export function createIndexSql(def: IndexDef, options: CreateIndexOptions = {}):
   const parts = [options.unique ? 'CREATE UNIQUE INDEX' : 'CREATE INDEX'];
   if (options.concurrently && !sqlite) parts.push('CONCURRENTLY');
   if (options.ifNotExists) parts.push('IF NOT EXISTS');
-  parts.push(quoteIdent(options.name ?? indexName(def)), options.only && !sqlite ? 'ON ONLY' : 'ON', sqlite ? quoteIdent(def.table.name) : formatQualified(def.table));
+  parts.push(
+    quoteIdent(options.name ?? indexName(def)),
+    options.only && !sqlite ? 'ON ONLY' : 'ON',
+    sqlite ? quoteIdent(def.table.name) : formatQualified(def.table),
+  );
   let sql = `${parts.join(' ')} ${sqlite ? '' : 'USING btree '}(${def.keys.map((k) => keySql(k, options.dialect)).join(', ')})`;
   if (def.include.length > 0 && !sqlite) sql += ` INCLUDE (${def.include.map(quoteIdent).join(', ')})`;
   if (def.where !== null) sql += ` WHERE ${def.where}`;
   return sql;
 }
 
-export function dropIndexSql(index: QualifiedName, options: { concurrently?: boolean; ifExists?: boolean; dialect?: 'postgres' | 'sqlite' } = {}): string {
+export function dropIndexSql(
+  index: QualifiedName,
+  options: { concurrently?: boolean; ifExists?: boolean; dialect?: 'postgres' | 'sqlite' } = {},
+): string {
   const sqlite = options.dialect === 'sqlite';
   const parts = ['DROP INDEX'];
   if (options.concurrently && !sqlite) parts.push('CONCURRENTLY');
@@ -102,7 +115,10 @@ export function isPartitionedDefinition(definition: string): boolean {
  * parent's `ON ONLY` becomes `ON` (recreating it must cover the partitions too), and such an
  * index cannot be built concurrently.
  */
-export function recreateIndexSql(definition: string, options: { concurrently?: boolean; ifNotExists?: boolean; dialect?: 'postgres' | 'sqlite' } = {}): string {
+export function recreateIndexSql(
+  definition: string,
+  options: { concurrently?: boolean; ifNotExists?: boolean; dialect?: 'postgres' | 'sqlite' } = {},
+): string {
   const match = CREATE_INDEX.exec(definition);
   if (!match) throw new InputError(`not an index definition: ${definition.slice(0, 60)}`);
   let rest = definition.slice(match[0].length).trim().replace(/;\s*$/, '');

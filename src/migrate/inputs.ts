@@ -51,7 +51,9 @@ export function parsePlanInput(text: string, source: string): PlanInput {
   if (!isObject(json) || (!Array.isArray(json.recommendations) && !Array.isArray(json.findings))) {
     throw new InputError(`${source} is neither advise --json nor health --json output (no "recommendations" or "findings")`);
   }
-  const recommendations = Array.isArray(json.recommendations) ? json.recommendations.map((r, i) => readRecommendation(r, `${source}: recommendation ${i + 1}`)) : [];
+  const recommendations = Array.isArray(json.recommendations)
+    ? json.recommendations.map((r, i) => readRecommendation(r, `${source}: recommendation ${i + 1}`))
+    : [];
   // advise lists the existing indexes its recommendations make redundant in the finding shape
   const listed = [...(Array.isArray(json.findings) ? json.findings : []), ...(Array.isArray(json.replaces) ? json.replaces : [])];
   const findings = listed.map((f, i) => readFinding(f, `${source}: finding ${i + 1}`));
@@ -64,8 +66,12 @@ function readRecommendation(value: unknown, where: string): RecommendationInput 
   }
   const include = value.include === undefined ? [] : value.include;
   if (!isStrings(include)) throw new InputError(`${where}: "include" must be a list of column names`);
-  if (value.where !== undefined && value.where !== null && typeof value.where !== 'string') throw new InputError(`${where}: "where" must be SQL text or null`);
-  const share = typeof value.workloadShareSaved === 'number' ? `saves ${(value.workloadShareSaved * 100).toFixed(1)}% of the workload's cost` : 'recommended by advise';
+  if (value.where !== undefined && value.where !== null && typeof value.where !== 'string')
+    throw new InputError(`${where}: "where" must be SQL text or null`);
+  const share =
+    typeof value.workloadShareSaved === 'number'
+      ? `saves ${(value.workloadShareSaved * 100).toFixed(1)}% of the workload's cost`
+      : 'recommended by advise';
   return {
     table: value.table,
     columns: value.columns,

@@ -13,7 +13,12 @@ import { type CollectOptions, collectFrom, type SourceSpec } from '../workload/c
 import { parsePlanInput, type PlanInput } from './inputs.js';
 import { DROP_CHECKS, type PlanSelection } from './plan.js';
 
-export async function liveAdvice(engine: Engine, specs: readonly SourceSpec[], collect: CollectOptions, options: AdviseOptions): Promise<PlanInput> {
+export async function liveAdvice(
+  engine: Engine,
+  specs: readonly SourceSpec[],
+  collect: CollectOptions,
+  options: AdviseOptions,
+): Promise<PlanInput> {
   const { workload } = await collectFrom(engine, specs, collect);
   const report = await advise(engine, workload, await engine.catalog(), options);
   return parsePlanInput(JSON.stringify(report), 'advise (live)');
@@ -36,7 +41,10 @@ export async function readIndexDefinitions(engine: Engine, indexes: readonly Qua
   for (const index of indexes) {
     const rows =
       family === 'sqlite'
-        ? await engine.query<{ definition: string }>(`SELECT sql AS definition FROM sqlite_schema WHERE type = 'index' AND name = ? AND sql IS NOT NULL`, [index.name])
+        ? await engine.query<{ definition: string }>(
+            `SELECT sql AS definition FROM sqlite_schema WHERE type = 'index' AND name = ? AND sql IS NOT NULL`,
+            [index.name],
+          )
         : await engine.query<{ definition: string }>(
             `SELECT pg_get_indexdef(c.oid) AS definition FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('i', 'I')`,

@@ -10,7 +10,17 @@ import { InputError } from '../errors.js';
 import type { CollectOptions, SourceSpec } from '../workload/collect.js';
 import { findingDefinition, type PlanInput, parsePlanInput } from './inputs.js';
 import { liveAdvice, liveDropFindings, readIndexDefinitions } from './live.js';
-import { type Dialect, dropFindings, inputsDialect, type MigrationPlan, type PlanSelection, type PlanStep, candidateSteps, requireDefinitions, selectSteps } from './plan.js';
+import {
+  type Dialect,
+  dropFindings,
+  inputsDialect,
+  type MigrationPlan,
+  type PlanSelection,
+  type PlanStep,
+  candidateSteps,
+  requireDefinitions,
+  selectSteps,
+} from './plan.js';
 import { parseQualifiedName } from './sql-names.js';
 import { checkPlanSql } from './validate.js';
 
@@ -55,10 +65,12 @@ async function liveInputs(engine: Engine, options: LoadPlanOptions): Promise<Pla
 
 export async function loadPlan(options: LoadPlanOptions): Promise<LoadedPlan> {
   const inputs: PlanInput[] = [];
-  for (const path of options.inputFiles) inputs.push(parsePlanInput(await readInput(path, options.stdin ?? process.stdin), path === '-' ? 'stdin' : path));
+  for (const path of options.inputFiles)
+    inputs.push(parsePlanInput(await readInput(path, options.stdin ?? process.stdin), path === '-' ? 'stdin' : path));
   let engine: Engine | null = null;
   if (inputs.length === 0) {
-    if (options.database === null) throw new InputError('nothing to plan from: pass --input FILE (advise --json or health --json output), or --db to advise live');
+    if (options.database === null)
+      throw new InputError('nothing to plan from: pass --input FILE (advise --json or health --json output), or --db to advise live');
     engine = await options.database();
     inputs.push(...(await liveInputs(engine, options)));
   }
@@ -68,7 +80,10 @@ export async function loadPlan(options: LoadPlanOptions): Promise<LoadedPlan> {
   let definitions = new Map<string, string>();
   if (missing.length > 0 && options.database !== null) {
     engine ??= await options.database();
-    definitions = await readIndexDefinitions(engine, missing.map((f) => parseQualifiedName(f.index as string, dialect === 'sqlite' ? 'main' : 'public')));
+    definitions = await readIndexDefinitions(
+      engine,
+      missing.map((f) => parseQualifiedName(f.index as string, dialect === 'sqlite' ? 'main' : 'public')),
+    );
   }
   const candidates = candidateSteps(inputs, options.selection, { dialect, definitions });
   const plan: MigrationPlan = { dialect, steps: requireDefinitions(selectSteps(candidates, options.selection.only)) };

@@ -78,7 +78,14 @@ export function createStepFromRecommendation(rec: RecommendationInput, dialect: 
     method: 'btree',
     unique: false,
   };
-  return { kind: 'create', name: indexName(def), def, unique: false, reason: rec.reason, ...(rec.partitioned ? { partitioned: true } : {}) };
+  return {
+    kind: 'create',
+    name: indexName(def),
+    def,
+    unique: false,
+    reason: rec.reason,
+    ...(rec.partitioned ? { partitioned: true } : {}),
+  };
 }
 
 /**
@@ -86,7 +93,10 @@ export function createStepFromRecommendation(rec: RecommendationInput, dialect: 
  * verdict (unused-index on statistics too young to judge): never dropped.
  */
 export function dropFindings(inputs: readonly PlanInput[], selection: PlanSelection): Finding[] {
-  const checks = new Set<string>([...(selection.dropUnused ? DROP_CHECKS.unused : []), ...(selection.dropDuplicates ? DROP_CHECKS.duplicates : [])]);
+  const checks = new Set<string>([
+    ...(selection.dropUnused ? DROP_CHECKS.unused : []),
+    ...(selection.dropDuplicates ? DROP_CHECKS.duplicates : []),
+  ]);
   return inputs.flatMap((input) => input.findings).filter((f) => checks.has(f.check) && f.index !== null && f.severity !== 'info');
 }
 
@@ -127,9 +137,16 @@ export function selectSteps(steps: readonly PlanStep[], only: readonly string[] 
   const chosen = new Set<number>();
   for (const wanted of only) {
     const position = /^\d+$/.test(wanted) ? Number(wanted) : null;
-    const matches = position !== null ? (position >= 1 && position <= steps.length ? [position - 1] : []) : steps.flatMap((s, i) => (matchesName(s, wanted) ? [i] : []));
+    const matches =
+      position !== null
+        ? position >= 1 && position <= steps.length
+          ? [position - 1]
+          : []
+        : steps.flatMap((s, i) => (matchesName(s, wanted) ? [i] : []));
     if (matches.length === 0) {
-      throw new InputError(`--only ${wanted}: no such ${position !== null ? `position (there are ${steps.length} candidates)` : 'index among the candidates'}`);
+      throw new InputError(
+        `--only ${wanted}: no such ${position !== null ? `position (there are ${steps.length} candidates)` : 'index among the candidates'}`,
+      );
     }
     for (const i of matches) chosen.add(i);
   }
@@ -145,7 +162,9 @@ function matchesName(step: PlanStep, wanted: string): boolean {
 export function requireDefinitions(steps: readonly PlanStep[]): PlanStep[] {
   const missing = steps.find((s) => s.kind === 'drop' && s.definition === '');
   if (missing?.kind === 'drop') {
-    throw new InputError(`the ${missing.check} finding for ${formatQualified(missing.index)} carries no index definition: pass --db so it can be read from the database`);
+    throw new InputError(
+      `the ${missing.check} finding for ${formatQualified(missing.index)} carries no index definition: pass --db so it can be read from the database`,
+    );
   }
   return [...steps];
 }

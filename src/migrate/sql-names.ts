@@ -28,7 +28,7 @@ function tokens(text: string): (Token | '.')[] {
       let j = i + 1;
       for (;;) {
         if (j >= text.length) throw new InputError(`unterminated quoted name in "${text}"`);
-        if (text[j] === '"' && text[j + 1] === '"') (value += '"'), (j += 2);
+        if (text[j] === '"' && text[j + 1] === '"') ((value += '"'), (j += 2));
         else if (text[j] === '"') break;
         else value += text[j++];
       }
@@ -53,7 +53,8 @@ export function parseQualifiedName(text: string, defaultSchema = 'public'): Qual
   const parts = tokens(text);
   const [a, dot, b] = parts;
   if (parts.length === 1 && a !== undefined && a !== '.') return { schema: defaultSchema, name: nameOf(a) };
-  if (parts.length === 3 && a !== undefined && a !== '.' && dot === '.' && b !== undefined && b !== '.') return { schema: nameOf(a), name: nameOf(b) };
+  if (parts.length === 3 && a !== undefined && a !== '.' && dot === '.' && b !== undefined && b !== '.')
+    return { schema: nameOf(a), name: nameOf(b) };
   throw new InputError(`cannot read the name "${text}": expected schema.name`);
 }
 
@@ -77,11 +78,17 @@ export function parseKeyColumn(text: string): KeyColumn {
     collation = name.text;
     rest.splice(0, 2);
   }
-  const words = rest.map((t) => (t === '.' ? '.' : t.text)).join(' ').replace(/ \. /g, '.').split(' ').filter((w) => w !== '');
+  const words = rest
+    .map((t) => (t === '.' ? '.' : t.text))
+    .join(' ')
+    .replace(/ \. /g, '.')
+    .split(' ')
+    .filter((w) => w !== '');
   let opclass: string | null = null;
   if (words[0] !== undefined && !/^(ASC|DESC|NULLS)$/i.test(words[0])) {
     opclass = words.shift() as string;
-    if (!/^([a-z_][a-z0-9_$]*\.)?[a-z_][a-z0-9_$]*$/i.test(opclass)) throw new InputError(`"${opclass}" in "${text}" is not an operator class name`);
+    if (!/^([a-z_][a-z0-9_$]*\.)?[a-z_][a-z0-9_$]*$/i.test(opclass))
+      throw new InputError(`"${opclass}" in "${text}" is not an operator class name`);
   }
   let descending = false;
   if (words[0] !== undefined && /^(ASC|DESC)$/i.test(words[0])) descending = (words.shift() as string).toUpperCase() === 'DESC';

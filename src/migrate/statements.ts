@@ -47,7 +47,8 @@ export function planSql(plan: MigrationPlan, options: StatementOptions): { up: s
   return { up: steps.map((s) => s.up), down: [...steps].reverse().map((s) => s.down), steps };
 }
 
-const PARTITIONED_NOTE = 'partitioned table: no CONCURRENTLY (it blocks writes while it runs; indexwise apply builds it one partition at a time instead)';
+const PARTITIONED_NOTE =
+  'partitioned table: no CONCURRENTLY (it blocks writes while it runs; indexwise apply builds it one partition at a time instead)';
 
 /** A comment line describing a step: `-- create: saves 12% …` / `-- drop (unused-index): …`. */
 export function stepComment(step: PlanStep, prefix = '--'): string {

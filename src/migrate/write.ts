@@ -50,7 +50,10 @@ export async function listDirectory(dir: string, depth = 3, prefix = ''): Promis
 }
 
 export function migrationName(name: string | undefined): string {
-  const slug = (name ?? 'indexwise_indexes').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  const slug = (name ?? 'indexwise_indexes')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   if (slug === '') throw new InputError(`--name "${name}" has no letters or digits`);
   return slug.slice(0, 60);
 }

@@ -64,7 +64,18 @@ export interface TableAccess {
 }
 
 export const COLUMN_ROLES = [
-  'equality', 'range', 'prefix', 'null', 'join', 'order', 'group', 'distinct', 'select', 'infix', 'expression', 'write',
+  'equality',
+  'range',
+  'prefix',
+  'null',
+  'join',
+  'order',
+  'group',
+  'distinct',
+  'select',
+  'infix',
+  'expression',
+  'write',
 ] as const;
 export type ColumnRole = (typeof COLUMN_ROLES)[number];
 

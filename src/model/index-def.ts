@@ -33,7 +33,12 @@ export function keyColumn(column: string, options: Partial<Omit<KeyColumn, 'colu
 /** A stable identity: two definitions with the same id build the same index. */
 export function indexId(def: IndexDef): string {
   const keys = def.keys.map(
-    (k) => `${k.column}${k.collation ? ` collate ${k.collation.toLowerCase()}` : ''}${k.descending ? ' desc' : ''}${k.nullsFirst === null ? '' : k.nullsFirst ? ' nf' : ' nl'}${k.opclass ? ` ${k.opclass}` : ''}`,
+    (k) =>
+      `${k.column}${k.collation ? ` collate ${k.collation.toLowerCase()}` : ''}${k.descending ? ' desc' : ''}${k.nullsFirst === null ? '' : k.nullsFirst ? ' nf' : ' nl'}${k.opclass ? ` ${k.opclass}` : ''}`,
   );
-  return `${def.table.schema}.${def.table.name}(${keys.join(',')})` + (def.include.length ? ` include(${def.include.join(',')})` : '') + (def.where ? ` where ${def.where}` : '');
+  return (
+    `${def.table.schema}.${def.table.name}(${keys.join(',')})` +
+    (def.include.length ? ` include(${def.include.join(',')})` : '') +
+    (def.where ? ` where ${def.where}` : '')
+  );
 }

@@ -5,5 +5,8 @@
  */
 export function normalizePredicate(predicate: string | null): string {
   if (predicate === null) return '';
-  return predicate.replace(/::[a-z_ ]+(\[\])?/gi, '').replace(/[()\s"]/g, '').toLowerCase();
+  return predicate
+    .replace(/::[a-z_ ]+(\[\])?/gi, '')
+    .replace(/[()\s"]/g, '')
+    .toLowerCase();
 }

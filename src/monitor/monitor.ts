@@ -29,7 +29,11 @@ export async function report(store: SnapshotStore, database: string | undefined,
   const known = await store.databases();
   const chosen = database ?? (known.length === 1 ? known[0] : undefined);
   if (chosen === undefined) {
-    throw new InputError(known.length === 0 ? 'the store has no snapshots yet: run indexwise monitor snapshot' : `the store has several databases, pass --db: ${known.join(', ')}`);
+    throw new InputError(
+      known.length === 0
+        ? 'the store has no snapshots yet: run indexwise monitor snapshot'
+        : `the store has several databases, pass --db: ${known.join(', ')}`,
+    );
   }
   return usageReport(chosen, await store.list(chosen, since));
 }

@@ -49,7 +49,12 @@ function wasReset(a: Snapshot, b: Snapshot): boolean {
 }
 
 /** Sum of a counter's increases over consecutive snapshots, resets accounted for. */
-function increase<T>(snapshots: readonly Snapshot[], resets: readonly boolean[], find: (s: Snapshot) => T | undefined, value: (item: T) => number): number {
+function increase<T>(
+  snapshots: readonly Snapshot[],
+  resets: readonly boolean[],
+  find: (s: Snapshot) => T | undefined,
+  value: (item: T) => number,
+): number {
   let total = 0;
   for (let i = 1; i < snapshots.length; i++) {
     const now = find(snapshots[i] as Snapshot);
@@ -67,7 +72,8 @@ export function usageReport(database: string, snapshots: readonly Snapshot[]): M
   const resets = snapshots.slice(1).map((s, i) => wasReset(snapshots[i] as Snapshot, s));
   const perDay = (n: number) => (days > 0 ? n / days : 0);
   const indexes = (last?.indexes ?? []).map((current): IndexUsageOverTime => {
-    const find = (s: Snapshot): IndexCounters | undefined => s.indexes.find((i) => i.schema === current.schema && i.index === current.index);
+    const find = (s: Snapshot): IndexCounters | undefined =>
+      s.indexes.find((i) => i.schema === current.schema && i.index === current.index);
     const scans = increase(snapshots, resets, find, (i) => i.scans);
     const firstSeen = snapshots.map(find).find((i) => i !== undefined) ?? current;
     return {

@@ -27,7 +27,11 @@ export function openSqliteStore(path: string): SnapshotStore {
   }
   return {
     async save(snapshot) {
-      db.prepare('INSERT INTO snapshots (database, taken_at, body) VALUES (?, ?, ?)').run(snapshot.database, snapshot.takenAt, JSON.stringify(snapshot));
+      db.prepare('INSERT INTO snapshots (database, taken_at, body) VALUES (?, ?, ?)').run(
+        snapshot.database,
+        snapshot.takenAt,
+        JSON.stringify(snapshot),
+      );
     },
     async list(database, since) {
       const rows = db

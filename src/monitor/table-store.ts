@@ -6,13 +6,22 @@ import type { SnapshotStore } from './store.js';
 
 export async function openTableStore(engine: Engine, schema: string, table: string): Promise<SnapshotStore> {
   const name = `${quoteIdentAlways(schema)}.${quoteIdentAlways(table)}`;
-  await engine.query(`CREATE TABLE IF NOT EXISTS ${name} (id bigserial PRIMARY KEY, database text NOT NULL, taken_at timestamptz NOT NULL, body jsonb NOT NULL)`);
+  await engine.query(
+    `CREATE TABLE IF NOT EXISTS ${name} (id bigserial PRIMARY KEY, database text NOT NULL, taken_at timestamptz NOT NULL, body jsonb NOT NULL)`,
+  );
   return {
     async save(snapshot) {
-      await engine.query(`INSERT INTO ${name} (database, taken_at, body) VALUES ($1, $2, $3)`, [snapshot.database, snapshot.takenAt, JSON.stringify(snapshot)]);
+      await engine.query(`INSERT INTO ${name} (database, taken_at, body) VALUES ($1, $2, $3)`, [
+        snapshot.database,
+        snapshot.takenAt,
+        JSON.stringify(snapshot),
+      ]);
     },
     async list(database, since) {
-      const rows = await engine.query<{ body: Snapshot | string }>(`SELECT body FROM ${name} WHERE database = $1 AND taken_at >= $2 ORDER BY taken_at, id`, [database, since.toISOString()]);
+      const rows = await engine.query<{ body: Snapshot | string }>(
+        `SELECT body FROM ${name} WHERE database = $1 AND taken_at >= $2 ORDER BY taken_at, id`,
+        [database, since.toISOString()],
+      );
       return rows.map((r) => (typeof r.body === 'string' ? (JSON.parse(r.body) as Snapshot) : r.body));
     },
     async databases() {

@@ -7,7 +7,10 @@ const label = (name: string | undefined, sql: string) => name ?? (sql.length > 4
 
 /** Per query: planner cost per call before and after the recommended indexes (log scale). */
 export function costChart(data: ReportData): ChartSpec {
-  const queries = [...data.advice.queries].filter((q) => q.costBefore > 0).sort((a, b) => b.costBefore - a.costBefore).slice(0, 30);
+  const queries = [...data.advice.queries]
+    .filter((q) => q.costBefore > 0)
+    .sort((a, b) => b.costBefore - a.costBefore)
+    .slice(0, 30);
   return {
     id: 'chart-cost',
     title: 'Workload cost per query, before and after the recommended indexes',
@@ -21,7 +24,12 @@ export function costChart(data: ReportData): ChartSpec {
           { label: 'after', data: queries.map((q) => q.costAfter), backgroundColor: '#2d6cdf' },
         ],
       },
-      options: { responsive: true, maintainAspectRatio: false, animation: false, scales: { y: { type: 'logarithmic', title: { display: true, text: 'planner cost (log)' } } } },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        scales: { y: { type: 'logarithmic', title: { display: true, text: 'planner cost (log)' } } },
+      },
     },
   };
 }
@@ -55,7 +63,10 @@ export function sizeVsScansChart(data: ReportData): ChartSpec {
 /** Cumulative scans per index over the monitor snapshots (the ten busiest). */
 export function usageChart(data: ReportData): ChartSpec {
   const last = data.usageSeries[data.usageSeries.length - 1];
-  const busiest = Object.entries(last?.scans ?? {}).sort((a, b) => b[1] - a[1]).slice(0, 10).map(([name]) => name);
+  const busiest = Object.entries(last?.scans ?? {})
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 10)
+    .map(([name]) => name);
   const palette = ['#2d6cdf', '#d9534f', '#5cb85c', '#f0ad4e', '#6f42c1', '#20c997', '#e83e8c', '#6c757d', '#17a2b8', '#343a40'];
   return {
     id: 'chart-usage',
@@ -65,9 +76,19 @@ export function usageChart(data: ReportData): ChartSpec {
       type: 'line',
       data: {
         labels: data.usageSeries.map((pt) => pt.takenAt.replace('T', ' ').slice(0, 16)),
-        datasets: busiest.map((name, i) => ({ label: name, data: data.usageSeries.map((pt) => pt.scans[name] ?? 0), borderColor: palette[i % palette.length], fill: false })),
+        datasets: busiest.map((name, i) => ({
+          label: name,
+          data: data.usageSeries.map((pt) => pt.scans[name] ?? 0),
+          borderColor: palette[i % palette.length],
+          fill: false,
+        })),
       },
-      options: { responsive: true, maintainAspectRatio: false, animation: false, scales: { y: { title: { display: true, text: 'scans since the first snapshot' } } } },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        scales: { y: { title: { display: true, text: 'scans since the first snapshot' } } },
+      },
     },
   };
 }

@@ -24,7 +24,12 @@ export type Block =
   | { readonly kind: 'heading'; readonly level: 1 | 2 | 3; readonly text: string }
   | { readonly kind: 'paragraph'; readonly text: string }
   | { readonly kind: 'list'; readonly items: readonly string[] }
-  | { readonly kind: 'table'; readonly columns: readonly string[]; readonly rows: readonly (readonly Cell[])[]; readonly numeric?: readonly number[] }
+  | {
+      readonly kind: 'table';
+      readonly columns: readonly string[];
+      readonly rows: readonly (readonly Cell[])[];
+      readonly numeric?: readonly number[];
+    }
   | { readonly kind: 'code'; readonly text: string }
   | { readonly kind: 'chart'; readonly chart: ChartSpec };
 
@@ -34,7 +39,12 @@ export const h = (level: 1 | 2 | 3, text: string): Block => ({ kind: 'heading', 
 export const p = (text: string): Block => ({ kind: 'paragraph', text });
 export const ul = (items: readonly string[]): Block => ({ kind: 'list', items });
 export const code = (text: string): Block => ({ kind: 'code', text });
-export const table = (columns: readonly string[], rows: readonly (readonly Cell[])[], numeric: readonly number[] = []): Block => ({ kind: 'table', columns, rows, numeric });
+export const table = (columns: readonly string[], rows: readonly (readonly Cell[])[], numeric: readonly number[] = []): Block => ({
+  kind: 'table',
+  columns,
+  rows,
+  numeric,
+});
 
 export function cellText(cell: Cell): string {
   return typeof cell === 'string' ? cell : cell.text;

@@ -10,7 +10,13 @@ import type { ReportData } from './data.js';
 
 const name = (i: Index) => `\`${formatQualified(i)}\``;
 const keys = (i: Index) => i.keys.map((k) => k.column ?? k.expression ?? '?').join(', ');
-const examples = (list: readonly Index[], n = 3) => (list.length === 0 ? 'none yet' : list.slice(0, n).map((i) => `${name(i)} (${keys(i)})`).join(', '));
+const examples = (list: readonly Index[], n = 3) =>
+  list.length === 0
+    ? 'none yet'
+    : list
+        .slice(0, n)
+        .map((i) => `${name(i)} (${keys(i)})`)
+        .join(', ');
 
 function kinds(data: ReportData): Block[] {
   const user = data.catalog.indexes.filter((i) => i.parentIndex === null);
@@ -26,7 +32,9 @@ function kinds(data: ReportData): Block[] {
   const recCovering = recommended.filter((r) => r.include.length > 0);
   return [
     h(2, 'The kinds of index this database uses'),
-    p(`There are ${user.length} indexes today: ${primary.length} primary keys, ${single.length} plain single-column, ${composite.length} composite, ${covering.length} covering, ${partial.length} partial and ${expression.length} on expressions.`),
+    p(
+      `There are ${user.length} indexes today: ${primary.length} primary keys, ${single.length} plain single-column, ${composite.length} composite, ${covering.length} covering, ${partial.length} partial and ${expression.length} on expressions.`,
+    ),
     ul([
       `**Single-column** indexes serve lookups and sorts on one column. Here: ${examples(single)}.`,
       `**Composite** indexes serve queries that filter on several columns at once. The order of the columns decides which queries they serve: columns compared with \`=\` first (the most selective first), then at most one column used with a range (\`<\`, \`>\`, \`BETWEEN\`) or the ORDER BY columns in their direction. An index on \`(a, b)\` also serves queries on \`a\` alone, never queries on \`b\` alone. Here: ${examples(composite)}${recComposite.length ? `; recommended: ${recComposite.map((r) => `\`${r.table} (${r.columns.join(', ')})\``).join(', ')}` : ''}.`,
@@ -41,12 +49,16 @@ function guidelines(data: ReportData): Block[] {
   const small = data.catalog.tables.filter((t) => (t.rowEstimate ?? 0) < 1000 && t.kind !== 'partition');
   const writeHeavy = data.analysis.tables.filter((t) => t.writeShare > t.readShare && t.writeQueries > 0);
   const lowCardinality = data.catalog.tables.flatMap((t) =>
-    t.columns.filter((c) => c.stats?.nDistinct !== null && c.stats?.nDistinct !== undefined && c.stats.nDistinct > 0 && c.stats.nDistinct <= 5).map((c) => `\`${t.name}.${c.name}\` (${c.stats?.nDistinct} values)`),
+    t.columns
+      .filter((c) => c.stats?.nDistinct !== null && c.stats?.nDistinct !== undefined && c.stats.nDistinct > 0 && c.stats.nDistinct <= 5)
+      .map((c) => `\`${t.name}.${c.name}\` (${c.stats?.nDistinct} values)`),
   );
   const helped = data.advice.queries.filter((q) => q.costAfter < q.costBefore).length;
   return [
     h(2, 'When to add an index, and when not'),
-    p('Add an index when the workload shows a frequent query that reads few rows of a big table and the planner proves a plan with the index cheaper. indexwise only recommends an index whose cost saving it has measured with the planner for the whole workload, net of what the index costs the table’s writes.'),
+    p(
+      'Add an index when the workload shows a frequent query that reads few rows of a big table and the planner proves a plan with the index cheaper. indexwise only recommends an index whose cost saving it has measured with the planner for the whole workload, net of what the index costs the table’s writes.',
+    ),
     ul([
       `In this workload ${helped} of ${data.advice.queries.length} costed queries get cheaper with the recommended indexes.`,
       `Join keys need an index on the side that is looked up (typically the foreign-key column), or every join reads the whole table.`,

@@ -17,7 +17,9 @@ export function reportFormat(path: string): 'markdown' | 'html' {
 
 export function renderReport(data: ReportData, format: 'markdown' | 'html'): string {
   const document = reportDocument(data);
-  return format === 'markdown' ? renderMarkdown(document) : renderHtml(document, `Index strategy — ${data.info.database}`, loadHtmlAssets());
+  return format === 'markdown'
+    ? renderMarkdown(document)
+    : renderHtml(document, `Index strategy — ${data.info.database}`, loadHtmlAssets());
 }
 
 export function writeReport(data: ReportData, path: string): void {

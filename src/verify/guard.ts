@@ -47,7 +47,13 @@ function slower(before: QueryMeasurement, after: QueryMeasurement, threshold: nu
 
 const weightedMs = (queries: readonly QueryMeasurement[]) => queries.reduce((sum, q) => sum + q.calls * (q.medianMs ?? 0), 0);
 
-export async function guardAdvice(given: Engine, workload: Workload, catalog: Catalog, recommendations: readonly Recommendation[], options: GuardOptions = {}): Promise<GuardResult> {
+export async function guardAdvice(
+  given: Engine,
+  workload: Workload,
+  catalog: Catalog,
+  recommendations: readonly Recommendation[],
+  options: GuardOptions = {},
+): Promise<GuardResult> {
   const engine = given.writableCopy ? await given.writableCopy() : given;
   try {
     return await guardOn(engine, workload, catalog, recommendations, options);
@@ -56,7 +62,13 @@ export async function guardAdvice(given: Engine, workload: Workload, catalog: Ca
   }
 }
 
-async function guardOn(engine: Engine, workload: Workload, catalog: Catalog, recommendations: readonly Recommendation[], options: GuardOptions): Promise<GuardResult> {
+async function guardOn(
+  engine: Engine,
+  workload: Workload,
+  catalog: Catalog,
+  recommendations: readonly Recommendation[],
+  options: GuardOptions,
+): Promise<GuardResult> {
   const threshold = options.threshold ?? 0.1;
   const info = await engine.info();
   const before = await measureWorkload(engine, workload, catalog, options);
@@ -89,7 +101,11 @@ async function guardOn(engine: Engine, workload: Workload, catalog: Catalog, rec
       await engine.query(`DROP INDEX ${quoteIdentAlways(drop.rec.index.table.schema)}.${quoteIdentAlways(drop.rec.name)}`);
       kept.delete(drop.rec.name);
       const b = byFingerprint.get(regression.fingerprint);
-      removed.push({ name: drop.rec.name, query: regression.name ?? regression.sql, speedup: (b?.medianMs ?? 0) / Math.max(regression.medianMs ?? 1, 1e-9) });
+      removed.push({
+        name: drop.rec.name,
+        query: regression.name ?? regression.sql,
+        speedup: (b?.medianMs ?? 0) / Math.max(regression.medianMs ?? 1, 1e-9),
+      });
       after = merge(after, drop.remeasured);
     }
     return { kept: recommendations.filter((r) => kept.has(r.name)), removed, comparison: compareMeasurements(before, after) };
@@ -137,7 +153,8 @@ function merge(after: Measurement, update: Measurement): Measurement {
 /** The advice with the guard's verdict applied: removed indexes (and what they would have replaced) left out. */
 export function applyGuard(advice: AdviceReport, result: GuardResult): AdviceReport {
   const removed = new Set(result.removed.map((r) => r.name));
-  const stillCovered = (coveredBy: unknown) => ![...removed].some((name) => String(coveredBy).endsWith(`.${name}`) || String(coveredBy) === name);
+  const stillCovered = (coveredBy: unknown) =>
+    ![...removed].some((name) => String(coveredBy).endsWith(`.${name}`) || String(coveredBy) === name);
   return {
     ...advice,
     notes: [

@@ -30,12 +30,37 @@ export function median(values: readonly number[]): number | null {
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-function base(item: AnalyzedQuery, write: boolean): Omit<QueryMeasurement, 'executed' | 'runsMs' | 'medianMs' | 'minMs' | 'maxMs' | 'timedOut' | 'sharedHitBlocks' | 'sharedReadBlocks' | 'scans' | 'indexes'> {
-  return { fingerprint: item.query.fingerprint, ...(item.query.name ? { name: item.query.name } : {}), sql: item.query.sql, calls: item.query.calls, write };
+function base(
+  item: AnalyzedQuery,
+  write: boolean,
+): Omit<
+  QueryMeasurement,
+  'executed' | 'runsMs' | 'medianMs' | 'minMs' | 'maxMs' | 'timedOut' | 'sharedHitBlocks' | 'sharedReadBlocks' | 'scans' | 'indexes'
+> {
+  return {
+    fingerprint: item.query.fingerprint,
+    ...(item.query.name ? { name: item.query.name } : {}),
+    sql: item.query.sql,
+    calls: item.query.calls,
+    write,
+  };
 }
 
 function skipped(item: AnalyzedQuery, write: boolean, reason: string): QueryMeasurement {
-  return { ...base(item, write), executed: null, runsMs: [], medianMs: null, minMs: null, maxMs: null, timedOut: false, sharedHitBlocks: null, sharedReadBlocks: null, scans: [], indexes: [], skipped: reason };
+  return {
+    ...base(item, write),
+    executed: null,
+    runsMs: [],
+    medianMs: null,
+    minMs: null,
+    maxMs: null,
+    timedOut: false,
+    sharedHitBlocks: null,
+    sharedReadBlocks: null,
+    scans: [],
+    indexes: [],
+    skipped: reason,
+  };
 }
 
 /**
@@ -43,7 +68,12 @@ function skipped(item: AnalyzedQuery, write: boolean, reason: string): QueryMeas
  * values from the data. SQLite text runs as written; its `?`/`:name` parameters are
  * numbered as in the PostgreSQL form the analysis read.
  */
-async function executable(engine: Engine, catalog: Catalog, item: AnalyzedQuery, options: MeasureOptions): Promise<{ sql: string; params: (string | null)[] } | string> {
+async function executable(
+  engine: Engine,
+  catalog: Catalog,
+  item: AnalyzedQuery,
+  options: MeasureOptions,
+): Promise<{ sql: string; params: (string | null)[] } | string> {
   const pinned = options.pinned?.get(item.query.fingerprint);
   if (pinned !== undefined) return { sql: pinned.sql, params: [...pinned.params] };
   const placeholders = (text: string) => placeholderCount(postgresForm(text));
@@ -57,12 +87,18 @@ async function executable(engine: Engine, catalog: Catalog, item: AnalyzedQuery,
   return { sql, params: chosen.params };
 }
 
-export async function measureQuery(engine: Engine, catalog: Catalog, item: AnalyzedQuery, options: MeasureOptions): Promise<QueryMeasurement> {
+export async function measureQuery(
+  engine: Engine,
+  catalog: Catalog,
+  item: AnalyzedQuery,
+  options: MeasureOptions,
+): Promise<QueryMeasurement> {
   const analysis = item.analysis;
   const write = analysis !== null && analysis.kind !== 'select';
   if (analysis === null) return skipped(item, write, `cannot analyze: ${item.error ?? 'unknown error'}`);
   if (analysis.unknownTables.length > 0) return skipped(item, write, `not in the schema: ${analysis.unknownTables.join(', ')}`);
-  if (write && options.writes === 'skip') return skipped(item, write, 'a write: not run (measure writes with --writes rollback on a database that is not in production)');
+  if (write && options.writes === 'skip')
+    return skipped(item, write, 'a write: not run (measure writes with --writes rollback on a database that is not in production)');
   let target: Awaited<ReturnType<typeof executable>>;
   try {
     target = await executable(engine, catalog, item, options);
@@ -81,7 +117,19 @@ export async function measureQuery(engine: Engine, catalog: Catalog, item: Analy
     }
   } catch (error) {
     if (error instanceof IndexwiseError && error.code === 'TIMEOUT') {
-      return { ...base(item, write), executed: { sql, params }, runsMs: [options.timeoutMs], medianMs: options.timeoutMs, minMs: options.timeoutMs, maxMs: options.timeoutMs, timedOut: true, sharedHitBlocks: null, sharedReadBlocks: null, scans: [], indexes: [] };
+      return {
+        ...base(item, write),
+        executed: { sql, params },
+        runsMs: [options.timeoutMs],
+        medianMs: options.timeoutMs,
+        minMs: options.timeoutMs,
+        maxMs: options.timeoutMs,
+        timedOut: true,
+        sharedHitBlocks: null,
+        sharedReadBlocks: null,
+        scans: [],
+        indexes: [],
+      };
     }
     return skipped(item, write, `failed: ${oneLine(error)}`);
   }
@@ -102,7 +150,13 @@ export async function measureQuery(engine: Engine, catalog: Catalog, item: Analy
   };
 }
 
-async function runOnce(engine: Engine, sql: string, params: readonly (string | null)[], write: boolean, options: MeasureOptions): Promise<Plan> {
+async function runOnce(
+  engine: Engine,
+  sql: string,
+  params: readonly (string | null)[],
+  write: boolean,
+  options: MeasureOptions,
+): Promise<Plan> {
   if (!write) return engine.explain(sql, { analyze: true, params, timeoutMs: options.timeoutMs });
   const [begin, rollback] = options.inTransaction
     ? ['SAVEPOINT indexwise_verify', 'ROLLBACK TO SAVEPOINT indexwise_verify']

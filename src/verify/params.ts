@@ -17,7 +17,12 @@ export type ParamValue = string | null;
 
 /** How one placeholder is used: compared with / written to a column, or a LIMIT. */
 type Use =
-  | { readonly kind: 'column'; readonly table: QualifiedName; readonly column: string; readonly as: 'value' | 'pattern' | 'array' | 'upper' | 'key' }
+  | {
+      readonly kind: 'column';
+      readonly table: QualifiedName;
+      readonly column: string;
+      readonly as: 'value' | 'pattern' | 'array' | 'upper' | 'key';
+    }
   | { readonly kind: 'limit' };
 
 export function placeholderCount(sql: string): number {
@@ -35,7 +40,14 @@ export function placeholderUses(item: AnalyzedQuery, catalog: Catalog): Map<numb
     for (const filter of [...access.filters, ...access.orGroups.flat(2)]) {
       (filter.params ?? []).forEach((param, i) => {
         if (uses.has(param)) return;
-        const as = filter.kind === 'pattern' ? 'pattern' : filter.operator.endsWith('ANY') ? 'array' : filter.operator === 'BETWEEN' && i === 1 ? 'upper' : 'value';
+        const as =
+          filter.kind === 'pattern'
+            ? 'pattern'
+            : filter.operator.endsWith('ANY')
+              ? 'array'
+              : filter.operator === 'BETWEEN' && i === 1
+                ? 'upper'
+                : 'value';
         uses.set(param, { kind: 'column', table: access.table, column: filter.column, as });
       });
     }
@@ -64,7 +76,13 @@ function tableOf(catalog: Catalog, name: QualifiedName): Table | undefined {
 const from = (table: QualifiedName) => `${quoteIdentAlways(table.schema)}.${quoteIdentAlways(table.name)}`;
 
 /** One row's values of the given columns, at a position picked by `seed`. */
-async function drawRow(engine: Engine, catalog: Catalog, table: QualifiedName, columns: readonly string[], seed: string): Promise<Record<string, string | null>> {
+async function drawRow(
+  engine: Engine,
+  catalog: Catalog,
+  table: QualifiedName,
+  columns: readonly string[],
+  seed: string,
+): Promise<Record<string, string | null>> {
   const rows = tableOf(catalog, table)?.rowEstimate ?? 0;
   const offset = Math.floor(fraction(seed) * Math.max(0, rows - 1));
   // CAST … AS text and LIMIT … OFFSET read the same in PostgreSQL and SQLite
@@ -102,7 +120,8 @@ export async function chooseParams(engine: Engine, catalog: Catalog, item: Analy
     }
   }
   const rows = new Map<string, Record<string, string | null>>();
-  for (const [key, entry] of byTable) rows.set(key, await drawRow(engine, catalog, entry.table, [...entry.columns], `${item.query.fingerprint}:${key}`));
+  for (const [key, entry] of byTable)
+    rows.set(key, await drawRow(engine, catalog, entry.table, [...entry.columns], `${item.query.fingerprint}:${key}`));
   const params: ParamValue[] = [];
   for (let param = 1; param <= count; param++) {
     const use = uses.get(param) as Use;
@@ -111,11 +130,18 @@ export async function chooseParams(engine: Engine, catalog: Catalog, item: Analy
       continue;
     }
     const column = quoteIdentAlways(use.column);
-    if (use.as === 'key') params.push(await single(engine, `SELECT CAST(coalesce(max(${column}), 0) + 1 AS text) AS v FROM ${from(use.table)}`));
+    if (use.as === 'key')
+      params.push(await single(engine, `SELECT CAST(coalesce(max(${column}), 0) + 1 AS text) AS v FROM ${from(use.table)}`));
     else if (use.as === 'upper') params.push(await single(engine, `SELECT CAST(max(${column}) AS text) AS v FROM ${from(use.table)}`));
     else {
       const value = rows.get(from(use.table))?.[use.column] ?? null;
-      params.push(use.as === 'pattern' && value !== null ? `${value.slice(0, 3)}%` : use.as === 'array' && value !== null ? `{"${value.replaceAll('"', '\\"')}"}` : value);
+      params.push(
+        use.as === 'pattern' && value !== null
+          ? `${value.slice(0, 3)}%`
+          : use.as === 'array' && value !== null
+            ? `{"${value.replaceAll('"', '\\"')}"}`
+            : value,
+      );
     }
   }
   return { params };

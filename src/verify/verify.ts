@@ -44,7 +44,11 @@ export async function measureWorkload(
 ): Promise<Measurement> {
   await loadParser();
   const info = await engine.info();
-  const measure = { ...(await defaults(engine, options)), inTransaction: extra.inTransaction ?? false, pinned: pinnedStatements(options.pinned) };
+  const measure = {
+    ...(await defaults(engine, options)),
+    inTransaction: extra.inTransaction ?? false,
+    pinned: pinnedStatements(options.pinned),
+  };
   const analysis = analyzeWorkload(workload, catalog);
   const queries = [];
   for (const [i, item] of analysis.queries.entries()) {
@@ -76,7 +80,13 @@ export interface TrialResult {
  * For databases not in production; where the engine offers a writable copy (SQLite),
  * the whole trial runs on that copy and the database itself is not touched.
  */
-export async function trialAdvice(given: Engine, workload: Workload, catalog: Catalog, recommendations: readonly Recommendation[], options: VerifyOptions = {}): Promise<TrialResult> {
+export async function trialAdvice(
+  given: Engine,
+  workload: Workload,
+  catalog: Catalog,
+  recommendations: readonly Recommendation[],
+  options: VerifyOptions = {},
+): Promise<TrialResult> {
   const engine = given.writableCopy ? await given.writableCopy() : given;
   try {
     return await trialOn(engine, workload, catalog, recommendations, options);
@@ -85,7 +95,13 @@ export async function trialAdvice(given: Engine, workload: Workload, catalog: Ca
   }
 }
 
-async function trialOn(engine: Engine, workload: Workload, catalog: Catalog, recommendations: readonly Recommendation[], options: VerifyOptions): Promise<TrialResult> {
+async function trialOn(
+  engine: Engine,
+  workload: Workload,
+  catalog: Catalog,
+  recommendations: readonly Recommendation[],
+  options: VerifyOptions,
+): Promise<TrialResult> {
   const info = await engine.info();
   const before = await measureWorkload(engine, workload, catalog, options);
   await engine.query('BEGIN');
@@ -97,7 +113,13 @@ async function trialOn(engine: Engine, workload: Workload, catalog: Catalog, rec
       await engine.query(sql);
       built.push(sql);
     }
-    const after = await measureWorkload(engine, workload, catalog, { ...options, pinned: before }, { inTransaction: true, trialIndexes: built });
+    const after = await measureWorkload(
+      engine,
+      workload,
+      catalog,
+      { ...options, pinned: before },
+      { inTransaction: true, trialIndexes: built },
+    );
     return { before, after, comparison: compareMeasurements(before, after) };
   } finally {
     await engine.query('ROLLBACK');

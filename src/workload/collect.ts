@@ -47,11 +47,17 @@ export type CollectProgress =
 /** The default source when none is given: pg_stat_statements where it is available. */
 export async function defaultSources(engine: Engine | null): Promise<SourceSpec[]> {
   if (engine !== null && (await engine.info()).capabilities.statStatements) return [{ kind: 'pg_stat_statements' }];
-  throw new InputError('no workload given and pg_stat_statements is not available here: pass --from sql:FILE, --from log:FILE or --from pg_stat_activity');
+  throw new InputError(
+    'no workload given and pg_stat_statements is not available here: pass --from sql:FILE, --from log:FILE or --from pg_stat_activity',
+  );
 }
 
 /** The given sources, or the default one when none is given; returns the sources used too. */
-export async function collectFrom(engine: Engine | null, specs: readonly SourceSpec[], options: CollectOptions = {}): Promise<{ workload: Workload; specs: SourceSpec[] }> {
+export async function collectFrom(
+  engine: Engine | null,
+  specs: readonly SourceSpec[],
+  options: CollectOptions = {},
+): Promise<{ workload: Workload; specs: SourceSpec[] }> {
   const used = specs.length > 0 ? [...specs] : await defaultSources(engine);
   return { workload: await collectWorkload(engine, used, options), specs: used };
 }
@@ -60,7 +66,11 @@ export function describeSource(spec: SourceSpec): string {
   return spec.kind === 'log' || spec.kind === 'sql' ? `${spec.kind}:${spec.path}` : spec.kind;
 }
 
-export async function collectWorkload(engine: Engine | null, specs: readonly SourceSpec[], options: CollectOptions = {}): Promise<Workload> {
+export async function collectWorkload(
+  engine: Engine | null,
+  specs: readonly SourceSpec[],
+  options: CollectOptions = {},
+): Promise<Workload> {
   await loadParser();
   const collector = new WorkloadCollector();
   for (const spec of specs) {

@@ -73,7 +73,8 @@ export class WorkloadCollector {
   private parse(text: string): { shape: Shape; sql: string }[] {
     this.stats.parses++;
     // The parser is C code: it would stop reading at a NUL and parse only what came before.
-    if (text.includes('\u0000')) return [{ shape: { kind: 'skip', reason: 'parse error: the text contains a NUL byte, which PostgreSQL never accepts' }, sql: text }];
+    if (text.includes('\u0000'))
+      return [{ shape: { kind: 'skip', reason: 'parse error: the text contains a NUL byte, which PostgreSQL never accepts' }, sql: text }];
     let statements: ReturnType<typeof parseStatements>;
     try {
       // `?1` and `@name` parse in PostgreSQL too, with another meaning: read them as SQLite's

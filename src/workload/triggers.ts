@@ -41,7 +41,12 @@ function fired(triggers: readonly Trigger[], writes: readonly { write: TableWrit
 function merge(into: Map<string, WorkloadQuery>, queries: readonly WorkloadQuery[]): void {
   for (const query of queries) {
     const known = into.get(query.fingerprint);
-    into.set(query.fingerprint, known === undefined ? query : { ...known, calls: known.calls + query.calls, sources: [...new Set([...known.sources, ...query.sources])].sort() });
+    into.set(
+      query.fingerprint,
+      known === undefined
+        ? query
+        : { ...known, calls: known.calls + query.calls, sources: [...new Set([...known.sources, ...query.sources])].sort() },
+    );
   }
 }
 

@@ -15,7 +15,14 @@ import { createTestDatabase, hasPostgres, type TestDatabase } from '../helpers/p
 import { applyEngine, createStep, indexFacts, planOf, rowCount } from './fixture.js';
 import { tempDir } from '../helpers/temp.js';
 
-const dropStep = (name: string, table: string): DropStep => ({ kind: 'drop', index: { schema: 'public', name }, table: { schema: 'public', name: table }, definition: `CREATE INDEX ${name} ON public.${table}`, check: 'unused-index', reason: 'test' });
+const dropStep = (name: string, table: string): DropStep => ({
+  kind: 'drop',
+  index: { schema: 'public', name },
+  table: { schema: 'public', name: table },
+  definition: `CREATE INDEX ${name} ON public.${table}`,
+  check: 'unused-index',
+  reason: 'test',
+});
 
 describe.skipIf(!hasPostgres)('apply on PostgreSQL', () => {
   let db: TestDatabase;
@@ -35,9 +42,16 @@ describe.skipIf(!hasPostgres)('apply on PostgreSQL', () => {
   it('drops concurrently, keeps the exact definition; refuses an index behind a constraint; a missing one is skipped', async () => {
     const { engine, reconnect } = await applyEngine(db);
     try {
-      const summary = await applyPlan(engine, planOf(dropStep('items_kind_old', 'items'), dropStep('items_sku_key', 'items'), dropStep('no_such_index', 'items')), { reconnect });
+      const summary = await applyPlan(
+        engine,
+        planOf(dropStep('items_kind_old', 'items'), dropStep('items_sku_key', 'items'), dropStep('no_such_index', 'items')),
+        { reconnect },
+      );
       expect(summary.steps.map((s) => s.status)).toEqual(['dropped', 'failed', 'skipped']);
-      expect(summary.steps[0]).toMatchObject({ sql: 'DROP INDEX CONCURRENTLY IF EXISTS public.items_kind_old', definition: 'CREATE INDEX items_kind_old ON public.items USING btree (kind) WHERE (kind > 3)' });
+      expect(summary.steps[0]).toMatchObject({
+        sql: 'DROP INDEX CONCURRENTLY IF EXISTS public.items_kind_old',
+        definition: 'CREATE INDEX items_kind_old ON public.items USING btree (kind) WHERE (kind > 3)',
+      });
       expect(summary.steps[1]?.message).toBe('it enforces the constraint items_sku_key: drop the constraint instead');
       expect((await indexFacts(db, 'items_kind_old')).exists).toBe(false);
       expect((await indexFacts(db, 'items_sku_key')).exists).toBe(true);
@@ -53,8 +67,13 @@ describe.skipIf(!hasPostgres)('apply on PostgreSQL', () => {
     const { engine, reconnect } = await applyEngine(db);
     try {
       const summary = await applyPlan(engine, planOf(step), { reconnect, onEvent: (e) => events.push(e) });
-      expect(summary.steps[0]).toMatchObject({ status: 'built', sql: `CREATE INDEX IF NOT EXISTS ${step.name} ON ONLY public.events USING btree (kind, at)` });
-      expect(summary.steps[0]?.notes[0]).toMatch(/public.events is partitioned: its index is created ON ONLY, then each partition's index is built concurrently and attached/);
+      expect(summary.steps[0]).toMatchObject({
+        status: 'built',
+        sql: `CREATE INDEX IF NOT EXISTS ${step.name} ON ONLY public.events USING btree (kind, at)`,
+      });
+      expect(summary.steps[0]?.notes[0]).toMatch(
+        /public.events is partitioned: its index is created ON ONLY, then each partition's index is built concurrently and attached/,
+      );
       const tree = await db.sql(
         `SELECT c.relname, x.indisvalid FROM pg_partition_tree($1::regclass) t JOIN pg_class c ON c.oid = t.relid JOIN pg_index x ON x.indexrelid = c.oid ORDER BY 1`,
         [step.name],
@@ -80,7 +99,9 @@ describe.skipIf(!hasPostgres)('apply on PostgreSQL', () => {
   it('a table that does not exist: failed, the next step still runs', async () => {
     const { engine } = await applyEngine(db);
     try {
-      const summary = await applyPlan(engine, planOf(createStep('nope', ['a']), createStep('items', ['kind', 'id'])), { concurrently: false });
+      const summary = await applyPlan(engine, planOf(createStep('nope', ['a']), createStep('items', ['kind', 'id'])), {
+        concurrently: false,
+      });
       expect(summary.steps.map((s) => [s.status, s.message.replace(/[\d.]+ s$/, 'N s')])).toEqual([
         ['failed', 'table public.nope does not exist'],
         ['built', 'built in N s'],
@@ -125,7 +146,10 @@ describe('apply on PGlite and SQLite', () => {
       const summary = await applyPlan(engine, plan);
       expect(summary.steps.map((s) => s.status)).toEqual(['built', 'dropped']);
       expect(summary.steps[1]?.definition).toBe('CREATE INDEX old_one ON "Order Items" (at)');
-      const broken = { dialect: 'sqlite' as const, steps: [createStep('Order Items', ['at'], { schema: 'main' }), createStep('missing', ['x'], { schema: 'main' })] };
+      const broken = {
+        dialect: 'sqlite' as const,
+        steps: [createStep('Order Items', ['at'], { schema: 'main' }), createStep('missing', ['x'], { schema: 'main' })],
+      };
       const failed = await applyPlan(engine, broken);
       expect(failed.steps.map((s) => s.status)).toEqual(['failed', 'failed']);
       expect(failed.steps[0]?.message).toBe('rolled back: step 2 failed');

@@ -84,7 +84,12 @@ describe.skipIf(!hasPostgres)('apply: faults', () => {
     const { engine, reconnect } = await applyEngine(db);
     try {
       const events: ApplyEvent[] = [];
-      const applying = applyPlan(engine, planOf(step), { lockTimeoutMs: 60_000, reconnect, progressIntervalMs: 20, onEvent: (e) => events.push(e) });
+      const applying = applyPlan(engine, planOf(step), {
+        lockTimeoutMs: 60_000,
+        reconnect,
+        progressIntervalMs: 20,
+        onEvent: (e) => events.push(e),
+      });
       const pid = await waitFor(async () => {
         const { rows } = await db.sql(
           `SELECT a.pid FROM pg_stat_activity a JOIN pg_stat_progress_create_index p ON p.pid = a.pid
@@ -95,7 +100,9 @@ describe.skipIf(!hasPostgres)('apply: faults', () => {
       });
       expect((await indexFacts(db, step.name)).invalid).toEqual([step.name]);
       // progress comes from pg_stat_progress_create_index, polled on the second connection
-      await waitFor(async () => events.some((e) => e.kind === 'progress' && e.phase === 'waiting for old snapshots' && e.index === `public.${step.name}`));
+      await waitFor(async () =>
+        events.some((e) => e.kind === 'progress' && e.phase === 'waiting for old snapshots' && e.index === `public.${step.name}`),
+      );
       await db.sql('SELECT pg_terminate_backend($1)', [pid]);
       await reader.query('COMMIT');
       const summary = await applying;
@@ -119,7 +126,12 @@ describe.skipIf(!hasPostgres)('apply: faults', () => {
     const controller = new AbortController();
     try {
       const events: ApplyEvent[] = [];
-      const applying = applyPlan(engine, planOf(first, second), { lockTimeoutMs: 60_000, reconnect, signal: controller.signal, onEvent: (e) => events.push(e) });
+      const applying = applyPlan(engine, planOf(first, second), {
+        lockTimeoutMs: 60_000,
+        reconnect,
+        signal: controller.signal,
+        onEvent: (e) => events.push(e),
+      });
       await waitFor(async () => {
         const { rows } = await db.sql(
           `SELECT a.pid FROM pg_stat_activity a JOIN pg_stat_progress_create_index p ON p.pid = a.pid
@@ -131,7 +143,15 @@ describe.skipIf(!hasPostgres)('apply: faults', () => {
       expect((await indexFacts(db, first.name)).invalid).toEqual([first.name]);
       controller.abort();
       // the build is cancelled while the snapshot still holds it; then the snapshot goes so the clean-up's DROP can run
-      await waitFor(async () => (await db.sql(`SELECT 1 FROM pg_stat_progress_create_index p JOIN pg_stat_activity a ON a.pid = p.pid WHERE a.application_name = $1`, [APPLY_APPLICATION_NAME])).rowCount === 0);
+      await waitFor(
+        async () =>
+          (
+            await db.sql(
+              `SELECT 1 FROM pg_stat_progress_create_index p JOIN pg_stat_activity a ON a.pid = p.pid WHERE a.application_name = $1`,
+              [APPLY_APPLICATION_NAME],
+            )
+          ).rowCount === 0,
+      );
       await reader.query('COMMIT');
       const summary = await applying;
       expect(summary.steps[0]).toMatchObject({ status: 'failed', cleanedUp: [`public.${first.name}`] });
@@ -156,7 +176,9 @@ describe.skipIf(!hasPostgres)('apply: faults', () => {
     try {
       const summary = await applyPlan(engine, planOf(step), { reconnect });
       expect(summary.steps[0]).toMatchObject({ status: 'failed', attempts: 1, cleanedUp: [`public.${step.name}`] });
-      expect(summary.steps[0]?.message).toMatch(/^duplicate values: could not create unique index .*\(Key \(email\)=\(.*\) is duplicated\.\)/);
+      expect(summary.steps[0]?.message).toMatch(
+        /^duplicate values: could not create unique index .*\(Key \(email\)=\(.*\) is duplicated\.\)/,
+      );
       expect(await indexFacts(db, step.name)).toEqual({ exists: false, invalid: [] });
     } finally {
       await engine.close();
@@ -170,16 +192,29 @@ describe.skipIf(!hasPostgres)('apply: faults', () => {
     await blocker.query('LOCK TABLE accounts IN SHARE ROW EXCLUSIVE MODE');
     const [first, second, third] = await Promise.all([applyEngine(db), applyEngine(db), applyEngine(db)]);
     try {
-      const running = applyPlan(first.engine, planOf(step), { lockTimeoutMs: 100, retries: 8, retryDelayMs: 100, reconnect: first.reconnect });
-      await waitFor(async () => (await db.sql(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objid::bigint = $1 AND granted`, [APPLY_LOCK_KEY])).rowCount === 1);
+      const running = applyPlan(first.engine, planOf(step), {
+        lockTimeoutMs: 100,
+        retries: 8,
+        retryDelayMs: 100,
+        reconnect: first.reconnect,
+      });
+      await waitFor(
+        async () =>
+          (await db.sql(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objid::bigint = $1 AND granted`, [APPLY_LOCK_KEY]))
+            .rowCount === 1,
+      );
       await expect(applyPlan(second.engine, planOf(step), {})).rejects.toThrow(ApplyLockedError);
-      await expect(applyPlan(second.engine, planOf(step), {})).rejects.toThrow(/another indexwise apply is running on this database: backend \d+ \(indexwise apply\)/);
+      await expect(applyPlan(second.engine, planOf(step), {})).rejects.toThrow(
+        /another indexwise apply is running on this database: backend \d+ \(indexwise apply\)/,
+      );
       const waiting = applyPlan(third.engine, planOf(step), { lockWaitMs: 30_000 });
       await blocker.query('COMMIT');
       const [a, c] = await Promise.all([running, waiting]);
       expect(a.steps[0]?.status).toBe('built');
       expect(c.steps[0]).toMatchObject({ status: 'skipped', message: 'exists already' });
-      const same = await db.sql(`SELECT count(*)::int AS n FROM pg_indexes WHERE tablename = 'accounts' AND indexdef LIKE '%(region, score)'`);
+      const same = await db.sql(
+        `SELECT count(*)::int AS n FROM pg_indexes WHERE tablename = 'accounts' AND indexdef LIKE '%(region, score)'`,
+      );
       expect(same.rows[0].n).toBe(1);
       expect((await indexFacts(db, step.name)).invalid).toEqual([]);
     } finally {

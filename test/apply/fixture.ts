@@ -8,7 +8,14 @@ import { type IndexDef, keyColumn } from '../../src/model/index-def.js';
 import type { TestDatabase } from '../helpers/postgres.js';
 
 export function createStep(table: string, columns: readonly string[], options: { unique?: boolean; schema?: string } = {}): CreateStep {
-  const def: IndexDef = { table: { schema: options.schema ?? 'public', name: table }, keys: columns.map((c) => keyColumn(c)), include: [], where: null, method: 'btree', unique: false };
+  const def: IndexDef = {
+    table: { schema: options.schema ?? 'public', name: table },
+    keys: columns.map((c) => keyColumn(c)),
+    include: [],
+    where: null,
+    method: 'btree',
+    unique: false,
+  };
   return { kind: 'create', name: indexName(def), def, unique: options.unique ?? false, reason: 'test' };
 }
 
@@ -32,7 +39,9 @@ export async function rowCount(db: TestDatabase, table: string): Promise<number>
 /** Indexes named `name` (valid or not) and every invalid index of the database. */
 export async function indexFacts(db: TestDatabase, name: string): Promise<{ exists: boolean; invalid: string[] }> {
   const exists = (await db.sql('SELECT 1 FROM pg_class WHERE relname = $1', [name])).rowCount === 1;
-  const invalid = (await db.sql('SELECT indexrelid::regclass::text AS n FROM pg_index WHERE NOT indisvalid')).rows.map((r: { n: string }) => r.n);
+  const invalid = (await db.sql('SELECT indexrelid::regclass::text AS n FROM pg_index WHERE NOT indisvalid')).rows.map(
+    (r: { n: string }) => r.n,
+  );
   return { exists, invalid };
 }
 

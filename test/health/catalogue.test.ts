@@ -32,7 +32,8 @@ describe('the health check catalogue', () => {
 
   it('every SQL file belongs to a check', () => {
     const ids = new Set(CHECKS.map((c) => c.id));
-    for (const file of readdirSync(CHECKS_DIR).filter((f) => f.endsWith('.sql'))) expect(ids.has(file.replace(/\.sql$/, '')), file).toBe(true);
+    for (const file of readdirSync(CHECKS_DIR).filter((f) => f.endsWith('.sql')))
+      expect(ids.has(file.replace(/\.sql$/, '')), file).toBe(true);
   });
 
   it('a threshold name means the same everywhere it appears', () => {

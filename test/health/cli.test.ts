@@ -46,7 +46,9 @@ describe.skipIf(!hasPostgres)('indexwise health (CLI)', () => {
   it('groups findings by severity, most severe first, with the fix', async () => {
     const result = await runCli(['health', '--db', primary.url, '--checks', 'duplicate-index,unused-index,table-without-primary-key']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^health of postgres:\/\/postgres@127\.0\.0\.1:\d+\/ix_health_cli_\w+ \(postgres 15\.\d+\): 3 checks, 4 findings/);
+    expect(result.stdout).toMatch(
+      /^health of postgres:\/\/postgres@127\.0\.0\.1:\d+\/ix_health_cli_\w+ \(postgres 15\.\d+\): 3 checks, 4 findings/,
+    );
     const warning = result.stdout.indexOf('WARNING (1)');
     const info = result.stdout.indexOf('INFO (3)');
     expect(warning).toBeGreaterThan(0);
@@ -85,9 +87,13 @@ describe.skipIf(!hasPostgres)('indexwise health (CLI)', () => {
   });
 
   it('--checks runs only those, --skip-checks leaves those out', async () => {
-    const only = parseFindings((await runCli(['health', '--db', primary.url, '--json', '--checks', 'duplicate-index,redundant-index'])).stdout);
+    const only = parseFindings(
+      (await runCli(['health', '--db', primary.url, '--json', '--checks', 'duplicate-index,redundant-index'])).stdout,
+    );
     expect(new Set(only.map((f) => f.check))).toEqual(new Set(['duplicate-index']));
-    const skipped = parseFindings((await runCli(['health', '--db', primary.url, '--json', '--skip-checks', 'duplicate-index,unused-index'])).stdout);
+    const skipped = parseFindings(
+      (await runCli(['health', '--db', primary.url, '--json', '--skip-checks', 'duplicate-index,unused-index'])).stdout,
+    );
     expect(skipped.some((f) => f.check === 'duplicate-index' || f.check === 'unused-index')).toBe(false);
     expect(skipped.some((f) => f.check === 'table-without-primary-key')).toBe(false); // t has one
   });
@@ -102,19 +108,26 @@ describe.skipIf(!hasPostgres)('indexwise health (CLI)', () => {
   it('a threshold flag changes the result', async () => {
     const young = parseFindings((await runCli(['health', '--db', primary.url, '--json', '--checks', 'unused-index'])).stdout);
     expect(young.find((f) => f.index === 'public.t_b')).toMatchObject({ severity: 'info', fixSql: null });
-    const old = parseFindings((await runCli(['health', '--db', primary.url, '--json', '--checks', 'unused-index', '--min-stats-age-days', '0.0000001'])).stdout);
+    const old = parseFindings(
+      (await runCli(['health', '--db', primary.url, '--json', '--checks', 'unused-index', '--min-stats-age-days', '0.0000001'])).stdout,
+    );
     expect(old.find((f) => f.index === 'public.t_b')).toMatchObject({ severity: 'warning', fixSql: 'DROP INDEX CONCURRENTLY public.t_b;' });
   });
 
   it('with a replica (second --db), an index the replica used is not unused', async () => {
     const alone = parseFindings((await runCli(['health', '--db', primary.url, '--json', '--checks', 'unused-index'])).stdout);
     expect(alone.map((f) => f.index)).toContain('public.t_b');
-    const both = parseFindings((await runCli(['health', '--db', primary.url, '--db', replica.url, '--json', '--checks', 'unused-index'])).stdout);
+    const both = parseFindings(
+      (await runCli(['health', '--db', primary.url, '--db', replica.url, '--json', '--checks', 'unused-index'])).stdout,
+    );
     expect(both.map((f) => f.index)).not.toContain('public.t_b');
     expect(both.map((f) => f.index)).toContain('public.t_a_1');
     expect(both[0]?.evidence.databases).toBe(2);
     // 60 scans on the replica are still "unused" under --min-scans 100
-    const strict = parseFindings((await runCli(['health', '--db', primary.url, '--db', replica.url, '--json', '--checks', 'unused-index', '--min-scans', '100'])).stdout);
+    const strict = parseFindings(
+      (await runCli(['health', '--db', primary.url, '--db', replica.url, '--json', '--checks', 'unused-index', '--min-scans', '100']))
+        .stdout,
+    );
     expect(strict.find((f) => f.index === 'public.t_b')?.evidence).toMatchObject({ scans: 60, replicaScans: 60 });
   });
 });

@@ -41,7 +41,16 @@ for (const fixture of POSTGRES_FAMILY) {
 
     it('does not call a different method, operator class, collation, predicate, direction or INCLUDE a duplicate', async () => {
       const flagged = new Set((await findings(db, 'duplicate-index')).map((f) => f.index));
-      for (const name of ['t_a_hash', 't_lower_b', 't_lower_b_pattern', 't_b_default', 't_b_c_collation', 't_a_partial', 't_a_desc', 't_a_include']) {
+      for (const name of [
+        't_a_hash',
+        't_lower_b',
+        't_lower_b_pattern',
+        't_b_default',
+        't_b_c_collation',
+        't_a_partial',
+        't_a_desc',
+        't_a_include',
+      ]) {
         expect(flagged.has(`public.${name}`), name).toBe(false);
       }
     });

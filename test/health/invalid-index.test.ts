@@ -22,7 +22,8 @@ describe.skipIf(!POSTGRES.available)('invalid-index', () => {
       severity: 'error',
       table: 'public.people',
       index: 'public.people_email_unique',
-      fixSql: 'DROP INDEX CONCURRENTLY IF EXISTS public.people_email_unique;\nCREATE UNIQUE INDEX CONCURRENTLY people_email_unique ON public.people USING btree (email);',
+      fixSql:
+        'DROP INDEX CONCURRENTLY IF EXISTS public.people_email_unique;\nCREATE UNIQUE INDEX CONCURRENTLY people_email_unique ON public.people USING btree (email);',
     });
     expect(found[0]?.evidence.bytes).toBeGreaterThanOrEqual(0);
   });

@@ -34,9 +34,19 @@ for (const fixture of POSTGRES_FAMILY) {
 
     it('finds single-column indexes on few distinct values, and indexes leading with a boolean', async () => {
       const found = await findings(db, 'low-cardinality-index');
-      expect(found.map((f) => f.index).sort()).toEqual(['public."oi select"', 'public.t_active', 'public.t_active_score', 'public.t_status']);
+      expect(found.map((f) => f.index).sort()).toEqual([
+        'public."oi select"',
+        'public.t_active',
+        'public.t_active_score',
+        'public.t_status',
+      ]);
       const status = found.find((f) => f.index === 'public.t_status');
-      expect(status).toMatchObject({ severity: 'info', table: 'public.t', fixSql: null, message: expect.stringContaining('partial index') });
+      expect(status).toMatchObject({
+        severity: 'info',
+        table: 'public.t',
+        fixSql: null,
+        message: expect.stringContaining('partial index'),
+      });
       expect(status?.evidence).toMatchObject({ column: 'status', distinctValues: 3, rows: 20000, boolean: false });
       expect(found.find((f) => f.index === 'public.t_active_score')?.evidence.boolean).toBe(true);
       expect(found.find((f) => f.index === 'public."oi select"')?.table).toBe('public."Order Items"');
@@ -44,7 +54,8 @@ for (const fixture of POSTGRES_FAMILY) {
 
     it('no false findings: many values, a composite led by a low-cardinality column, partial, unique, small tables', async () => {
       const flagged = (await findings(db, 'low-cardinality-index')).map((f) => f.index);
-      for (const name of ['t_score', 't_tenant_at', 't_status_partial', 't_status_id', 'small_kind', 't_pkey']) expect(flagged).not.toContain(`public.${name}`);
+      for (const name of ['t_score', 't_tenant_at', 't_status_partial', 't_status_id', 'small_kind', 't_pkey'])
+        expect(flagged).not.toContain(`public.${name}`);
       expect(flagged.some((name) => name?.includes('2024'))).toBe(false);
     });
 

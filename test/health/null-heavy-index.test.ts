@@ -29,15 +29,30 @@ for (const fixture of POSTGRES_FAMILY) {
 
     it('finds indexes leading with a mostly-NULL column and writes the partial index', async () => {
       const found = await findings(db, 'null-heavy-index');
-      expect(found.map((f) => f.index).sort()).toEqual(['public."n select"', 'public.n_deleted_at', 'public.n_ref_lower', 'public.n_ref_note']);
+      expect(found.map((f) => f.index).sort()).toEqual([
+        'public."n select"',
+        'public.n_deleted_at',
+        'public.n_ref_lower',
+        'public.n_ref_note',
+      ]);
       const deleted = found.find((f) => f.index === 'public.n_deleted_at');
-      expect(deleted).toMatchObject({ severity: 'info', table: 'public.n', message: expect.stringContaining('WHERE deleted_at IS NOT NULL') });
+      expect(deleted).toMatchObject({
+        severity: 'info',
+        table: 'public.n',
+        message: expect.stringContaining('WHERE deleted_at IS NOT NULL'),
+      });
       expect(Number(deleted?.evidence.nullFraction)).toBeCloseTo(0.9, 1);
       expect(deleted?.fixSql).toMatch(
-        new RegExp(`^CREATE INDEX ${concurrently}idx_n_deleted_at_[0-9a-f]{6} ON public\\.n USING btree \\(deleted_at\\) WHERE deleted_at IS NOT NULL;\\nDROP INDEX ${concurrently}public\\.n_deleted_at;$`),
+        new RegExp(
+          `^CREATE INDEX ${concurrently}idx_n_deleted_at_[0-9a-f]{6} ON public\\.n USING btree \\(deleted_at\\) WHERE deleted_at IS NOT NULL;\\nDROP INDEX ${concurrently}public\\.n_deleted_at;$`,
+        ),
       );
-      expect(found.find((f) => f.index === 'public.n_ref_note')?.fixSql).toMatch(/USING btree \(ref, note DESC\) INCLUDE \(id\) WHERE ref IS NOT NULL;/);
-      expect(found.find((f) => f.index === 'public."n select"')?.fixSql).toMatch(/\("select"\) WHERE "select" IS NOT NULL;\nDROP INDEX .*public\."n select";$/);
+      expect(found.find((f) => f.index === 'public.n_ref_note')?.fixSql).toMatch(
+        /USING btree \(ref, note DESC\) INCLUDE \(id\) WHERE ref IS NOT NULL;/,
+      );
+      expect(found.find((f) => f.index === 'public."n select"')?.fixSql).toMatch(
+        /\("select"\) WHERE "select" IS NOT NULL;\nDROP INDEX .*public\."n select";$/,
+      );
       expect(found.find((f) => f.index === 'public.n_ref_lower')?.fixSql).toBeNull(); // an expression key ddl.ts does not write
     });
 

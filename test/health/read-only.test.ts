@@ -32,7 +32,13 @@ INSERT INTO heap SELECT g, g FROM generate_series(1, 20000) g;
 DELETE FROM t WHERE id % 10 <> 0;
 `;
 
-const THRESHOLDS = { 'bloat-min-bytes': 100_000, 'min-table-rows': 1_000, 'seq-scan-min-rows': 1_000, 'seq-scan-min-count': 3, 'min-stats-age-days': 0 };
+const THRESHOLDS = {
+  'bloat-min-bytes': 100_000,
+  'min-table-rows': 1_000,
+  'seq-scan-min-rows': 1_000,
+  'seq-scan-min-count': 3,
+  'min-stats-age-days': 0,
+};
 
 /** index-bloat's figures depend on who may call pgstatindex(); everything else must match exactly. */
 function comparable(finding: Finding): Finding {
@@ -49,13 +55,16 @@ describe.skipIf(!hasPostgres)('health as a read-only monitoring role', () => {
   beforeAll(async () => {
     db = await createTestDatabase('read_only');
     await db.sql(SETUP);
-    for (const statement of ['VACUUM t', 'ANALYZE', 'SELECT count(*) FROM heap', 'SELECT count(*) FROM heap', 'SELECT count(*) FROM heap']) await db.sql(statement);
+    for (const statement of ['VACUUM t', 'ANALYZE', 'SELECT count(*) FROM heap', 'SELECT count(*) FROM heap', 'SELECT count(*) FROM heap'])
+      await db.sql(statement);
     await db.sql('CREATE UNIQUE INDEX CONCURRENTLY t_a_unique ON t (a)').catch(() => {}); // fails half-way: an invalid index
     await db.sql('SELECT pg_stat_force_next_flush()');
     admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
     await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}' IN ROLE pg_read_all_stats`);
-    await db.sql(`GRANT CONNECT ON DATABASE ${db.name} TO ${role}; GRANT USAGE ON SCHEMA public TO ${role}; GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${role}`);
+    await db.sql(
+      `GRANT CONNECT ON DATABASE ${db.name} TO ${role}; GRANT USAGE ON SCHEMA public TO ${role}; GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${role}`,
+    );
   });
 
   afterAll(async () => {

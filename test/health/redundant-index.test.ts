@@ -65,7 +65,18 @@ for (const fixture of POSTGRES_FAMILY) {
 
     it('no false findings: unique, constraint, opclass, collation, predicate, method, direction, INCLUDE, duplicates', async () => {
       const flagged = new Set((await findings(db, 'redundant-index')).map((f) => f.index));
-      const keep = ['t_pkey', 't_b_unique', 't_b_desc_c', 't_b_c', 's_lower_v', 's_v_c', 's_d_partial', 's_n_hash', 's_w_d_include', 'dup_x_2'];
+      const keep = [
+        't_pkey',
+        't_b_unique',
+        't_b_desc_c',
+        't_b_c',
+        's_lower_v',
+        's_v_c',
+        's_d_partial',
+        's_n_hash',
+        's_w_d_include',
+        'dup_x_2',
+      ];
       for (const name of keep) expect(flagged.has(`public.${name}`), name).toBe(false);
       expect([...flagged].some((name) => name?.includes('2024'))).toBe(false); // partition copies follow their parent
     });

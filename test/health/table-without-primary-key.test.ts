@@ -28,8 +28,18 @@ for (const fixture of POSTGRES_FAMILY) {
 
     it('finds tables with no primary key; partitions follow their parent', async () => {
       const found = await findings(db, 'table-without-primary-key');
-      expect(found.map((f) => f.table).sort()).toEqual(['public."Order Items"', 'public.no_pk', 'public.nullable_unique', 'public.promotable']);
-      expect(found.find((f) => f.table === 'public.no_pk')).toMatchObject({ severity: 'warning', index: null, fixSql: null, evidence: { rows: 1000, kind: 'table' } });
+      expect(found.map((f) => f.table).sort()).toEqual([
+        'public."Order Items"',
+        'public.no_pk',
+        'public.nullable_unique',
+        'public.promotable',
+      ]);
+      expect(found.find((f) => f.table === 'public.no_pk')).toMatchObject({
+        severity: 'warning',
+        index: null,
+        fixSql: null,
+        evidence: { rows: 1000, kind: 'table' },
+      });
       expect(found.find((f) => f.table === 'public."Order Items"')?.evidence.kind).toBe('partitioned');
       expect(found.find((f) => f.table === 'public.nullable_unique')?.fixSql).toBeNull(); // its unique column allows NULL
     });

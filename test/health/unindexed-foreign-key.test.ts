@@ -43,7 +43,12 @@ for (const fixture of POSTGRES_FAMILY) {
 
     it('finds foreign keys no index starts with, with the index to create', async () => {
       const found = await findings(db, 'unindexed-foreign-key');
-      expect(found.map((f) => f.table).sort()).toEqual(['public."Order Items"', 'public.pair_half', 'public.partial_only', 'public.second_only']);
+      expect(found.map((f) => f.table).sort()).toEqual([
+        'public."Order Items"',
+        'public.pair_half',
+        'public.partial_only',
+        'public.second_only',
+      ]);
       const concurrently = fixture.name === 'postgres' ? 'CONCURRENTLY ' : '';
       const second = found.find((f) => f.table === 'public.second_only');
       expect(second).toMatchObject({
@@ -72,7 +77,8 @@ for (const fixture of POSTGRES_FAMILY) {
 
     it('no false findings: (fk, other) covers, any order within a composite key, parent or every partition indexed', async () => {
       const tables = new Set((await findings(db, 'unindexed-foreign-key')).map((f) => f.table));
-      for (const name of ['lead_ok', 'pair_ok', 'part_ok', 'part_each', 'part_ok_2024', 'part_each_2024']) expect(tables.has(`public.${name}`), name).toBe(false);
+      for (const name of ['lead_ok', 'pair_ok', 'part_ok', 'part_each', 'part_ok_2024', 'part_each_2024'])
+        expect(tables.has(`public.${name}`), name).toBe(false);
     });
   });
 }

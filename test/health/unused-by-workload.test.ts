@@ -34,7 +34,10 @@ UPDATE members SET score = score + 1 WHERE id = ?;`;
 async function run(path: string, workload: string | null) {
   const engine = await connect(`sqlite:${path}`);
   try {
-    const options = workload === null ? { checks: ['unused-by-workload'] } : { checks: ['unused-by-workload'], workload: await workloadFromSql(workload) };
+    const options =
+      workload === null
+        ? { checks: ['unused-by-workload'] }
+        : { checks: ['unused-by-workload'], workload: await workloadFromSql(workload) };
     return (await runHealth(engine, options)).findings;
   } finally {
     await engine.close();
@@ -48,7 +51,12 @@ describe('unused-by-workload on SQLite', () => {
     const findings = await run(path, WORKLOAD);
     expect(findings.map((f) => f.index).sort()).toEqual(['main."members score"', 'main.members_city']);
     const city = findings.find((f) => f.index === 'main.members_city');
-    expect(city).toMatchObject({ check: 'unused-by-workload', severity: 'warning', table: 'main.members', fixSql: 'DROP INDEX members_city;' });
+    expect(city).toMatchObject({
+      check: 'unused-by-workload',
+      severity: 'warning',
+      table: 'main.members',
+      fixSql: 'DROP INDEX members_city;',
+    });
     expect(city?.evidence.definition).toBe('CREATE INDEX members_city ON members (city)');
     expect(city?.evidence.statementsPlanned).toBe(3);
     expect(sha256(path)).toBe(before);

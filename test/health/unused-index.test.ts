@@ -109,14 +109,39 @@ describe('unused-index on pglite', () => {
 
 describe('unused-index across replicas (pure rule)', () => {
   const index = (name: string): Index => ({
-    schema: 'public', name, table: { schema: 'public', name: 't' }, method: 'btree', unique: false, primary: false, valid: true,
+    schema: 'public',
+    name,
+    table: { schema: 'public', name: 't' },
+    method: 'btree',
+    unique: false,
+    primary: false,
+    valid: true,
     keys: [{ column: name, expression: null, descending: false, nullsFirst: false, opclass: null, collation: null }],
-    include: [], predicate: null, definition: '', bytes: 8192, constraint: null, parentIndex: null,
+    include: [],
+    predicate: null,
+    definition: '',
+    bytes: 8192,
+    constraint: null,
+    parentIndex: null,
   });
-  const catalog: Catalog = { schemas: ['public'], searchPath: ['public'], tables: [], indexes: [index('a'), index('b')], foreignKeys: [], views: [] };
+  const catalog: Catalog = {
+    schemas: ['public'],
+    searchPath: ['public'],
+    tables: [],
+    indexes: [index('a'), index('b')],
+    foreignKeys: [],
+    views: [],
+  };
   const snapshot = (scans: Record<string, number>, days: number): UsageSnapshot => ({
     age: { since: '', source: 'stats_reset', days },
-    indexes: Object.entries(scans).map(([name, n]) => ({ index: { schema: 'public', name }, table: { schema: 'public', name: 't' }, scans: n, tuplesRead: 0, bytes: 8192, definition: '' })),
+    indexes: Object.entries(scans).map(([name, n]) => ({
+      index: { schema: 'public', name },
+      table: { schema: 'public', name: 't' },
+      scans: n,
+      tuplesRead: 0,
+      bytes: 8192,
+      definition: '',
+    })),
   });
 
   it('an index used on any database is used; the youngest statistics decide the verdict', () => {

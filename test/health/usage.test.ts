@@ -21,7 +21,10 @@ describe.skipIf(!POSTGRES.available)('index usage API', () => {
 
   it('topIndexesByScans: most scanned first, with sizes and the statistics age', async () => {
     const top = await topIndexesByScans(db.engine, 2);
-    expect(top.indexes.map((u) => [u.index.name, u.scans])).toEqual([['t_a', 30], ['t_b', 3]]);
+    expect(top.indexes.map((u) => [u.index.name, u.scans])).toEqual([
+      ['t_a', 30],
+      ['t_b', 3],
+    ]);
     expect(top.indexes[0]?.bytes).toBeGreaterThan(8192);
     expect(top.indexes[0]?.table).toEqual({ schema: 'public', name: 't' });
     expect(top.age.days).toBeGreaterThanOrEqual(0);

@@ -20,15 +20,24 @@ describe('migrate and apply (CLI, no database)', () => {
   const { advice, health } = writeInputs(dir);
 
   it('migrate writes every format from an advise JSON file', async () => {
-    const results = await Promise.all(FORMATS.map((format) => runCli(['migrate', '--input', advice, '--input', health, '--drop-unused', '--format', format, '--out', join(dir, format), '-q'])));
+    const results = await Promise.all(
+      FORMATS.map((format) =>
+        runCli(['migrate', '--input', advice, '--input', health, '--drop-unused', '--format', format, '--out', join(dir, format), '-q']),
+      ),
+    );
     for (const [i, result] of results.entries()) {
       expect({ format: FORMATS[i], code: result.code, stderr: result.stderr }).toEqual({ format: FORMATS[i], code: 0, stderr: '' });
-      const written = result.stdout.split('\n').filter((l) => l.startsWith('wrote ')).map((l) => l.slice('wrote '.length));
+      const written = result.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('wrote '))
+        .map((l) => l.slice('wrote '.length));
       expect(written.length).toBeGreaterThan(0);
       for (const file of written) expect(existsSync(file)).toBe(true);
     }
     const prisma = results[FORMATS.indexOf('prisma')];
-    expect(prisma?.stdout).toContain('Add to schema.prisma:\n// model Order_Items (no schema.prisma read: field names assumed equal to column names)\n  @@index([user_id, Created_At(sort: Desc)]');
+    expect(prisma?.stdout).toContain(
+      'Add to schema.prisma:\n// model Order_Items (no schema.prisma read: field names assumed equal to column names)\n  @@index([user_id, Created_At(sort: Desc)]',
+    );
     const sqlUp = results[FORMATS.indexOf('sql')]?.stdout.match(/wrote (\S+\.up\.sql)/)?.[1] as string;
     expect(readFileSync(sqlUp, 'utf8')).toMatch(/DROP INDEX CONCURRENTLY IF EXISTS public\.old_dup;/);
   });
@@ -46,7 +55,9 @@ describe('migrate and apply (CLI, no database)', () => {
     const result = await runCli(['apply', '--db', NOWHERE, '--input', advice, '--dry-run', '--lock-timeout', '3s']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("SET lock_timeout = '3000ms';");
-    expect(result.stdout).toContain('CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_order_items_select ON public."Order Items" USING btree ("select" text_pattern_ops);');
+    expect(result.stdout).toContain(
+      'CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_order_items_select ON public."Order Items" USING btree ("select" text_pattern_ops);',
+    );
   });
 
   it('apply without a terminal and without --yes refuses: exit 2, one line', async () => {
@@ -83,10 +94,24 @@ describe.skipIf(!hasPostgres)('migrate and apply (CLI, PostgreSQL)', () => {
   });
 
   it('migrate live: advise runs on --db with the workload options', async () => {
-    await db.sql('CREATE TABLE tickets (id bigint PRIMARY KEY, owner int NOT NULL, body text); INSERT INTO tickets SELECT g, g % 3000, repeat($$x$$, 50) FROM generate_series(1, 60000) g; ANALYZE tickets;');
+    await db.sql(
+      'CREATE TABLE tickets (id bigint PRIMARY KEY, owner int NOT NULL, body text); INSERT INTO tickets SELECT g, g % 3000, repeat($$x$$, 50) FROM generate_series(1, 60000) g; ANALYZE tickets;',
+    );
     const workload = join(dir, 'workload.sql');
     writeFileSync(workload, '-- calls: 100\nSELECT id, body FROM tickets WHERE owner = $1;\n');
-    const result = await runCli(['migrate', '--db', db.url, '--from', `sql:${workload}`, '--format', 'sql', '--out', join(dir, 'live'), '--json', '-q']);
+    const result = await runCli([
+      'migrate',
+      '--db',
+      db.url,
+      '--from',
+      `sql:${workload}`,
+      '--format',
+      'sql',
+      '--out',
+      join(dir, 'live'),
+      '--json',
+      '-q',
+    ]);
     expect(result.code).toBe(0);
     const written = JSON.parse(result.stdout);
     expect(written.steps.map((s: { name: string }) => s.name)).toEqual([expect.stringMatching(/^idx_tickets_owner/)]);
@@ -111,7 +136,9 @@ describe.skipIf(!hasPostgres)('apply interrupted with Ctrl-C (CLI, PostgreSQL)',
       await reader.query('SELECT count(*) FROM pg_class');
       const { child, done } = startCli(['apply', '--db', db.url, '--input', advice, '--yes', '--json']);
       const building = `SELECT 1 FROM pg_stat_progress_create_index p JOIN pg_stat_activity a ON a.pid = p.pid WHERE a.application_name = $1`;
-      await waitFor(async () => (await db.sql(`${building} AND p.phase = 'waiting for old snapshots'`, [APPLY_APPLICATION_NAME])).rowCount === 1);
+      await waitFor(
+        async () => (await db.sql(`${building} AND p.phase = 'waiting for old snapshots'`, [APPLY_APPLICATION_NAME])).rowCount === 1,
+      );
       child.kill('SIGINT');
       await waitFor(async () => (await db.sql(building, [APPLY_APPLICATION_NAME])).rowCount === 0);
       await reader.query('COMMIT');
@@ -122,7 +149,10 @@ describe.skipIf(!hasPostgres)('apply interrupted with Ctrl-C (CLI, PostgreSQL)',
       expect(summary).toMatchObject({ built: 0, failed: 1, skipped: 2 });
       expect(summary.steps[0].message).toMatch(/^interrupted: /);
       expect(summary.steps[0].cleanedUp).toHaveLength(1);
-      expect(summary.steps.slice(1).map((s: { message: string }) => s.message)).toEqual(['not started: apply was interrupted', 'not started: apply was interrupted']);
+      expect(summary.steps.slice(1).map((s: { message: string }) => s.message)).toEqual([
+        'not started: apply was interrupted',
+        'not started: apply was interrupted',
+      ]);
       const invalid = await db.sql(`SELECT count(*)::int AS n FROM pg_index WHERE NOT indisvalid`);
       expect(invalid.rows[0].n).toBe(0);
     } finally {

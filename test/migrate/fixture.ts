@@ -21,9 +21,34 @@ export const ADVICE = {
   engine: 'postgres',
   serverVersion: '15',
   recommendations: [
-    { table: 'public."Order Items"', columns: ['user_id', '"Created At" DESC'], include: [], where: null, method: 'btree', name: 'r1', sql: '', workloadShareSaved: 0.31 },
-    { table: 'public."Order Items"', columns: ['user_id'], include: ['"select"'], where: "status = 'open'", method: 'btree', name: 'r2', sql: '' },
-    { table: 'public."Order Items"', columns: ['"select" text_pattern_ops'], include: [], where: null, method: 'btree', name: 'r3', sql: '' },
+    {
+      table: 'public."Order Items"',
+      columns: ['user_id', '"Created At" DESC'],
+      include: [],
+      where: null,
+      method: 'btree',
+      name: 'r1',
+      sql: '',
+      workloadShareSaved: 0.31,
+    },
+    {
+      table: 'public."Order Items"',
+      columns: ['user_id'],
+      include: ['"select"'],
+      where: "status = 'open'",
+      method: 'btree',
+      name: 'r2',
+      sql: '',
+    },
+    {
+      table: 'public."Order Items"',
+      columns: ['"select" text_pattern_ops'],
+      include: [],
+      where: null,
+      method: 'btree',
+      name: 'r3',
+      sql: '',
+    },
   ],
 };
 

@@ -12,15 +12,45 @@ import { planSql } from '../../src/migrate/statements.js';
 const advice = JSON.stringify({
   engine: 'postgres',
   recommendations: [
-    { table: 'public."Order Items"', columns: ['user_id', '"Created At" DESC NULLS LAST'], include: ['"select"'], where: "status = 'open'", name: 'x' },
+    {
+      table: 'public."Order Items"',
+      columns: ['user_id', '"Created At" DESC NULLS LAST'],
+      include: ['"select"'],
+      where: "status = 'open'",
+      name: 'x',
+    },
     { table: 'app.posts', columns: ['title text_pattern_ops'], include: [], where: null, name: 'y' },
   ],
 });
 const health = JSON.stringify({
   findings: [
-    { check: 'unused-index', severity: 'warning', table: 'public.t', index: 'public.old_unused', message: 'unused', evidence: { definition: 'CREATE INDEX old_unused ON public.t USING btree (a)' }, fixSql: 'DROP …' },
-    { check: 'unused-index', severity: 'info', table: 'public.t', index: 'public.too_young', message: 'young', evidence: { definition: 'CREATE INDEX too_young ON public.t USING btree (b)' }, fixSql: null },
-    { check: 'redundant-index', severity: 'warning', table: 'public.t', index: 'public.old_prefix', message: 'covered', evidence: { definition: 'CREATE UNIQUE INDEX old_prefix ON public.t USING btree (c)' }, fixSql: null },
+    {
+      check: 'unused-index',
+      severity: 'warning',
+      table: 'public.t',
+      index: 'public.old_unused',
+      message: 'unused',
+      evidence: { definition: 'CREATE INDEX old_unused ON public.t USING btree (a)' },
+      fixSql: 'DROP …',
+    },
+    {
+      check: 'unused-index',
+      severity: 'info',
+      table: 'public.t',
+      index: 'public.too_young',
+      message: 'young',
+      evidence: { definition: 'CREATE INDEX too_young ON public.t USING btree (b)' },
+      fixSql: null,
+    },
+    {
+      check: 'redundant-index',
+      severity: 'warning',
+      table: 'public.t',
+      index: 'public.old_prefix',
+      message: 'covered',
+      evidence: { definition: 'CREATE UNIQUE INDEX old_prefix ON public.t USING btree (c)' },
+      fixSql: null,
+    },
     { check: 'duplicate-index', severity: 'warning', table: 'public.t', index: 'public."Dup"', message: 'dup', evidence: {}, fixSql: null },
     { check: 'invalid-index', severity: 'error', table: 'public.t', index: 'public.bad', message: 'invalid', evidence: {}, fixSql: null },
   ],
@@ -36,8 +66,18 @@ describe('reading names back', () => {
   });
 
   it('key columns with operator class, direction and nulls order', () => {
-    expect(parseKeyColumn('"Created At" DESC NULLS LAST')).toEqual({ column: 'Created At', descending: true, nullsFirst: false, opclass: null });
-    expect(parseKeyColumn('title text_pattern_ops')).toEqual({ column: 'title', descending: false, nullsFirst: null, opclass: 'text_pattern_ops' });
+    expect(parseKeyColumn('"Created At" DESC NULLS LAST')).toEqual({
+      column: 'Created At',
+      descending: true,
+      nullsFirst: false,
+      opclass: null,
+    });
+    expect(parseKeyColumn('title text_pattern_ops')).toEqual({
+      column: 'title',
+      descending: false,
+      nullsFirst: null,
+      opclass: 'text_pattern_ops',
+    });
     expect(parseKeyColumn('a NULLS FIRST')).toEqual({ column: 'a', descending: false, nullsFirst: true, opclass: null });
     expect(() => parseKeyColumn('a DESC nonsense')).toThrow(/cannot read/);
   });
@@ -66,7 +106,9 @@ describe('plan', () => {
   });
 
   it('a drop without a definition is refused, with what to do', () => {
-    expect(() => buildPlan(inputs, { dropDuplicates: true }, { dialect: 'postgres' })).toThrow(/public."Dup" carries no index definition: pass --db/);
+    expect(() => buildPlan(inputs, { dropDuplicates: true }, { dialect: 'postgres' })).toThrow(
+      /public."Dup" carries no index definition: pass --db/,
+    );
   });
 
   it('--only by 1-based position and by name; unknown ones are errors', () => {
@@ -81,8 +123,14 @@ describe('plan', () => {
   it('up in order, down in reverse; drops come back with their exact definition', () => {
     const plan = buildPlan(inputs, { dropUnused: true, dropDuplicates: true, only: ['2', '4'] }, { dialect: 'postgres' });
     const sql = planSql(plan, { concurrently: true });
-    expect(sql.up).toEqual(['CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_posts_title ON app.posts USING btree (title text_pattern_ops)', 'DROP INDEX CONCURRENTLY IF EXISTS public.old_prefix']);
-    expect(sql.down).toEqual(['CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS old_prefix ON public.t USING btree (c)', 'DROP INDEX CONCURRENTLY IF EXISTS app.idx_posts_title']);
+    expect(sql.up).toEqual([
+      'CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_posts_title ON app.posts USING btree (title text_pattern_ops)',
+      'DROP INDEX CONCURRENTLY IF EXISTS public.old_prefix',
+    ]);
+    expect(sql.down).toEqual([
+      'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS old_prefix ON public.t USING btree (c)',
+      'DROP INDEX CONCURRENTLY IF EXISTS app.idx_posts_title',
+    ]);
     const sqlite = planSql({ ...plan, dialect: 'sqlite' }, { concurrently: true });
     // SQLite has no operator classes (nor CONCURRENTLY, USING or NULLS FIRST/LAST in an index)
     expect(sqlite.up[0]).toBe('CREATE INDEX IF NOT EXISTS idx_posts_title ON posts (title)');
@@ -96,8 +144,12 @@ describe('plan', () => {
 
 describe('format helpers', () => {
   it('recreates a partitioned parent without ON ONLY and without CONCURRENTLY', () => {
-    expect(recreateIndexSql('CREATE INDEX p_idx ON ONLY public.p USING btree (a)', { concurrently: true, ifNotExists: true })).toBe('CREATE INDEX IF NOT EXISTS p_idx ON public.p USING btree (a)');
-    expect(recreateIndexSql('CREATE UNIQUE INDEX u ON public.t USING btree (a)', { concurrently: true })).toBe('CREATE UNIQUE INDEX CONCURRENTLY u ON public.t USING btree (a)');
+    expect(recreateIndexSql('CREATE INDEX p_idx ON ONLY public.p USING btree (a)', { concurrently: true, ifNotExists: true })).toBe(
+      'CREATE INDEX IF NOT EXISTS p_idx ON public.p USING btree (a)',
+    );
+    expect(recreateIndexSql('CREATE UNIQUE INDEX u ON public.t USING btree (a)', { concurrently: true })).toBe(
+      'CREATE UNIQUE INDEX CONCURRENTLY u ON public.t USING btree (a)',
+    );
   });
 
   it('Alembic: the head of the revision graph; several heads are an error', () => {
@@ -120,14 +172,30 @@ describe('format helpers', () => {
 describe('SQL text from input files', () => {
   it('a WHERE must be one expression; a definition one CREATE INDEX; an operator class a name', async () => {
     const { checkPlanSql } = await import('../../src/migrate/validate.js');
-    const withWhere = (where: string) => parsePlanInput(JSON.stringify({ recommendations: [{ table: 'public.t', columns: ['a'], include: [], where }] }), 'x');
+    const withWhere = (where: string) =>
+      parsePlanInput(JSON.stringify({ recommendations: [{ table: 'public.t', columns: ['a'], include: [], where }] }), 'x');
     const ok = buildPlan([withWhere("status = 'open' AND note <> ';--'")], {}, { dialect: 'postgres' });
     await expect(checkPlanSql(ok)).resolves.toBeUndefined();
     for (const where of ['a IS NULL); DROP TABLE t; SELECT (1', 'a IS NULL --', 'a IS NULL)']) {
       await expect(checkPlanSql(buildPlan([withWhere(where)], {}, { dialect: 'postgres' }))).rejects.toThrow(/is not one SQL expression/);
     }
-    const badDrop = parsePlanInput(JSON.stringify({ findings: [{ check: 'unused-index', severity: 'warning', table: 'public.t', index: 'public.i', evidence: { definition: 'CREATE INDEX i ON t (a); DROP TABLE t' } }] }), 'x');
-    await expect(checkPlanSql(buildPlan([badDrop], { dropUnused: true }, { dialect: 'postgres' }))).rejects.toThrow(/not one CREATE INDEX statement/);
+    const badDrop = parsePlanInput(
+      JSON.stringify({
+        findings: [
+          {
+            check: 'unused-index',
+            severity: 'warning',
+            table: 'public.t',
+            index: 'public.i',
+            evidence: { definition: 'CREATE INDEX i ON t (a); DROP TABLE t' },
+          },
+        ],
+      }),
+      'x',
+    );
+    await expect(checkPlanSql(buildPlan([badDrop], { dropUnused: true }, { dialect: 'postgres' }))).rejects.toThrow(
+      /not one CREATE INDEX statement/,
+    );
     expect(() => parseKeyColumn('a text_ops);drop')).toThrow(/is not an operator class name/);
   });
 });

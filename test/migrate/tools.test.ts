@@ -20,7 +20,11 @@ import { writeMigration } from '../../src/migrate/write.js';
 import { createTestDatabase, hasPostgres, type TestDatabase } from '../helpers/postgres.js';
 import { ADVICE, HEALTH, invalidIndexes, psql, TABLE_SQL, tableIndexes, workDir } from './fixture.js';
 
-const plan: MigrationPlan = buildPlan([parsePlanInput(JSON.stringify(ADVICE), 'advice'), parsePlanInput(JSON.stringify(HEALTH), 'health')], { dropUnused: true }, { dialect: 'postgres' });
+const plan: MigrationPlan = buildPlan(
+  [parsePlanInput(JSON.stringify(ADVICE), 'advice'), parsePlanInput(JSON.stringify(HEALTH), 'health')],
+  { dropUnused: true },
+  { dialect: 'postgres' },
+);
 const created = plan.steps.filter((s) => s.kind === 'create').map((s) => stepIndex(s).name);
 
 describe.skipIf(!hasPostgres)('generated migrations, run by the real tools', () => {
@@ -48,7 +52,10 @@ describe.skipIf(!hasPostgres)('generated migrations, run by the real tools', () 
     const { files } = await writeMigration(plan, { format: 'sql', outDir: dir });
     const [up, down] = files.map((f) => join(dir, f));
     expect(readFileSync(up as string, 'utf8')).toContain('CREATE INDEX CONCURRENTLY IF NOT EXISTS');
-    await expectUpThenDown(() => psql(db.url, up as string), () => psql(db.url, down as string));
+    await expectUpThenDown(
+      () => psql(db.url, up as string),
+      () => psql(db.url, down as string),
+    );
   });
 
   it('sql: a partitioned table is built and dropped without CONCURRENTLY (and says why); psql runs it', async () => {
@@ -56,7 +63,12 @@ describe.skipIf(!hasPostgres)('generated migrations, run by the real tools', () 
       CREATE TABLE measures_1 PARTITION OF measures FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
       CREATE TABLE measures_2 PARTITION OF measures FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
       INSERT INTO measures SELECT g, g % 100, date '2024-01-01' + (g % 700) FROM generate_series(1, 20000) g;`);
-    const advice = { engine: 'postgres', recommendations: [{ table: 'public.measures', columns: ['sensor'], include: [], where: null, partitioned: true, workloadShareSaved: 0.5 }] };
+    const advice = {
+      engine: 'postgres',
+      recommendations: [
+        { table: 'public.measures', columns: ['sensor'], include: [], where: null, partitioned: true, workloadShareSaved: 0.5 },
+      ],
+    };
     const partitionedPlan = buildPlan([parsePlanInput(JSON.stringify(advice), 'advice')], {}, { dialect: 'postgres' });
     const dir = workDir('sql-partitioned');
     const { files } = await writeMigration(partitionedPlan, { format: 'sql', outDir: dir });
@@ -66,7 +78,11 @@ describe.skipIf(!hasPostgres)('generated migrations, run by the real tools', () 
     expect(upText).not.toMatch(/^(CREATE|DROP) INDEX CONCURRENTLY/m);
     expect(upText).toContain('partitioned table: no CONCURRENTLY');
     const onMeasures = async () =>
-      (await db.sql(`SELECT c.relname, i.indisvalid FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_class c ON c.oid = i.indexrelid WHERE t.relname LIKE 'measures%' ORDER BY 1`)).rows;
+      (
+        await db.sql(
+          `SELECT c.relname, i.indisvalid FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_class c ON c.oid = i.indexrelid WHERE t.relname LIKE 'measures%' ORDER BY 1`,
+        )
+      ).rows;
     await psql(db.url, up as string);
     const built = await onMeasures();
     // the parent's index and one per partition, all valid
@@ -79,8 +95,12 @@ describe.skipIf(!hasPostgres)('generated migrations, run by the real tools', () 
   it('node-pg-migrate: runner up and down', async () => {
     const dir = workDir('npm');
     await writeMigration(plan, { format: 'node-pg-migrate', outDir: dir });
-    const run = (direction: 'up' | 'down') => runner({ databaseUrl: db.url, dir, direction, migrationsTable: 'pgmigrations', count: Infinity, log: () => {} });
-    await expectUpThenDown(() => run('up'), () => run('down'));
+    const run = (direction: 'up' | 'down') =>
+      runner({ databaseUrl: db.url, dir, direction, migrationsTable: 'pgmigrations', count: Infinity, log: () => {} });
+    await expectUpThenDown(
+      () => run('up'),
+      () => run('down'),
+    );
   });
 
   it('knex: migrate.latest and migrate.rollback', async () => {
@@ -89,7 +109,10 @@ describe.skipIf(!hasPostgres)('generated migrations, run by the real tools', () 
     const k = knex({ client: 'pg', connection: db.url });
     try {
       const config = { directory: dir };
-      await expectUpThenDown(() => k.migrate.latest(config), () => k.migrate.rollback(config));
+      await expectUpThenDown(
+        () => k.migrate.latest(config),
+        () => k.migrate.rollback(config),
+      );
     } finally {
       await k.destroy();
     }
@@ -101,7 +124,9 @@ describe.skipIf(!hasPostgres)('generated migrations, run by the real tools', () 
     const provider = {
       async getMigrations(): Promise<Record<string, Migration>> {
         const files = readdirSync(dir).filter((f) => f.endsWith('.ts'));
-        return Object.fromEntries(await Promise.all(files.map(async (f) => [f.replace(/\.ts$/, ''), (await import(join(dir, f))) as Migration])));
+        return Object.fromEntries(
+          await Promise.all(files.map(async (f) => [f.replace(/\.ts$/, ''), (await import(join(dir, f))) as Migration])),
+        );
       },
     };
     const kdb = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: db.url, max: 1 }) }) });
@@ -111,7 +136,10 @@ describe.skipIf(!hasPostgres)('generated migrations, run by the real tools', () 
         const { error } = await p;
         if (error) throw error;
       };
-      await expectUpThenDown(() => check(migrator.migrateToLatest()), () => check(migrator.migrateDown()));
+      await expectUpThenDown(
+        () => check(migrator.migrateToLatest()),
+        () => check(migrator.migrateDown()),
+      );
     } finally {
       await kdb.destroy();
     }
@@ -128,27 +156,45 @@ describe.skipIf(!hasPostgres)('generated migrations, run by the real tools', () 
     const folder = written.files[0]?.split('/')[0] as string;
     expect(folder).toMatch(/^\d{14}_indexwise_indexes$/);
     expect(written.files).toEqual([`${folder}/migration.sql`, `${folder}/down.sql`]);
-    expect(written.printed).toContain('// model OrderItem\n  @@index([userId, createdAt(sort: Desc)], map: "idx_order_items_user_id_created_at")');
+    expect(written.printed).toContain(
+      '// model OrderItem\n  @@index([userId, createdAt(sort: Desc)], map: "idx_order_items_user_id_created_at")',
+    );
     expect(written.printed).toMatch(/model OrderItem: idx_order_items_user_id_[0-9a-f]{6} has INCLUDE, WHERE/);
     expect(written.printed).toContain('remove the @@index mapped to "old_dup"');
     const dir = join(root, 'prisma', 'migrations', folder);
-    await expectUpThenDown(() => psql(db.url, join(dir, 'migration.sql')), () => psql(db.url, join(dir, 'down.sql')));
+    await expectUpThenDown(
+      () => psql(db.url, join(dir, 'migration.sql')),
+      () => psql(db.url, join(dir, 'down.sql')),
+    );
   });
 
   it('drizzle: a journal entry chained to the last snapshot; the SQL applies with psql', async () => {
     const dir = workDir('drizzle');
     mkdirSync(join(dir, 'meta'));
-    const journal = { version: '7', dialect: 'postgresql', entries: [{ idx: 0, version: '7', when: 1700000000000, tag: '0000_init', breakpoints: true }] };
+    const journal = {
+      version: '7',
+      dialect: 'postgresql',
+      entries: [{ idx: 0, version: '7', when: 1700000000000, tag: '0000_init', breakpoints: true }],
+    };
     writeFileSync(join(dir, 'meta', '_journal.json'), JSON.stringify(journal));
-    writeFileSync(join(dir, 'meta', '0000_snapshot.json'), JSON.stringify({ id: 'first-snapshot', prevId: '00000000-0000-0000-0000-000000000000', tables: {} }));
+    writeFileSync(
+      join(dir, 'meta', '0000_snapshot.json'),
+      JSON.stringify({ id: 'first-snapshot', prevId: '00000000-0000-0000-0000-000000000000', tables: {} }),
+    );
     writeFileSync(join(dir, '0000_init.sql'), 'SELECT 1;\n');
     await writeMigration(plan, { format: 'drizzle', outDir: dir });
     const next = JSON.parse(readFileSync(join(dir, 'meta', '_journal.json'), 'utf8'));
-    expect(next.entries.map((e: { idx: number; tag: string }) => [e.idx, e.tag])).toEqual([[0, '0000_init'], [1, '0001_indexwise_indexes']]);
+    expect(next.entries.map((e: { idx: number; tag: string }) => [e.idx, e.tag])).toEqual([
+      [0, '0000_init'],
+      [1, '0001_indexwise_indexes'],
+    ]);
     expect(JSON.parse(readFileSync(join(dir, 'meta', '0001_snapshot.json'), 'utf8')).prevId).toBe('first-snapshot');
     const sql = readFileSync(join(dir, '0001_indexwise_indexes.sql'), 'utf8');
     expect(sql.split('--> statement-breakpoint')).toHaveLength(plan.steps.length);
-    await expectUpThenDown(() => psql(db.url, join(dir, '0001_indexwise_indexes.sql')), () => psql(db.url, join(dir, '0001_indexwise_indexes.down.sql')));
+    await expectUpThenDown(
+      () => psql(db.url, join(dir, '0001_indexwise_indexes.sql')),
+      () => psql(db.url, join(dir, '0001_indexwise_indexes.down.sql')),
+    );
   });
 });
 
@@ -180,7 +226,10 @@ describe('alembic', () => {
     const root = workDir('alembic');
     mkdirSync(join(root, 'alembic', 'versions'), { recursive: true });
     writeFileSync(join(root, 'alembic', 'versions', 'aaaa_first.py'), `revision = 'aaaa1111'\ndown_revision = None\n`);
-    writeFileSync(join(root, 'alembic', 'versions', 'bbbb_second.py'), `revision: str = "bbbb2222"\ndown_revision: Union[str, None] = "aaaa1111"\n`);
+    writeFileSync(
+      join(root, 'alembic', 'versions', 'bbbb_second.py'),
+      `revision: str = "bbbb2222"\ndown_revision: Union[str, None] = "aaaa1111"\n`,
+    );
     const written = await writeMigration(plan, { format: 'alembic', outDir: root });
     const file = join(root, written.files[0] as string);
     expect(written.files[0]).toMatch(/^alembic\/versions\/\d{14}_[0-9a-f]{12}_indexwise_indexes\.py$/);
@@ -192,11 +241,17 @@ describe('alembic', () => {
     const [first, partial, pattern, drop] = ops.upgrade;
     expect(first.args).toEqual(['idx_order_items_user_id_created_at', 'Order Items', ['user_id', { text: '"Created At" DESC' }]]);
     expect(first.kw).toMatchObject({ schema: 'public', postgresql_concurrently: true, unique: false });
-    expect(partial.kw).toMatchObject({ postgresql_include: ['select'], postgresql_where: { text: "status = 'open'" }, postgresql_concurrently: true });
+    expect(partial.kw).toMatchObject({
+      postgresql_include: ['select'],
+      postgresql_where: { text: "status = 'open'" },
+      postgresql_concurrently: true,
+    });
     expect(pattern.args[2]).toEqual([{ text: '"select" text_pattern_ops' }]);
     expect(drop).toMatchObject({ args: ['old_dup'], kw: { table_name: 'Order Items', schema: 'public', postgresql_concurrently: true } });
     expect(ops.downgrade.map((o: { op: string }) => o.op)).toEqual(['execute', 'drop_index', 'drop_index', 'drop_index']);
-    expect(ops.downgrade[0].args).toEqual([{ text: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS old_dup ON public."Order Items" USING btree (status)' }]);
+    expect(ops.downgrade[0].args).toEqual([
+      { text: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS old_dup ON public."Order Items" USING btree (status)' },
+    ]);
     expect(ops.downgrade.every((o: { autocommit: boolean }) => o.autocommit)).toBe(true);
   });
 });

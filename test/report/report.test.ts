@@ -45,7 +45,10 @@ const dir = tempDir('report');
 beforeAll(async () => {
   db = await PGLITE.open('report');
   await db.setup(SCHEMA);
-  data = await collectReport(db.engine, await workloadFromSql(WORKLOAD), { sources: ['sql:test'], commands: ['indexwise report --db pglite:x --out r.md'] });
+  data = await collectReport(db.engine, await workloadFromSql(WORKLOAD), {
+    sources: ['sql:test'],
+    commands: ['indexwise report --db pglite:x --out r.md'],
+  });
 });
 afterAll(async () => db?.cleanup());
 
@@ -86,7 +89,14 @@ describe.skipIf(!hasChromium)('the HTML report in headless Chromium', () => {
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=["']?https?:/); // self-contained
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync',
+      ],
     });
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
@@ -114,7 +124,9 @@ describe.skipIf(!hasChromium)('the HTML report in headless Chromium', () => {
       const sizeHeader = table.locator('th', { hasText: 'size' });
       // the sorter re-orders the rows in a timer after the click and then fires sort-end
       const sortBy = async () => {
-        const done = page.evaluate(() => new Promise((resolve) => document.addEventListener('sort-end', () => resolve(true), { once: true })));
+        const done = page.evaluate(
+          () => new Promise((resolve) => document.addEventListener('sort-end', () => resolve(true), { once: true })),
+        );
         await sizeHeader.click();
         await done;
       };

@@ -43,7 +43,10 @@ describe('advise on SQLite: details', () => {
   it('never indexes the rowid, and says how it costed (a copy of the file, ANALYZE there)', async () => {
     const path = sqliteFile(`CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER, b TEXT);
       INSERT INTO t SELECT x, x % 1000, 'b' || x FROM ${series(20_000)};`);
-    const report = await adviseFile(path, '-- calls: 50\nSELECT b FROM t WHERE id = ?;\n-- calls: 50\nSELECT b FROM t WHERE a = ? ORDER BY id;');
+    const report = await adviseFile(
+      path,
+      '-- calls: 50\nSELECT b FROM t WHERE id = ?;\n-- calls: 50\nSELECT b FROM t WHERE a = ? ORDER BY id;',
+    );
     // (a, id) is (a) with the rowid SQLite keeps anyway; (a, b) would hold every column: a second table
     expect(shapes(report)).toEqual(['t(a)']);
     expect(report.notes.join(' ')).toMatch(/copy of the whole file \(VACUUM INTO/);
@@ -53,7 +56,9 @@ describe('advise on SQLite: details', () => {
   it('a file over the copy limit is costed on a sampled copy with its statistics, and says so', async () => {
     const path = sqliteFile(`CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER, b TEXT);
       INSERT INTO t SELECT x, x % 2000, 'b' || x FROM ${series(40_000)}; ANALYZE;`);
-    const report = await adviseFile(path, '-- calls: 50\nSELECT b FROM t WHERE a = ?;', { whatIfOptions: { copyLimitBytes: 1024, sampleRows: 5_000 } });
+    const report = await adviseFile(path, '-- calls: 50\nSELECT b FROM t WHERE a = ?;', {
+      whatIfOptions: { copyLimitBytes: 1024, sampleRows: 5_000 },
+    });
     expect(report.notes.join(' ')).toMatch(/larger than the copy limit .* its sqlite_stat1 statistics and the first 5000 rows/);
     expect(shapes(report)).toEqual(['t(a)']);
     // the size is scaled to the whole table: about 8 times the sample's
@@ -63,9 +68,14 @@ describe('advise on SQLite: details', () => {
   it('an ORDER BY with COLLATE NOCASE gets a key in that collation, so no temp b-tree sorts', async () => {
     const path = sqliteFile(`CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT, city TEXT, note TEXT);
       INSERT INTO people SELECT x, 'Name' || (x * 7 % 20000), 'City' || (x % 30), 'n' || x FROM ${series(20_000)};`);
-    const report = await adviseFile(path, '-- calls: 50\nSELECT id, name FROM people WHERE city = ? ORDER BY name COLLATE NOCASE DESC LIMIT 20;');
+    const report = await adviseFile(
+      path,
+      '-- calls: 50\nSELECT id, name FROM people WHERE city = ? ORDER BY name COLLATE NOCASE DESC LIMIT 20;',
+    );
     expect(shapes(report)).toEqual(['people(city, name COLLATE NOCASE DESC)']);
-    expect(report.recommendations[0]?.sql).toMatch(/^CREATE INDEX idx_people_city_name_[0-9a-f]{6} ON people \(city, name COLLATE NOCASE DESC\)$/);
+    expect(report.recommendations[0]?.sql).toMatch(
+      /^CREATE INDEX idx_people_city_name_[0-9a-f]{6} ON people \(city, name COLLATE NOCASE DESC\)$/,
+    );
   });
 
   it('every parameter style and backticks; an INSERT OR REPLACE counts as a write', async () => {

@@ -107,7 +107,8 @@ SELECT id FROM people WHERE title > @from ORDER BY title LIMIT 10;`,
     name: 'quoted table and column names with spaces',
     setup: `CREATE TABLE "Order Items" ("Item Id" INTEGER PRIMARY KEY, "Order No" INTEGER, "Product Name" TEXT, "select" INTEGER);
       INSERT INTO "Order Items" SELECT x, x / 3, 'Product ' || (x % 5000), x % 10 FROM ${series(N)};`,
-    workload: '-- calls: 70\nSELECT "Item Id", "select" FROM `Order Items` WHERE `Product Name` = ?;\n-- calls: 30\nSELECT * FROM "Order Items" WHERE "Item Id" = ?;',
+    workload:
+      '-- calls: 70\nSELECT "Item Id", "select" FROM `Order Items` WHERE `Product Name` = ?;\n-- calls: 30\nSELECT * FROM "Order Items" WHERE "Item Id" = ?;',
     expected: ['Order Items("Product Name")'],
   },
 ];

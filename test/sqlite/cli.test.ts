@@ -60,17 +60,47 @@ describe('the commands on a SQLite file', () => {
     const health = await runCli(['health', '--db', db(), '--from', from(), '--json']);
     expect(health.code).toBe(0);
     expect(JSON.parse(health.stdout).findings.map((f: { check: string }) => f.check)).toEqual(['unindexed-foreign-key']);
-    const verify = await runCli(['verify', '--db', db(), '--from', from(), '--runs', '2', '--json', '--out', join(dir, 'before.json'), '-q']);
+    const verify = await runCli([
+      'verify',
+      '--db',
+      db(),
+      '--from',
+      from(),
+      '--runs',
+      '2',
+      '--json',
+      '--out',
+      join(dir, 'before.json'),
+      '-q',
+    ]);
     expect(verify.code).toBe(0);
     const measured = JSON.parse(verify.stdout);
     expect(measured.writes).toBe('rollback');
-    expect(measured.queries.map((q: { name: string; skipped?: string; medianMs: number | null }) => [q.name, q.skipped ?? null, typeof q.medianMs])).toEqual([
+    expect(
+      measured.queries.map((q: { name: string; skipped?: string; medianMs: number | null }) => [
+        q.name,
+        q.skipped ?? null,
+        typeof q.medianMs,
+      ]),
+    ).toEqual([
       ['customer_by_email', null, 'number'],
       ['items_of_customer', null, 'number'],
       ['add_item', null, 'number'],
       ['rename', null, 'number'],
     ]);
-    const trial = await runCli(['verify', '--db', db(), '--from', from(), '--runs', '2', '--trial', join(dir, 'advice.json'), '--json', '-q']);
+    const trial = await runCli([
+      'verify',
+      '--db',
+      db(),
+      '--from',
+      from(),
+      '--runs',
+      '2',
+      '--trial',
+      join(dir, 'advice.json'),
+      '--json',
+      '-q',
+    ]);
     expect(trial.code).toBe(0);
     const comparison = JSON.parse(trial.stdout).comparison;
     expect(comparison.queries.find((q: { name: string }) => q.name === 'customer_by_email').planChange).toBe('Seq Scan → Index Only Scan');
@@ -99,7 +129,19 @@ describe('the commands on a SQLite file', () => {
     const apply = await runCli(['apply', '--db', db(), '--input', join(dir, 'advice.json'), '--yes', '--json']);
     expect(apply.code).toBe(0);
     expect(JSON.parse(apply.stdout)).toMatchObject({ dialect: 'sqlite', built: 2, failed: 0 });
-    const compare = await runCli(['verify', 'compare', join(dir, 'before.json'), '--db', db(), '--from', from(), '--runs', '2', '--json', '-q']);
+    const compare = await runCli([
+      'verify',
+      'compare',
+      join(dir, 'before.json'),
+      '--db',
+      db(),
+      '--from',
+      from(),
+      '--runs',
+      '2',
+      '--json',
+      '-q',
+    ]);
     expect(compare.code).toBe(0);
     expect(JSON.parse(compare.stdout).workload.speedup).toBeGreaterThan(2);
   });

@@ -15,7 +15,10 @@ import { tempDir } from '../helpers/temp.js';
 
 describe('the SQLite demo', () => {
   it('has the PostgreSQL demo’s tables and workload, in SQLite form, with deterministic data', () => {
-    const tables = (file: string) => splitScript(readDemoFile(file)).filter((s) => /^CREATE TABLE/i.test(s)).map((s) => /CREATE TABLE (\w+)/i.exec(s)?.[1]);
+    const tables = (file: string) =>
+      splitScript(readDemoFile(file))
+        .filter((s) => /^CREATE TABLE/i.test(s))
+        .map((s) => /CREATE TABLE (\w+)/i.exec(s)?.[1]);
     expect(tables('schema.sqlite.sql')).toEqual(tables('schema.sql'));
     const indexes = splitScript(readDemoFile('schema.sqlite.sql')).filter((s) => /^CREATE INDEX/i.test(s));
     expect(indexes.every((s) => !/\(\s*\w+\s*,/.test(s))).toBe(true);
@@ -32,7 +35,20 @@ describe('the SQLite demo', () => {
   it('runs end to end from the CLI, and --keep reuses the file', async () => {
     const dir = tempDir('sqlite-demo');
     const keep = join(dir, 'demo.db');
-    const args = ['demo', '--engine', 'sqlite', '--scale', '0.05', '--runs', '3', '--keep', keep, '--report', join(dir, 'report.html'), '-q'];
+    const args = [
+      'demo',
+      '--engine',
+      'sqlite',
+      '--scale',
+      '0.05',
+      '--runs',
+      '3',
+      '--keep',
+      keep,
+      '--report',
+      join(dir, 'report.html'),
+      '-q',
+    ];
     const first = await runCli([...args, '--json']);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
@@ -46,7 +62,9 @@ describe('the SQLite demo', () => {
     expect(report.applied).toMatchObject({ dialect: 'sqlite', failed: 0 });
     // measured: the queries that scanned messages now search an index, and the workload runs faster
     const changed = report.verification.queries.filter((q: { planChange: string }) => q.planChange.startsWith('Seq Scan →'));
-    expect(changed.map((q: { name: string }) => q.name)).toEqual(expect.arrayContaining(['messages_of_conversation', 'new_messages_since']));
+    expect(changed.map((q: { name: string }) => q.name)).toEqual(
+      expect.arrayContaining(['messages_of_conversation', 'new_messages_since']),
+    );
     expect(report.verification.workload.speedup).toBeGreaterThan(2);
     expect(existsSync(join(dir, 'report.html'))).toBe(true);
     const second = await runCli(args);

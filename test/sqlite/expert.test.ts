@@ -29,7 +29,9 @@ function helps(advice: ExpertAdvice, index: ExpertIndex): boolean {
 
 function leadsWith(report: AdviceReport, index: ExpertIndex): boolean {
   return report.recommendations.some(
-    (r) => r.index.table.name.toLowerCase() === index.table.toLowerCase() && r.index.keys[0]?.column.toLowerCase() === index.columns[0]?.toLowerCase(),
+    (r) =>
+      r.index.table.name.toLowerCase() === index.table.toLowerCase() &&
+      r.index.keys[0]?.column.toLowerCase() === index.columns[0]?.toLowerCase(),
   );
 }
 
@@ -47,16 +49,22 @@ describe.skipIf(!hasSqliteCli())('indexwise and sqlite3 .expert on the same case
       const report = await adviseFile(path, c.workload);
       const helpful = advices.flatMap((a) => a.indexes.filter((i) => helps(a, i)));
       // where indexwise leaves out what .expert proposes, the case says why
-      if (c.expertDiffers === undefined) for (const index of helpful) expect(leadsWith(report, index), `${index.sql} vs ${shapes(report).join('; ')}`).toBe(true);
+      if (c.expertDiffers === undefined)
+        for (const index of helpful) expect(leadsWith(report, index), `${index.sql} vs ${shapes(report).join('; ')}`).toBe(true);
       else expect(helpful.some((index) => !leadsWith(report, index))).toBe(true);
       const expertSql = [...new Set(advices.flatMap((a) => a.indexes.map((i) => i.sql)))];
       const none = await workloadCost(path, [], c.workload);
       const expert = await workloadCost(path, expertSql, c.workload);
-      const ours = await workloadCost(path, report.recommendations.map((r) => r.sql), c.workload);
+      const ours = await workloadCost(
+        path,
+        report.recommendations.map((r) => r.sql),
+        c.workload,
+      );
       expect(ours).toBeLessThanOrEqual(expert * 1.001);
       rows.push({
         name: c.name,
-        expert: expertSql.map((s) => s.replace(/^CREATE INDEX ("(?:[^"]|"")+"|\S+) ON /i, '').replace(/;$/, '')).join(', ') || '(no new indexes)',
+        expert:
+          expertSql.map((s) => s.replace(/^CREATE INDEX ("(?:[^"]|"")+"|\S+) ON /i, '').replace(/;$/, '')).join(', ') || '(no new indexes)',
         indexwise: (shapes(report).join(', ') || '(none)') + (c.expertDiffers ? ` — ${c.expertDiffers}` : ''),
         costs: [none, expert, ours].map((n) => Math.round(n).toLocaleString('en-US')).join(' / '),
       });

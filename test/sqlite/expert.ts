@@ -12,7 +12,15 @@ import { writePenalty } from '../../src/advisor/write-cost.js';
 import { analyzeWorkload } from '../../src/analysis/analyze-workload.js';
 import { connect } from '../../src/engines/connect.js';
 import { type IndexDef, keyColumn } from '../../src/model/index-def.js';
-import { identifierValue, isIdentifier, isKeyword, parenthesized, significant, splitTopLevel, tokenize } from '../../src/engines/sqlite/tokens.js';
+import {
+  identifierValue,
+  isIdentifier,
+  isKeyword,
+  parenthesized,
+  significant,
+  splitTopLevel,
+  tokenize,
+} from '../../src/engines/sqlite/tokens.js';
 import { splitScript } from '../../src/workload/sql-text.js';
 import { withTriggerStatements } from '../../src/workload/triggers.js';
 import { workloadFromSql } from '../helpers/workload.js';
@@ -37,7 +45,14 @@ export function hasSqliteCli(): boolean {
 }
 
 function definition(index: ExpertIndex): IndexDef {
-  return { table: { schema: 'main', name: index.table }, keys: index.columns.map((c) => keyColumn(c)), include: [], where: null, method: 'btree', unique: false };
+  return {
+    table: { schema: 'main', name: index.table },
+    keys: index.columns.map((c) => keyColumn(c)),
+    include: [],
+    where: null,
+    method: 'btree',
+    unique: false,
+  };
 }
 
 function readCreateIndex(sql: string): ExpertIndex | null {
@@ -54,8 +69,14 @@ function readCreateIndex(sql: string): ExpertIndex | null {
 export function runExpert(path: string, statement: string): ExpertAdvice {
   const result = spawnSync('sqlite3', ['-readonly', path], { input: `.expert\n${statement};\n`, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`sqlite3 .expert failed: ${result.stderr}`);
-  const lines = result.stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '' && l !== '(null)');
-  const indexes = lines.filter((l) => /^CREATE INDEX/i.test(l)).map(readCreateIndex).filter((i): i is ExpertIndex => i !== null);
+  const lines = result.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && l !== '(null)');
+  const indexes = lines
+    .filter((l) => /^CREATE INDEX/i.test(l))
+    .map(readCreateIndex)
+    .filter((i): i is ExpertIndex => i !== null);
   const plan = lines.filter((l) => !/^CREATE INDEX/i.test(l) && l !== '(no new indexes)');
   return { statement, indexes, plan };
 }
@@ -87,7 +108,11 @@ export async function workloadCost(path: string, creates: readonly string[], wor
     const expanded = withTriggerStatements(await workloadFromSql(workload), catalog);
     let total = 0;
     for (const q of expanded.queries) total += q.calls * (await engine.explain(q.samples[0] ?? q.sql)).totalCost;
-    const writers = analyzeWorkload(expanded, catalog).queries.map((q) => ({ weight: q.query.calls, writes: q.analysis?.writes ?? [], rowsPerCall: 1 }));
+    const writers = analyzeWorkload(expanded, catalog).queries.map((q) => ({
+      weight: q.query.calls,
+      writes: q.analysis?.writes ?? [],
+      rowsPerCall: 1,
+    }));
     for (const index of creates.map(readCreateIndex)) if (index !== null) total += writePenalty(definition(index), writers);
     return total;
   } finally {

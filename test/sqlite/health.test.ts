@@ -42,10 +42,14 @@ describe('health on SQLite', () => {
     const { checks, findings } = await health(path);
     expect(checks).toEqual(['duplicate-index', 'redundant-index', 'unindexed-foreign-key', 'unused-by-workload']);
     const by = (check: string) => findings.filter((f) => f.check === check);
-    expect(by('duplicate-index').map((f) => [f.index, f.evidence.duplicateOf, f.fixSql])).toEqual([['main.pets_name_2', 'main.pets_name_1', 'DROP INDEX pets_name_2;']]);
+    expect(by('duplicate-index').map((f) => [f.index, f.evidence.duplicateOf, f.fixSql])).toEqual([
+      ['main.pets_name_2', 'main.pets_name_1', 'DROP INDEX pets_name_2;'],
+    ]);
     expect(by('redundant-index').map((f) => [f.index, f.evidence.coveredBy])).toEqual([['main.pets_kind', 'main.pets_kind_born']]);
     // vet_id has no index; passports.pet_id is the rowid; visits.pet_id leads the WITHOUT ROWID primary key
-    expect(by('unindexed-foreign-key').map((f) => [f.table, f.evidence.columns, f.fixSql])).toEqual([['main.pets', 'vet_id', 'CREATE INDEX idx_pets_vet_id ON pets (vet_id);']]);
+    expect(by('unindexed-foreign-key').map((f) => [f.table, f.evidence.columns, f.fixSql])).toEqual([
+      ['main.pets', 'vet_id', 'CREATE INDEX idx_pets_vet_id ON pets (vet_id);'],
+    ]);
     expect(sha256(path)).toBe(before);
   });
 });

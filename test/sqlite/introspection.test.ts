@@ -53,25 +53,48 @@ describe('the SQLite catalog', () => {
       expect(catalog.tables.find((t) => t.name === 'counters')?.rowidAlias).toBeNull();
 
       const index = (name: string) => catalog.indexes.find((i) => i.name === name);
-      expect(index('posts_author_published')?.keys.map((k) => [k.column, k.descending])).toEqual([['author_id', false], ['published_at', true]]);
+      expect(index('posts_author_published')?.keys.map((k) => [k.column, k.descending])).toEqual([
+        ['author_id', false],
+        ['published_at', true],
+      ]);
       expect(index('posts_title_binary')?.keys[0]?.collation).toBeNull();
       expect(index('posts_title_nocase')?.keys[0]?.collation).toBe('NOCASE');
       // the column's own NOCASE is no explicit collation
       expect(index('authors_name')?.keys[0]?.collation).toBeNull();
       expect(index('posts_live')?.predicate).toBe('deleted_at IS NULL');
       expect(index('posts_lower_title')?.keys.map((k) => k.expression ?? k.column)).toEqual(['lower(title)', 'author_id']);
-      expect(catalog.indexes.find((i) => i.table.name === 'tags')).toMatchObject({ primary: true, unique: true, constraint: expect.any(String) });
+      expect(catalog.indexes.find((i) => i.table.name === 'tags')).toMatchObject({
+        primary: true,
+        unique: true,
+        constraint: expect.any(String),
+      });
       expect(catalog.indexes.find((i) => i.table.name === 'authors' && i.unique)?.keys[0]?.column).toBe('email');
 
       expect(catalog.foreignKeys).toEqual([
-        expect.objectContaining({ table: { schema: 'main', name: 'Blog Posts' }, columns: ['author_id'], referencedTable: { schema: 'main', name: 'authors' }, referencedColumns: ['id'] }),
+        expect.objectContaining({
+          table: { schema: 'main', name: 'Blog Posts' },
+          columns: ['author_id'],
+          referencedTable: { schema: 'main', name: 'authors' },
+          referencedColumns: ['id'],
+        }),
       ]);
       expect(catalog.triggers).toEqual([
         {
-          schema: 'main', name: 'posts_count', table: { schema: 'main', name: 'Blog Posts' }, event: 'insert', columns: [],
+          schema: 'main',
+          name: 'posts_count',
+          table: { schema: 'main', name: 'Blog Posts' },
+          event: 'insert',
+          columns: [],
           statements: ["UPDATE counters SET n = n + 1 WHERE name = 'posts:' || ?", "INSERT INTO tags (post_id, tag) VALUES (?, 'new')"],
         },
-        { schema: 'main', name: 'posts_retitle', table: { schema: 'main', name: 'Blog Posts' }, event: 'update', columns: ['title'], statements: ['UPDATE counters SET n = n + 1 WHERE name = ?'] },
+        {
+          schema: 'main',
+          name: 'posts_retitle',
+          table: { schema: 'main', name: 'Blog Posts' },
+          event: 'update',
+          columns: ['title'],
+          statements: ['UPDATE counters SET n = n + 1 WHERE name = ?'],
+        },
       ]);
     } finally {
       await engine.close();
@@ -83,7 +106,9 @@ describe('the SQLite catalog', () => {
     const before = sha256(path);
     const engine = await connect(`sqlite:${path}`);
     try {
-      expect((await engine.catalog()).tables.find((t) => t.name === 'Blog Posts')?.columns.find((c) => c.name === 'author_id')?.stats).toBeNull();
+      expect(
+        (await engine.catalog()).tables.find((t) => t.name === 'Blog Posts')?.columns.find((c) => c.name === 'author_id')?.stats,
+      ).toBeNull();
       await expect(engine.query('CREATE TABLE x (a)')).rejects.toThrow(/readonly/);
       expect(sha256(path)).toBe(before);
       expect((await engine.refreshStatistics()).sort()).toEqual(['Blog Posts', 'authors', 'tags']);

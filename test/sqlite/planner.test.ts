@@ -19,25 +19,42 @@ const stats = (rows: Record<string, number>, indexes: Record<string, number[]> =
 });
 
 const plan = (details: string[], context: Partial<CostContext> & { stats: PlannerStats }) =>
-  costPlan(details.map((detail, i): EqpRow => ({ id: i + 1, parent: 0, detail })), { limit: null, where: [], ...context });
+  costPlan(
+    details.map((detail, i): EqpRow => ({ id: i + 1, parent: 0, detail })),
+    { limit: null, where: [], ...context },
+  );
 
 describe('statement text', () => {
   it('numbers parameters as SQLite does, and as the rewrite for the PostgreSQL parser does', async () => {
     await loadParser();
     const sql = 'SELECT * FROM t WHERE a = ? AND b = :b AND c = ?5 AND d = ? AND e = :b AND f = @g AND h = $h';
-    expect(bindableText(sql)).toEqual({ sql: 'SELECT * FROM t WHERE a = @p1 AND b = @p2 AND c = @p5 AND d = @p6 AND e = @p2 AND f = @p7 AND h = @p8', count: 8, positional: false });
+    expect(bindableText(sql)).toEqual({
+      sql: 'SELECT * FROM t WHERE a = @p1 AND b = @p2 AND c = @p5 AND d = @p6 AND e = @p2 AND f = @p7 AND h = @p8',
+      count: 8,
+      positional: false,
+    });
     expect(bindableText('SELECT ? + ?')).toEqual({ sql: 'SELECT ? + ?', count: 2, positional: true });
-    expect(rewriteSqliteFlavour(sql)).toBe('SELECT * FROM t WHERE a = $1 AND b = $2 AND c = $5 AND d = $6 AND e = $2 AND f = $7 AND h = $8');
-    expect(bindableText("SELECT '?', \"a?\", x FROM t -- ?\nWHERE y = $2 AND z = $1").sql).toBe("SELECT '?', \"a?\", x FROM t -- ?\nWHERE y = @p2 AND z = @p1");
+    expect(rewriteSqliteFlavour(sql)).toBe(
+      'SELECT * FROM t WHERE a = $1 AND b = $2 AND c = $5 AND d = $6 AND e = $2 AND f = $7 AND h = $8',
+    );
+    expect(bindableText('SELECT \'?\', "a?", x FROM t -- ?\nWHERE y = $2 AND z = $1').sql).toBe(
+      'SELECT \'?\', "a?", x FROM t -- ?\nWHERE y = @p2 AND z = @p1',
+    );
   });
 
   it('finds the aliases EXPLAIN QUERY PLAN prints, LIMIT and the WHERE terms', () => {
-    const aliases = tableAliases('SELECT * FROM "Order Items" AS oi JOIN users u ON u.id = oi.user_id, main.t x WHERE u.a = 1', ['Order Items', 'users', 't']);
+    const aliases = tableAliases('SELECT * FROM "Order Items" AS oi JOIN users u ON u.id = oi.user_id, main.t x WHERE u.a = 1', [
+      'Order Items',
+      'users',
+      't',
+    ]);
     expect(Object.fromEntries(aliases)).toEqual({ oi: 'Order Items', u: 'users', x: 't' });
     expect(outerLimit('SELECT * FROM t WHERE a IN (SELECT b FROM s LIMIT 3) LIMIT 5, 10')).toBe(15);
     expect(outerLimit('SELECT * FROM t LIMIT ? OFFSET 5')).toBe(PARAMETER_LIMIT + 5);
     expect(outerLimit('SELECT * FROM t')).toBeNull();
-    expect(whereTerms("SELECT * FROM t c JOIN o ON o.c = c.id WHERE c.city = ? AND o.x BETWEEN 1 AND 5 AND o.y = c.z AND lower(name) >= 'a'")).toEqual([
+    expect(
+      whereTerms("SELECT * FROM t c JOIN o ON o.c = c.id WHERE c.city = ? AND o.x BETWEEN 1 AND 5 AND o.y = c.z AND lower(name) >= 'a'"),
+    ).toEqual([
       { alias: 'c', columns: ['city'], equality: true },
       { alias: 'o', columns: ['x'], equality: false },
       { alias: null, columns: ['name'], equality: false },
@@ -48,12 +65,24 @@ describe('statement text', () => {
 describe('EXPLAIN QUERY PLAN lines', () => {
   it('reads names with spaces, the access path and the constraints', () => {
     expect(readStep('SEARCH Order Items USING COVERING INDEX my idx (order no=? AND at>? AND at<?)')).toEqual({
-      kind: 'access', search: true, name: 'Order Items', path: 'covering-index', index: 'my idx',
-      constraints: [{ column: 'order no', op: '=' }, { column: 'at', op: '>' }, { column: 'at', op: '<' }],
+      kind: 'access',
+      search: true,
+      name: 'Order Items',
+      path: 'covering-index',
+      index: 'my idx',
+      constraints: [
+        { column: 'order no', op: '=' },
+        { column: 'at', op: '>' },
+        { column: 'at', op: '<' },
+      ],
     });
     expect(readStep('SEARCH p USING INTEGER PRIMARY KEY (rowid=?)')).toMatchObject({ path: 'rowid', index: null });
     expect(readStep('SEARCH b USING AUTOMATIC COVERING INDEX (name=?) LEFT-JOIN')).toMatchObject({ path: 'automatic-index', index: null });
-    expect(readStep('USE TEMP B-TREE FOR LAST TERM OF ORDER BY')).toEqual({ kind: 'sort', partial: true, purpose: 'LAST TERM OF ORDER BY' });
+    expect(readStep('USE TEMP B-TREE FOR LAST TERM OF ORDER BY')).toEqual({
+      kind: 'sort',
+      partial: true,
+      purpose: 'LAST TERM OF ORDER BY',
+    });
     expect(readStep('CORRELATED SCALAR SUBQUERY 1')).toEqual({ kind: 'correlated' });
     expect(readStep('CO-ROUTINE t')).toEqual({ kind: 'producer', name: 't' });
   });
@@ -77,14 +106,19 @@ describe('the cost model', () => {
   it('counts every temp b-tree', () => {
     const plain = plan(['SEARCH t USING INDEX t_a (a=?)'], { stats: big }).totalCost;
     const sorted = plan(['SEARCH t USING INDEX t_a (a=?)', 'USE TEMP B-TREE FOR ORDER BY'], { stats: big }).totalCost;
-    const twice = plan(['SEARCH t USING INDEX t_a (a=?)', 'USE TEMP B-TREE FOR GROUP BY', 'USE TEMP B-TREE FOR ORDER BY'], { stats: big }).totalCost;
+    const twice = plan(['SEARCH t USING INDEX t_a (a=?)', 'USE TEMP B-TREE FOR GROUP BY', 'USE TEMP B-TREE FOR ORDER BY'], {
+      stats: big,
+    }).totalCost;
     expect(sorted).toBeGreaterThan(plain);
     expect(twice).toBeGreaterThan(sorted);
   });
 
   it('nested loops multiply; unserved WHERE terms filter; a LIMIT stops a pipelined plan early', () => {
     const join = plan(['SCAN s', 'SEARCH t USING INDEX t_a (a=?)'], { stats: big }).totalCost;
-    const filtered = plan(['SCAN s', 'SEARCH t USING INDEX t_a (a=?)'], { stats: big, where: [{ alias: 's', columns: ['k'], equality: true }] }).totalCost;
+    const filtered = plan(['SCAN s', 'SEARCH t USING INDEX t_a (a=?)'], {
+      stats: big,
+      where: [{ alias: 's', columns: ['k'], equality: true }],
+    }).totalCost;
     expect(filtered).toBeLessThan(join / 5);
     const ordered = plan(['SCAN t USING INDEX t_a'], { stats: big, limit: 20 }).totalCost;
     const sorted = plan(['SCAN t', 'USE TEMP B-TREE FOR ORDER BY'], { stats: big, limit: 20 }).totalCost;

@@ -14,7 +14,14 @@ import { workloadFromSql } from '../helpers/workload.js';
 const recommendation = (name: string, column: string): Recommendation =>
   ({
     name,
-    index: { table: { schema: 'public', name: 'feed' }, keys: [keyColumn(column)], include: [], where: null, method: 'btree', unique: false },
+    index: {
+      table: { schema: 'public', name: 'feed' },
+      keys: [keyColumn(column)],
+      include: [],
+      where: null,
+      method: 'btree',
+      unique: false,
+    },
   }) as unknown as Recommendation;
 
 describe.skipIf(!POSTGRES.available)('advise --measure (the measured guard)', () => {
@@ -39,7 +46,13 @@ describe.skipIf(!POSTGRES.available)('advise --measure (the measured guard)', ()
 SELECT id FROM feed WHERE status = 'rare' ORDER BY created_at LIMIT 5;
 -- calls: 10
 SELECT id, status FROM feed WHERE k = $1;`);
-    const result = await guardAdvice(db.engine, workload, catalog, [recommendation('feed_created_at_trap', 'created_at'), recommendation('feed_k_good', 'k')], { runs: 3 });
+    const result = await guardAdvice(
+      db.engine,
+      workload,
+      catalog,
+      [recommendation('feed_created_at_trap', 'created_at'), recommendation('feed_k_good', 'k')],
+      { runs: 3 },
+    );
     expect(result.removed.map((r) => r.name)).toEqual(['feed_created_at_trap']);
     expect(result.removed[0]?.speedup).toBeLessThan(0.9);
     expect(result.kept.map((r) => r.name)).toEqual(['feed_k_good']);

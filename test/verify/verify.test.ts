@@ -103,10 +103,32 @@ describe.skipIf(!POSTGRES.available)('verify on PostgreSQL', () => {
 
   it('compare matches queries by fingerprint: values may differ, text layout too', () => {
     const q = (fingerprint: string, medianMs: number, scans: string[]) => ({
-      fingerprint, sql: 'x', executed: null, calls: 2, write: false, runsMs: [medianMs], medianMs, minMs: medianMs, maxMs: medianMs,
-      timedOut: false, sharedHitBlocks: null, sharedReadBlocks: null, scans, indexes: [],
+      fingerprint,
+      sql: 'x',
+      executed: null,
+      calls: 2,
+      write: false,
+      runsMs: [medianMs],
+      medianMs,
+      minMs: medianMs,
+      maxMs: medianMs,
+      timedOut: false,
+      sharedHitBlocks: null,
+      sharedReadBlocks: null,
+      scans,
+      indexes: [],
     });
-    const m = (queries: ReturnType<typeof q>[]) => ({ kind: 'indexwise-measurement' as const, target: 't', serverVersion: '15', measuredAt: 'now', runs: 1, timeoutMs: 1, writes: 'skip' as const, trialIndexes: [], queries });
+    const m = (queries: ReturnType<typeof q>[]) => ({
+      kind: 'indexwise-measurement' as const,
+      target: 't',
+      serverVersion: '15',
+      measuredAt: 'now',
+      runs: 1,
+      timeoutMs: 1,
+      writes: 'skip' as const,
+      trialIndexes: [],
+      queries,
+    });
     const c = compareMeasurements(m([q('a', 10, ['Seq Scan']), q('b', 4, ['Seq Scan'])]), m([q('b', 2, ['Index Scan']), q('c', 1, [])]));
     expect(c.queries.map((x) => [x.fingerprint, x.speedup, x.planChange])).toEqual([['b', 2, 'Seq Scan → Index Scan']]);
     expect([...c.unmatched].sort()).toEqual(['a', 'c']);
@@ -118,11 +140,34 @@ describe.skipIf(!POSTGRES.available)('verify on PostgreSQL', () => {
     const workloadFile = join(dir, 'w.sql');
     const baseline = join(dir, 'before.json');
     (await import('node:fs')).writeFileSync(workloadFile, `-- calls: 100\n${LOOKUP};\n`);
-    const first = await runCli(['verify', 'baseline', '--db', db.url as string, '--from', `sql:${workloadFile}`, '--runs', '2', '--out', baseline, '-q']);
+    const first = await runCli([
+      'verify',
+      'baseline',
+      '--db',
+      db.url as string,
+      '--from',
+      `sql:${workloadFile}`,
+      '--runs',
+      '2',
+      '--out',
+      baseline,
+      '-q',
+    ]);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/Seq Scan/);
     expect(JSON.parse(readFileSync(baseline, 'utf8')).kind).toBe('indexwise-measurement');
-    const second = await runCli(['verify', 'compare', baseline, '--db', db.url as string, '--from', `sql:${workloadFile}`, '--runs', '2', '-q']);
+    const second = await runCli([
+      'verify',
+      'compare',
+      baseline,
+      '--db',
+      db.url as string,
+      '--from',
+      `sql:${workloadFile}`,
+      '--runs',
+      '2',
+      '-q',
+    ]);
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/Workload \(Σ calls × median\)/);
     const bad = await runCli(['verify', 'compare', join(dir, 'missing.json'), '--db', db.url as string]);

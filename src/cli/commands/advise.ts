@@ -34,15 +34,32 @@ export function registerAdvise(program: Command): void {
     .option('--max-columns <n>', 'most key columns in one index', parseNonNegativeInt('--max-columns'), 3)
     .option('--budget <size>', 'total size of the new indexes, e.g. 500MB', parseBytes('--budget'))
     .option('--max-indexes <n>', 'most indexes to recommend', parseNonNegativeInt('--max-indexes'))
-    .option('--min-improvement <pct>', 'a query counts as helped, and an index as worth it, from this cost reduction', parseFraction('--min-improvement'), 0.1)
+    .option(
+      '--min-improvement <pct>',
+      'a query counts as helped, and an index as worth it, from this cost reduction',
+      parseFraction('--min-improvement'),
+      0.1,
+    )
     .option('--min-cost <cost>', 'leave out queries already cheaper than this planner cost', parseNonNegativeInt('--min-cost'))
     .option('--include <tables>', 'only these tables (comma-separated, repeatable)', parseList)
     .option('--exclude <tables>', 'never these tables (comma-separated, repeatable)', parseList, [])
     .option('--analyze', 'run ANALYZE first on tables whose statistics are missing or stale (writes statistics)')
-    .option('--what-if <method>', 'auto (HypoPG, a rolled-back transaction on PGlite, a copy of a SQLite file), hypopg, transaction, sqlite-copy', parseChoice('--what-if', ['auto', 'hypopg', 'transaction', 'sqlite-copy'] as const), 'auto')
-    .option('--copy-limit <size>', 'SQLite: cost on a copy of the whole file up to this size (default 1GB), else on its schema, statistics and a sample', parseBytes('--copy-limit'))
+    .option(
+      '--what-if <method>',
+      'auto (HypoPG, a rolled-back transaction on PGlite, a copy of a SQLite file), hypopg, transaction, sqlite-copy',
+      parseChoice('--what-if', ['auto', 'hypopg', 'transaction', 'sqlite-copy'] as const),
+      'auto',
+    )
+    .option(
+      '--copy-limit <size>',
+      'SQLite: cost on a copy of the whole file up to this size (default 1GB), else on its schema, statistics and a sample',
+      parseBytes('--copy-limit'),
+    )
     .option('--sample-rows <n>', 'SQLite: rows per table in a sampled copy (default 20000)', parseNonNegativeInt('--sample-rows'))
-    .option('--measure', 'build the chosen indexes in a rolled-back transaction, time the workload with and without them, and take out any index that makes a query measurably slower (not for production: builds indexes, takes locks)')
+    .option(
+      '--measure',
+      'build the chosen indexes in a rolled-back transaction, time the workload with and without them, and take out any index that makes a query measurably slower (not for production: builds indexes, takes locks)',
+    )
     .option('--json', 'print the advice as JSON (see README)')
     .option('--fail-on-recommendation', 'exit 1 when anything is recommended (CI gate)')
     .option('-q, --quiet', 'no progress on stderr')
@@ -79,7 +96,9 @@ Examples:
           whatIfOptions: { copyLimitBytes: flags.copyLimit, sampleRows: flags.sampleRows },
           onProgress: log,
         });
-        const final = flags.measure ? applyGuard(report, await guardAdvice(engine, workload, catalog, report.recommendations, { runs: 3, onProgress: log })) : report;
+        const final = flags.measure
+          ? applyGuard(report, await guardAdvice(engine, workload, catalog, report.recommendations, { runs: 3, onProgress: log }))
+          : report;
         process.stdout.write(flags.json ? `${JSON.stringify(final, null, 2)}\n` : renderAdvice(final));
         if (final.measured) process.stdout.write(renderMeasured(final));
         if (flags.failOnRecommendation && final.recommendations.length > 0) process.exitCode = EXIT.findings;
@@ -102,15 +121,26 @@ export function renderAdvice(report: AdviceReport, title = 'indexwise advise'): 
   const out: string[] = [];
   out.push(`${pc.bold(title)}: ${report.engine} ${report.serverVersion}, what-if by ${report.whatIf}`);
   for (const note of report.notes) out.push(pc.yellow(`note: ${note}`));
-  out.push(`${report.workload.queries} queries in the workload, ${report.workload.costed} costed, ${report.workload.skipped.length} skipped`);
-  out.push(`Workload cost (Σ calls × planner cost): ${formatCost(report.cost.before)} → ${formatCost(report.cost.after)} ${pct(report.cost.before, report.cost.after)}`);
+  out.push(
+    `${report.workload.queries} queries in the workload, ${report.workload.costed} costed, ${report.workload.skipped.length} skipped`,
+  );
+  out.push(
+    `Workload cost (Σ calls × planner cost): ${formatCost(report.cost.before)} → ${formatCost(report.cost.after)} ${pct(report.cost.before, report.cost.after)}`,
+  );
   if (report.recommendations.length === 0) {
     out.push(heading('No index to recommend: nothing improves the workload enough to pay for itself.'));
   } else {
     out.push(heading(`Recommendations (${report.recommendations.length})`));
     out.push(
       renderTable(
-        [{ header: 'table' }, { header: 'index' }, { header: 'size', align: 'right' }, { header: 'queries', align: 'right' }, { header: 'their cost', align: 'right' }, { header: 'workload saved', align: 'right' }],
+        [
+          { header: 'table' },
+          { header: 'index' },
+          { header: 'size', align: 'right' },
+          { header: 'queries', align: 'right' },
+          { header: 'their cost', align: 'right' },
+          { header: 'workload saved', align: 'right' },
+        ],
         report.recommendations.map((r) => [
           r.table,
           `(${r.columns.join(', ')})${r.include.length ? ` INCLUDE (${r.include.join(', ')})` : ''}${r.where ? ` WHERE ${r.where}` : ''}`,
@@ -141,6 +171,8 @@ export function renderAdvice(report: AdviceReport, title = 'indexwise advise'): 
     out.push(heading('Skipped'));
     out.push(report.workload.skipped.map((s) => `  ${oneLineSql(s.sql, 70)} — ${s.reason}`).join('\n'));
   }
-  out.push(`\n${pc.dim(`${report.stats.candidates} candidates, ${report.stats.whatIfCalls} what-if plans, cache hit rate ${(report.stats.cacheHitRate * 100).toFixed(0)}%, ${report.stats.seconds.toFixed(1)} s`)}`);
+  out.push(
+    `\n${pc.dim(`${report.stats.candidates} candidates, ${report.stats.whatIfCalls} what-if plans, cache hit rate ${(report.stats.cacheHitRate * 100).toFixed(0)}%, ${report.stats.seconds.toFixed(1)} s`)}`,
+  );
   return `${out.join('\n')}\n`;
 }

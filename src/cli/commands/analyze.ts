@@ -31,11 +31,22 @@ interface AnalyzeFlags extends WorkloadFlags {
 }
 
 export function collectOptions(flags: WorkloadFlags, onProgress?: CollectOptions['onProgress']): CollectOptions {
-  return { minCalls: flags.minCalls, minTimeMs: flags.minTime, logFormat: flags.logFormat, logDatabase: flags.logDatabase, sampleMs: flags.sample, onProgress };
+  return {
+    minCalls: flags.minCalls,
+    minTimeMs: flags.minTime,
+    logFormat: flags.logFormat,
+    logDatabase: flags.logDatabase,
+    sampleMs: flags.sample,
+    onProgress,
+  };
 }
 
 /** Reads the workload the flags name (pg_stat_statements when none), with progress on stderr. */
-export async function workloadFromFlags(engine: Engine, flags: WorkloadFlags, log: ProgressFn): Promise<{ workload: Workload; sources: string[] }> {
+export async function workloadFromFlags(
+  engine: Engine,
+  flags: WorkloadFlags,
+  log: ProgressFn,
+): Promise<{ workload: Workload; sources: string[] }> {
   const progress = collectProgress(!flags.quiet, log);
   try {
     const { workload, specs } = await collectFrom(engine, flags.from.map(parseSourceSpec), collectOptions(flags, progress.onProgress));
@@ -48,16 +59,29 @@ export async function workloadFromFlags(engine: Engine, flags: WorkloadFlags, lo
 export function addWorkloadOptions(command: Command): Command {
   return command
     .option('--db <url>', 'database (default: $DATABASE_URL)')
-    .option('--from <source>', 'workload source, repeatable: pg_stat_statements (default), pg_stat_activity, log:FILE, sql:FILE, - (stdin)', collectValues, [])
+    .option(
+      '--from <source>',
+      'workload source, repeatable: pg_stat_statements (default), pg_stat_activity, log:FILE, sql:FILE, - (stdin)',
+      collectValues,
+      [],
+    )
     .option('--min-calls <n>', 'ignore queries called fewer times', parseNonNegativeInt('--min-calls'))
     .option('--min-time <ms>', 'ignore queries with less total time (milliseconds)', parseNonNegativeInt('--min-time'))
-    .option('--log-format <format>', `log format when the file name does not tell: ${LOG_FORMATS.join(', ')}`, parseChoice('--log-format', LOG_FORMATS))
+    .option(
+      '--log-format <format>',
+      `log format when the file name does not tell: ${LOG_FORMATS.join(', ')}`,
+      parseChoice('--log-format', LOG_FORMATS),
+    )
     .option('--log-database <name>', 'only statements of this database (csvlog, jsonlog, or a stderr prefix with %u@%d)')
     .option('--sample <duration>', 'how long to sample pg_stat_activity (e.g. 10s)', parseDuration('--sample'));
 }
 
 export function registerAnalyze(program: Command): void {
-  addWorkloadOptions(program.command('analyze').description('analyze the workload: top queries, and per table the columns by role (filter, join, sort, read)'))
+  addWorkloadOptions(
+    program
+      .command('analyze')
+      .description('analyze the workload: top queries, and per table the columns by role (filter, join, sort, read)'),
+  )
     .option('--top <n>', 'how many queries to list', parseNonNegativeInt('--top'), 20)
     .option('--json', 'print the full model as JSON (see README)')
     .option('-q, --quiet', 'no progress on stderr')
@@ -87,14 +111,24 @@ Examples:
 
 /** Per table, the columns the workload filters, joins, sorts or groups on, with the share of the workload. */
 export function renderColumnRoles(analysis: WorkloadAnalysis, limit = Number.POSITIVE_INFINITY): string {
-  const rows = analysis.tables.flatMap((t) =>
-    t.columns.filter((c) => c.role !== 'select').map((c) => ({ table: t.table, column: c })),
-  );
+  const rows = analysis.tables.flatMap((t) => t.columns.filter((c) => c.role !== 'select').map((c) => ({ table: t.table, column: c })));
   const shown = [...rows].sort((a, b) => b.column.share - a.column.share).slice(0, limit);
   return renderTable(
-    [{ header: 'table' }, { header: 'column' }, { header: 'role' }, { header: 'how' }, { header: 'queries', align: 'right' }, { header: 'share', align: 'right' }],
+    [
+      { header: 'table' },
+      { header: 'column' },
+      { header: 'role' },
+      { header: 'how' },
+      { header: 'queries', align: 'right' },
+      { header: 'share', align: 'right' },
+    ],
     (limit === Number.POSITIVE_INFINITY ? rows : shown).map(({ table, column: c }) => [
-      formatQualified(table), c.column, c.role, c.detail ?? '', String(c.queries), percent(c.share),
+      formatQualified(table),
+      c.column,
+      c.role,
+      c.detail ?? '',
+      String(c.queries),
+      percent(c.share),
     ]),
   );
 }
@@ -115,20 +149,39 @@ export function renderAnalyze(report: AnalyzeReport, top = 20): string {
   );
   out.push(
     renderTable(
-      [{ header: 'calls', align: 'right' }, { header: 'total ms', align: 'right' }, { header: 'mean ms', align: 'right' }, { header: 'query' }],
-      ranked.slice(0, top).map((q) => [
-        formatCount(q.query.calls),
-        workload.timed ? q.query.totalTimeMs.toFixed(1) : '-',
-        workload.timed ? q.query.meanTimeMs.toFixed(2) : '-',
-        q.query.name ? `${q.query.name}: ${oneLineSql(q.query.sql, 80)}` : oneLineSql(q.query.sql, 100),
-      ]),
+      [
+        { header: 'calls', align: 'right' },
+        { header: 'total ms', align: 'right' },
+        { header: 'mean ms', align: 'right' },
+        { header: 'query' },
+      ],
+      ranked
+        .slice(0, top)
+        .map((q) => [
+          formatCount(q.query.calls),
+          workload.timed ? q.query.totalTimeMs.toFixed(1) : '-',
+          workload.timed ? q.query.meanTimeMs.toFixed(2) : '-',
+          q.query.name ? `${q.query.name}: ${oneLineSql(q.query.sql, 80)}` : oneLineSql(q.query.sql, 100),
+        ]),
     ),
   );
   out.push(heading('Tables: reads and writes'));
   out.push(
     renderTable(
-      [{ header: 'table' }, { header: 'read queries', align: 'right' }, { header: 'read share', align: 'right' }, { header: 'write queries', align: 'right' }, { header: 'write share', align: 'right' }],
-      analysis.tables.map((t) => [formatQualified(t.table), String(t.readQueries), percent(t.readShare), String(t.writeQueries), percent(t.writeShare)]),
+      [
+        { header: 'table' },
+        { header: 'read queries', align: 'right' },
+        { header: 'read share', align: 'right' },
+        { header: 'write queries', align: 'right' },
+        { header: 'write share', align: 'right' },
+      ],
+      analysis.tables.map((t) => [
+        formatQualified(t.table),
+        String(t.readQueries),
+        percent(t.readShare),
+        String(t.writeQueries),
+        percent(t.writeShare),
+      ]),
     ),
   );
   out.push(heading('Columns by role'));

@@ -47,10 +47,20 @@ export function registerApply(program: Command): void {
     .option('--dry-run', 'print the SQL that would run, and change nothing')
     .option('--json', 'print the summary as JSON')
     .option('--lock-timeout <duration>', 'lock_timeout per statement', parseDuration('--lock-timeout'), 5000)
-    .option('--statement-timeout <duration>', 'statement_timeout per statement (default: off, a build takes its time)', parseDuration('--statement-timeout'), 0)
+    .option(
+      '--statement-timeout <duration>',
+      'statement_timeout per statement (default: off, a build takes its time)',
+      parseDuration('--statement-timeout'),
+      0,
+    )
     .option('--no-concurrently', 'plain CREATE/DROP INDEX (locks writes for the whole build)')
     .option('--retries <n>', 'retries after a lock timeout, with exponential backoff', parseNonNegativeInt('--retries'), 3)
-    .option('--wait <duration>', 'wait this long for another apply on the same database (default: stop at once)', parseDuration('--wait'), 0)
+    .option(
+      '--wait <duration>',
+      'wait this long for another apply on the same database (default: stop at once)',
+      parseDuration('--wait'),
+      0,
+    )
     .addHelpText(
       'after',
       `
@@ -67,7 +77,11 @@ Examples:
       const database = new LazyEngine(url, { writable: true });
       try {
         const { plan } = await planFromFlags(flags, database, log);
-        const view = { concurrently: flags.concurrently && plan.dialect === 'postgres' && kind !== 'pglite', lockTimeoutMs: flags.lockTimeout, statementTimeoutMs: flags.statementTimeout };
+        const view = {
+          concurrently: flags.concurrently && plan.dialect === 'postgres' && kind !== 'pglite',
+          lockTimeoutMs: flags.lockTimeout,
+          statementTimeoutMs: flags.statementTimeout,
+        };
         if (plan.steps.length === 0) {
           process.stdout.write(flags.json ? `${JSON.stringify({ steps: [] })}\n` : 'Nothing to apply.\n');
           return;
@@ -77,7 +91,8 @@ Examples:
           return;
         }
         if (!database.available) throw new InputError('apply needs --db (or DATABASE_URL): the database to change');
-        if (!flags.yes && !process.stdin.isTTY) throw new InputError('refusing to apply without a terminal to confirm: pass --yes (or --dry-run to see the SQL)');
+        if (!flags.yes && !process.stdin.isTTY)
+          throw new InputError('refusing to apply without a terminal to confirm: pass --yes (or --dry-run to see the SQL)');
         if (!flags.yes) {
           process.stderr.write(renderPlan(plan, view));
           if (!(await confirm(`Apply ${plan.steps.length} change(s) to ${parseConnectionString(url ?? '').kind} database? [y/N] `))) {

@@ -26,7 +26,12 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('the whole story on a demo app: build it, analyze its workload, advise, apply, measure before/after, report')
-    .option('--engine <engine>', 'postgres (embedded PGlite, or --db) or sqlite (a SQLite file)', parseChoice('--engine', ['postgres', 'sqlite'] as const), 'postgres')
+    .option(
+      '--engine <engine>',
+      'postgres (embedded PGlite, or --db) or sqlite (a SQLite file)',
+      parseChoice('--engine', ['postgres', 'sqlite'] as const),
+      'postgres',
+    )
     .option('--scale <n>', 'data size: 1 ≈ 300k messages, 600k rows (0.1 for a quick look)', parsePositiveNumber('--scale'), 1)
     .option('--keep <dir>', 'keep the embedded database in DIR (SQLite: in FILE) and reuse it next time')
     .option('--db <url>', 'load the demo into this PostgreSQL server instead (never drops what it did not create)')
@@ -84,12 +89,18 @@ export function renderDemo(report: DemoReport): string {
         ]),
     ),
   );
-  out.push(heading(`2. Its workload (${report.workload.queries.length} queries, ${sqlite ? 'demo/workload.sqlite.sql' : 'demo/workload.sql'}): the columns it uses most`));
+  out.push(
+    heading(
+      `2. Its workload (${report.workload.queries.length} queries, ${sqlite ? 'demo/workload.sqlite.sql' : 'demo/workload.sql'}): the columns it uses most`,
+    ),
+  );
   out.push(renderColumnRoles(report.analysis, 15));
   out.push(heading('3. The advice'));
   out.push(renderAdvice(report.advice, 'indexwise advise'));
   const a = report.applied;
-  out.push(heading(`4. Applied: ${a.built} built, ${a.dropped} dropped, ${a.skipped} skipped, ${a.failed} failed in ${a.seconds.toFixed(1)} s`));
+  out.push(
+    heading(`4. Applied: ${a.built} built, ${a.dropped} dropped, ${a.skipped} skipped, ${a.failed} failed in ${a.seconds.toFixed(1)} s`),
+  );
   out.push(heading(`5. Proof: measured ${sqlite ? 'by timing each statement' : 'with EXPLAIN ANALYZE'} before and after`));
   out.push(renderComparison(report.verification));
   out.push(heading('6. Health, before → after'));

@@ -30,11 +30,20 @@ export function registerHealth(program: Command): void {
     .description('check indexes: unused, duplicate, redundant, invalid, bloated; unindexed foreign keys; and more')
     .option('--db <url>', 'database (default: $DATABASE_URL); repeat for replicas, whose index usage counts too', collectValues, [])
     .option('--json', 'print { "findings": [...] } as JSON')
-    .option('--fail-on <severity>', 'exit 1 when a finding is at least this severe: warning or error', parseChoice('--fail-on', ['warning', 'error'] as const))
+    .option(
+      '--fail-on <severity>',
+      'exit 1 when a finding is at least this severe: warning or error',
+      parseChoice('--fail-on', ['warning', 'error'] as const),
+    )
     .option('--checks <ids>', 'run only these checks (comma-separated)', parseList)
     .option('--skip-checks <ids>', 'skip these checks (comma-separated)', parseList)
     .option('--list', 'list the checks and their thresholds, and exit')
-    .option('--from <source>', 'the workload (sql:FILE, log:FILE, …; repeatable): on SQLite, indexes none of its plans read are reported', collectValues, []);
+    .option(
+      '--from <source>',
+      'the workload (sql:FILE, log:FILE, …; repeatable): on SQLite, indexes none of its plans read are reported',
+      collectValues,
+      [],
+    );
   const seen = new Set<string>();
   for (const check of CHECKS) {
     for (const t of check.thresholds) {
@@ -69,7 +78,9 @@ Examples:
         }
         const workload = flags.from.length > 0 ? await collectWorkload(primary, flags.from.map(parseSourceSpec)) : undefined;
         const report = await runHealth(primary, { checks: flags.checks, skipChecks: flags.skipChecks, thresholds, replicas, workload });
-        process.stdout.write(flags.json ? `${JSON.stringify({ checks: report.checks, findings: report.findings }, null, 2)}\n` : renderHealth(report));
+        process.stdout.write(
+          flags.json ? `${JSON.stringify({ checks: report.checks, findings: report.findings }, null, 2)}\n` : renderHealth(report),
+        );
         if (flags.failOn && report.findings.some((f) => severityRank(f.severity) >= severityRank(flags.failOn as Severity))) {
           process.exitCode = EXIT.findings;
         }
@@ -88,7 +99,9 @@ function renderList(): string {
 }
 
 export function renderHealth(report: HealthReport): string {
-  const out = [`health of ${report.info.target} (${report.info.kind} ${report.info.serverVersion}): ${report.checks.length} checks, ${report.findings.length} findings`];
+  const out = [
+    `health of ${report.info.target} (${report.info.kind} ${report.info.serverVersion}): ${report.checks.length} checks, ${report.findings.length} findings`,
+  ];
   for (const severity of [...SEVERITIES].reverse()) {
     const findings = report.findings.filter((f) => f.severity === severity);
     if (findings.length === 0) continue;

@@ -40,8 +40,20 @@ export function renderInspect(info: EngineInfo, catalog: Catalog): string {
   out.push(heading('Tables'));
   out.push(
     renderTable(
-      [{ header: 'table' }, { header: 'kind' }, { header: 'rows', align: 'right' }, { header: 'size', align: 'right' }, { header: 'columns' }],
-      catalog.tables.map((t) => [formatQualified(t), t.kind, formatCount(t.rowEstimate), formatBytes(t.totalBytes), String(t.columns.length)]),
+      [
+        { header: 'table' },
+        { header: 'kind' },
+        { header: 'rows', align: 'right' },
+        { header: 'size', align: 'right' },
+        { header: 'columns' },
+      ],
+      catalog.tables.map((t) => [
+        formatQualified(t),
+        t.kind,
+        formatCount(t.rowEstimate),
+        formatBytes(t.totalBytes),
+        String(t.columns.length),
+      ]),
     ),
   );
   out.push(heading('Indexes'));

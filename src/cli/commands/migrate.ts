@@ -27,14 +27,28 @@ export interface PlanFlags extends WorkloadFlags {
 /** The input and selection options of migrate and apply. */
 export function addPlanOptions(command: Command): Command {
   return addWorkloadOptions(command)
-    .option('--input <file>', 'a saved `advise --json` or `health --json` (repeatable; - for stdin); without it, advise runs live on --db', collectValues, [])
-    .option('--only <items>', 'only these changes: index names or 1-based positions among the candidates (comma-separated, repeatable)', parseList)
+    .option(
+      '--input <file>',
+      'a saved `advise --json` or `health --json` (repeatable; - for stdin); without it, advise runs live on --db',
+      collectValues,
+      [],
+    )
+    .option(
+      '--only <items>',
+      'only these changes: index names or 1-based positions among the candidates (comma-separated, repeatable)',
+      parseList,
+    )
     .option('--drop-unused', 'also drop the indexes of unused-index findings')
     .option('--drop-duplicates', 'also drop the indexes of duplicate-index and redundant-index findings')
     .option('--dialect <dialect>', `${DIALECTS.join(' or ')} (default: from the input or --db)`, parseChoice('--dialect', DIALECTS))
     .option('--max-indexes <n>', 'live advice: most indexes to recommend', parseNonNegativeInt('--max-indexes'))
     .option('--budget <size>', 'live advice: total size of the new indexes, e.g. 500MB', parseBytes('--budget'))
-    .option('--what-if <method>', 'live advice: auto, hypopg, transaction', parseChoice('--what-if', ['auto', 'hypopg', 'transaction'] as const), 'auto')
+    .option(
+      '--what-if <method>',
+      'live advice: auto, hypopg, transaction',
+      parseChoice('--what-if', ['auto', 'hypopg', 'transaction'] as const),
+      'auto',
+    )
     .option('-q, --quiet', 'no progress on stderr');
 }
 
@@ -71,7 +85,13 @@ export function planFromFlags(flags: PlanFlags, database: LazyEngine, log: Progr
     live: {
       specs: flags.from.map(parseSourceSpec),
       collect: collectOptions(flags),
-      advise: { maxIndexes: flags.maxIndexes ?? null, budgetBytes: flags.budget ?? null, minCalls: flags.minCalls, whatIf: flags.whatIf, onProgress: log },
+      advise: {
+        maxIndexes: flags.maxIndexes ?? null,
+        budgetBytes: flags.budget ?? null,
+        minCalls: flags.minCalls,
+        whatIf: flags.whatIf,
+        onProgress: log,
+      },
     },
   });
 }
@@ -107,14 +127,22 @@ Examples:
       try {
         const { plan, candidates } = await planFromFlags(flags, database, log);
         if (flags.list) {
-          process.stdout.write(renderPlan({ dialect: plan.dialect, steps: candidates }, { concurrently: true, lockTimeoutMs: 0, statementTimeoutMs: 0 }));
+          process.stdout.write(
+            renderPlan({ dialect: plan.dialect, steps: candidates }, { concurrently: true, lockTimeoutMs: 0, statementTimeoutMs: 0 }),
+          );
           return;
         }
         if (flags.out === undefined) throw new InputError('--out DIR is required: the migrations directory to write into');
         const written = await writeMigration(plan, { format: flags.format, outDir: flags.out, name: flags.name });
         for (const note of written.notes) log(`note: ${note}`);
-        if (flags.json) process.stdout.write(`${JSON.stringify({ format: flags.format, dialect: plan.dialect, ...written, steps: plan.steps }, null, 2)}\n`);
-        else process.stdout.write(`${written.files.map((f) => `wrote ${written.outDir}/${f}`).join('\n')}\n${written.printed ? `\nAdd to schema.prisma:\n${written.printed}` : ''}`);
+        if (flags.json)
+          process.stdout.write(
+            `${JSON.stringify({ format: flags.format, dialect: plan.dialect, ...written, steps: plan.steps }, null, 2)}\n`,
+          );
+        else
+          process.stdout.write(
+            `${written.files.map((f) => `wrote ${written.outDir}/${f}`).join('\n')}\n${written.printed ? `\nAdd to schema.prisma:\n${written.printed}` : ''}`,
+          );
       } finally {
         await database.close();
       }

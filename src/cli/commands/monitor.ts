@@ -22,15 +22,25 @@ export function registerMonitor(program: Command): void {
     .command('snapshot')
     .description('store the current usage counters (cheap: run it from cron every few minutes)')
     .option('--db <url>', 'database (default: $DATABASE_URL)')
-    .option('--store <where>', `a SQLite file (default ${defaultStorePath()}, or $INDEXWISE_MONITOR_STORE) or table:SCHEMA.NAME in the monitored database`)
+    .option(
+      '--store <where>',
+      `a SQLite file (default ${defaultStorePath()}, or $INDEXWISE_MONITOR_STORE) or table:SCHEMA.NAME in the monitored database`,
+    )
     .option('--json', 'print the snapshot as JSON')
-    .addHelpText('after', '\nExamples:\n  indexwise monitor snapshot --db postgres://localhost/app\n  */10 * * * * indexwise monitor snapshot --db postgres://localhost/app --store /var/lib/indexwise/app.sqlite')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  indexwise monitor snapshot --db postgres://localhost/app\n  */10 * * * * indexwise monitor snapshot --db postgres://localhost/app --store /var/lib/indexwise/app.sqlite',
+    )
     .action(async (flags: MonitorFlags) => {
       const engine = await connect(databaseUrl(flags.db) ?? '');
       const store = await openStore(flags.store, engine);
       try {
         const taken = await snapshot(engine, store);
-        process.stdout.write(flags.json ? `${JSON.stringify(taken, null, 2)}\n` : `snapshot of ${taken.database} at ${taken.takenAt}: ${taken.indexes.length} indexes, ${taken.tables.length} tables\n`);
+        process.stdout.write(
+          flags.json
+            ? `${JSON.stringify(taken, null, 2)}\n`
+            : `snapshot of ${taken.database} at ${taken.takenAt}: ${taken.indexes.length} indexes, ${taken.tables.length} tables\n`,
+        );
       } finally {
         await store.close();
         await engine.close();
@@ -60,12 +70,21 @@ export function registerMonitor(program: Command): void {
 }
 
 export function renderMonitor(r: MonitorReport): string {
-  const out = [`${r.database}: ${r.snapshots} snapshots over ${r.days.toFixed(r.days < 1 ? 2 : 1)} days${r.resets > 0 ? `, ${r.resets} statistics reset(s) detected` : ''}`];
+  const out = [
+    `${r.database}: ${r.snapshots} snapshots over ${r.days.toFixed(r.days < 1 ? 2 : 1)} days${r.resets > 0 ? `, ${r.resets} statistics reset(s) detected` : ''}`,
+  ];
   if (r.snapshots < 2) out.push('Take at least two snapshots to see rates.');
   out.push(heading('Indexes'));
   out.push(
     renderTable(
-      [{ header: 'index' }, { header: 'scans', align: 'right' }, { header: 'scans/day', align: 'right' }, { header: 'size', align: 'right' }, { header: 'growth', align: 'right' }, { header: '' }],
+      [
+        { header: 'index' },
+        { header: 'scans', align: 'right' },
+        { header: 'scans/day', align: 'right' },
+        { header: 'size', align: 'right' },
+        { header: 'growth', align: 'right' },
+        { header: '' },
+      ],
       r.indexes.map((i) => [
         formatQualified({ schema: i.schema, name: i.index }),
         formatCount(i.scans),
@@ -77,6 +96,9 @@ export function renderMonitor(r: MonitorReport): string {
     ),
   );
   const unused = r.indexes.filter((i) => i.unused);
-  if (unused.length > 0) out.push(`\n${unused.length} index(es) unused over the whole window, ${formatBytes(unused.reduce((s, i) => s + i.bytes, 0))} in all: see indexwise health for the fix.`);
+  if (unused.length > 0)
+    out.push(
+      `\n${unused.length} index(es) unused over the whole window, ${formatBytes(unused.reduce((s, i) => s + i.bytes, 0))} in all: see indexwise health for the fix.`,
+    );
   return `${out.join('\n')}\n`;
 }

@@ -26,7 +26,9 @@ function readJsonFile(path: string, what: string): unknown {
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new InputError(`cannot read ${what} ${path}: ${(error as { code?: string }).code === 'ENOENT' ? 'no such file' : 'not valid JSON'}`);
+    throw new InputError(
+      `cannot read ${what} ${path}: ${(error as { code?: string }).code === 'ENOENT' ? 'no such file' : 'not valid JSON'}`,
+    );
   }
 }
 
@@ -34,7 +36,8 @@ function readJsonFile(path: string, what: string): unknown {
 function readComparison(path: string): Comparison {
   const value = readJsonFile(path, 'a verify result') as { comparison?: Comparison } & Partial<Comparison>;
   const comparison = value.comparison ?? value;
-  if (!Array.isArray(comparison.queries) || comparison.workload === undefined) throw new InputError(`${path} is not a verify comparison (verify compare --json or verify --trial --json)`);
+  if (!Array.isArray(comparison.queries) || comparison.workload === undefined)
+    throw new InputError(`${path} is not a verify comparison (verify compare --json or verify --trial --json)`);
   return comparison as Comparison;
 }
 
@@ -46,7 +49,9 @@ export function commandLine(argv: readonly string[]): string {
 }
 
 export function registerReport(program: Command): void {
-  addWorkloadOptions(program.command('report').description('write the index-strategy document (Markdown or self-contained HTML) from the live database'))
+  addWorkloadOptions(
+    program.command('report').description('write the index-strategy document (Markdown or self-contained HTML) from the live database'),
+  )
     .requiredOption('--out <file>', 'FILE.md or FILE.html')
     .option('--advice <file>', 'use a saved `advise --json` instead of advising now')
     .option('--verify <file>', 'include measured results: `verify compare --json` or `verify --trial --json` output')
@@ -63,7 +68,8 @@ Examples:
     .action(async (flags: ReportFlags) => {
       const format = reportFormat(flags.out);
       const advice = flags.advice ? (readJsonFile(flags.advice, 'an advise --json file') as AdviceReport) : undefined;
-      if (advice !== undefined && !Array.isArray(advice.recommendations)) throw new InputError(`${flags.advice} is not an advise --json file`);
+      if (advice !== undefined && !Array.isArray(advice.recommendations))
+        throw new InputError(`${flags.advice} is not an advise --json file`);
       const verification = flags.verify ? readComparison(flags.verify) : null;
       const engine = await connect(databaseUrl(flags.db) ?? '');
       const log = progressReporter(!flags.quiet);

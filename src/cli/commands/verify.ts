@@ -27,7 +27,9 @@ function readJson<T>(path: string, what: string, check: (value: unknown) => bool
   try {
     value = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new InputError(`cannot read ${what} ${path}: ${(error as { code?: string }).code === 'ENOENT' ? 'no such file' : 'not valid JSON'}`);
+    throw new InputError(
+      `cannot read ${what} ${path}: ${(error as { code?: string }).code === 'ENOENT' ? 'no such file' : 'not valid JSON'}`,
+    );
   }
   if (!check(value)) throw new InputError(`${path} is not ${what}`);
   return value as T;
@@ -42,8 +44,17 @@ export function registerVerify(program: Command): void {
       .argument('[file]', 'compare: the baseline measured before'),
   )
     .option('--runs <n>', 'measured runs per query, after one warm-up', parseNonNegativeInt('--runs'), 5)
-    .option('--timeout <duration>', 'statement timeout per run; a query that hits it is reported as "> timeout"', parseDuration('--timeout'), 30_000)
-    .option('--writes <how>', 'rollback: run INSERT/UPDATE/DELETE in a rolled-back transaction; skip (default on a server)', parseChoice('--writes', ['rollback', 'skip'] as const))
+    .option(
+      '--timeout <duration>',
+      'statement timeout per run; a query that hits it is reported as "> timeout"',
+      parseDuration('--timeout'),
+      30_000,
+    )
+    .option(
+      '--writes <how>',
+      'rollback: run INSERT/UPDATE/DELETE in a rolled-back transaction; skip (default on a server)',
+      parseChoice('--writes', ['rollback', 'skip'] as const),
+    )
     .option('--trial <advice.json>', 'build the advice’s indexes in a transaction, measure, roll back (not for production)')
     .option('--out <file>', 'save the measurement (a baseline for `verify compare`)')
     .option('--json', 'print the result as JSON')
@@ -59,9 +70,15 @@ Examples:
     )
     .action(async (mode: string, file: string | undefined, flags: VerifyFlags) => {
       if (mode !== 'baseline' && mode !== 'compare') throw new InputError(`unknown verify mode "${mode}": use baseline or compare`);
-      if (mode === 'compare' && file === undefined) throw new InputError('verify compare needs the baseline file: indexwise verify compare before.json');
-      const before = mode === 'compare' ? readJson<Measurement>(file as string, 'a baseline measurement', (v) => (v as Measurement)?.kind === 'indexwise-measurement') : null;
-      const advice = flags.trial ? readJson<AdviceReport>(flags.trial, 'an advise --json file', (v) => Array.isArray((v as AdviceReport)?.recommendations)) : null;
+      if (mode === 'compare' && file === undefined)
+        throw new InputError('verify compare needs the baseline file: indexwise verify compare before.json');
+      const before =
+        mode === 'compare'
+          ? readJson<Measurement>(file as string, 'a baseline measurement', (v) => (v as Measurement)?.kind === 'indexwise-measurement')
+          : null;
+      const advice = flags.trial
+        ? readJson<AdviceReport>(flags.trial, 'an advise --json file', (v) => Array.isArray((v as AdviceReport)?.recommendations))
+        : null;
       const engine = await connect(databaseUrl(flags.db) ?? '');
       const log = progressReporter(!flags.quiet);
       try {
@@ -89,13 +106,20 @@ Examples:
     });
 }
 
-const ms = (value: number | null, timedOut = false) => (value === null ? '-' : `${timedOut ? '> ' : ''}${value < 10 ? value.toFixed(2) : value.toFixed(1)}`);
+const ms = (value: number | null, timedOut = false) =>
+  value === null ? '-' : `${timedOut ? '> ' : ''}${value < 10 ? value.toFixed(2) : value.toFixed(1)}`;
 
 export function renderMeasurement(m: Measurement): string {
   const out = [`${pc.bold('indexwise verify')}: ${m.target} (${m.serverVersion}), ${m.runs} runs per query after a warm-up, median shown`];
   out.push(
     renderTable(
-      [{ header: 'calls', align: 'right' }, { header: 'median ms', align: 'right' }, { header: 'min–max ms', align: 'right' }, { header: 'plan' }, { header: 'query' }],
+      [
+        { header: 'calls', align: 'right' },
+        { header: 'median ms', align: 'right' },
+        { header: 'min–max ms', align: 'right' },
+        { header: 'plan' },
+        { header: 'query' },
+      ],
       m.queries.map((q) => [
         formatCount(q.calls),
         q.skipped ? '-' : ms(q.medianMs, q.timedOut),
@@ -113,14 +137,30 @@ export function renderComparison(c: Comparison): string {
   const speed = (s: number | null, lower: boolean) => (s === null ? '-' : `${lower ? '≥ ' : ''}×${s >= 10 ? s.toFixed(0) : s.toFixed(1)}`);
   out.push(
     renderTable(
-      [{ header: 'query' }, { header: 'calls', align: 'right' }, { header: 'before', align: 'right' }, { header: 'after', align: 'right' }, { header: 'speed-up', align: 'right' }, { header: 'plan change' }],
+      [
+        { header: 'query' },
+        { header: 'calls', align: 'right' },
+        { header: 'before', align: 'right' },
+        { header: 'after', align: 'right' },
+        { header: 'speed-up', align: 'right' },
+        { header: 'plan change' },
+      ],
       [...c.queries]
         .sort((a, b) => (b.speedup ?? 0) - (a.speedup ?? 0))
-        .map((q) => [q.name ?? oneLineSql(q.sql, 50), formatCount(q.calls), ms(q.beforeMs, q.speedupIsLowerBound), ms(q.afterMs), speed(q.speedup, q.speedupIsLowerBound), q.planChange]),
+        .map((q) => [
+          q.name ?? oneLineSql(q.sql, 50),
+          formatCount(q.calls),
+          ms(q.beforeMs, q.speedupIsLowerBound),
+          ms(q.afterMs),
+          speed(q.speedup, q.speedupIsLowerBound),
+          q.planChange,
+        ]),
     ),
   );
   const w = c.workload;
-  out.push(`\nWorkload (Σ calls × median): ${ms(w.beforeMs)} ms → ${ms(w.afterMs)} ms${w.speedup === null ? '' : `, ${pc.bold(`×${w.speedup.toFixed(1)} faster`)}`}`);
+  out.push(
+    `\nWorkload (Σ calls × median): ${ms(w.beforeMs)} ms → ${ms(w.afterMs)} ms${w.speedup === null ? '' : `, ${pc.bold(`×${w.speedup.toFixed(1)} faster`)}`}`,
+  );
   if (c.unmatched.length > 0) out.push(pc.dim(`${c.unmatched.length} queries were measured only once and are not compared.`));
   return `${out.join('\n')}\n`;
 }

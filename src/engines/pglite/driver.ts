@@ -16,9 +16,7 @@ export async function openPglite(dir: string | null, options: PgliteOpenOptions 
   const target = dir === null ? 'pglite:memory' : `pglite:${dir}`;
   if (dir !== null && !options.create && !existsSync(join(dir, 'PG_VERSION'))) {
     throw new ConnectionError(
-      existsSync(dir)
-        ? `cannot open ${target}: the directory is not a PGlite data directory`
-        : `cannot open ${target}: no such directory`,
+      existsSync(dir) ? `cannot open ${target}: the directory is not a PGlite data directory` : `cannot open ${target}: no such directory`,
     );
   }
   let db: PGlite;

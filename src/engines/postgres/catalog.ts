@@ -114,8 +114,7 @@ function toIndex(row: Row): Index {
     definition: String(row.definition),
     bytes: Number(row.bytes),
     constraint: (row.constraint_name as string | null) ?? null,
-    parentIndex:
-      row.parent_index_name == null ? null : { schema: String(row.parent_index_schema), name: String(row.parent_index_name) },
+    parentIndex: row.parent_index_name == null ? null : { schema: String(row.parent_index_schema), name: String(row.parent_index_name) },
   };
 }
 

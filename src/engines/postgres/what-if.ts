@@ -52,9 +52,10 @@ export class HypoPgBackend implements WhatIfBackend {
     if (existing !== undefined) return existing;
     if (this.created >= HYPOPG_RESET_AFTER) await this.reset();
     const def = this.defs.get(id) as IndexDef;
-    const [row] = await this.engine.query<{ oid: number }>(`SELECT indexrelid::int8::float8 AS oid FROM ${this.fn('hypopg_create_index')}($1)`, [
-      createIndexSql(def, { name: 'indexwise_hypothetical' }),
-    ]);
+    const [row] = await this.engine.query<{ oid: number }>(
+      `SELECT indexrelid::int8::float8 AS oid FROM ${this.fn('hypopg_create_index')}($1)`,
+      [createIndexSql(def, { name: 'indexwise_hypothetical' })],
+    );
     const oid = Number(row?.oid);
     this.created++;
     this.live.set(id, oid);

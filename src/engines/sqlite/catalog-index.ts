@@ -54,7 +54,8 @@ function keyCollation(row: IndexXinfoRow, declared: ReadonlyMap<string, string>)
 
 export function readIndex(db: Database.Database, table: string, entry: IndexListRow, declared: ReadonlyMap<string, string>): Index {
   const rows = (db.prepare('SELECT * FROM pragma_index_xinfo(?)').all(entry.name) as IndexXinfoRow[]).filter((c) => c.key === 1);
-  const sqlRow = db.prepare(`SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?`).get(entry.name) as { sql: string | null } | undefined;
+  const sqlRow = db.prepare(`SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?`).get(entry.name) as
+    { sql: string | null } | undefined;
   const sql = sqlRow?.sql ?? null;
   const texts = sql === null ? [] : indexKeyTexts(sql);
   const keys: IndexKey[] = rows.map((c, i) => ({

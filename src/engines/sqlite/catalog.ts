@@ -45,13 +45,23 @@ export function readSqliteCatalog(db: Database.Database): Catalog {
        WHERE l.schema = 'main' AND l.type = 'table' AND l.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY l.name`,
     )
     .all() as TableRow[];
-  const indexes = tableRows.flatMap((t) => (db.prepare('SELECT * FROM pragma_index_list(?)').all(t.name) as IndexListRow[]).map((entry) => readIndex(db, t.name, entry, collationsOf(t))));
+  const indexes = tableRows.flatMap((t) =>
+    (db.prepare('SELECT * FROM pragma_index_list(?)').all(t.name) as IndexListRow[]).map((entry) =>
+      readIndex(db, t.name, entry, collationsOf(t)),
+    ),
+  );
   const distinct = distinctCounts(db, indexes);
   const tables = tableRows.map((t) => readTable(db, t, indexes, distinct));
   const foreignKeys = tableRows.flatMap((t) => readForeignKeys(db, t.name, tables));
-  const views = (db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'view' ORDER BY name`).all() as { name: string; sql: string }[])
-    .map((v) => ({ schema: SCHEMA, name: v.name, definition: v.sql.replace(/^[\s\S]*?\bAS\s+(?=select|with|values)/i, '') }));
-  const triggers = (db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND sql IS NOT NULL ORDER BY name`).all() as { name: string; sql: string }[])
+  const views = (
+    db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'view' ORDER BY name`).all() as { name: string; sql: string }[]
+  ).map((v) => ({ schema: SCHEMA, name: v.name, definition: v.sql.replace(/^[\s\S]*?\bAS\s+(?=select|with|values)/i, '') }));
+  const triggers = (
+    db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND sql IS NOT NULL ORDER BY name`).all() as {
+      name: string;
+      sql: string;
+    }[]
+  )
     .map((t) => readTrigger(t.name, t.sql, SCHEMA))
     .filter((t): t is Trigger => t !== null);
   return { schemas: [SCHEMA], searchPath: [SCHEMA], tables, indexes, foreignKeys, views, triggers };
@@ -64,7 +74,11 @@ function collationsOf(row: TableRow): Map<string, string> {
 /** "table\0column" (lower-case) → distinct values, from the sqlite_stat1 row of an index the column leads. */
 function distinctCounts(db: Database.Database, indexes: readonly Index[]): Map<string, number> {
   const counts = new Map<string, number>();
-  const stats = new Map(readStat1(db).filter((r) => r.idx !== null).map((r) => [(r.idx as string).toLowerCase(), statNumbers(r.stat)]));
+  const stats = new Map(
+    readStat1(db)
+      .filter((r) => r.idx !== null)
+      .map((r) => [(r.idx as string).toLowerCase(), statNumbers(r.stat)]),
+  );
   for (const index of indexes) {
     const [rows, perValue] = stats.get(index.name.toLowerCase()) ?? [];
     const column = index.keys[0]?.column;
@@ -95,7 +109,10 @@ function readColumns(db: Database.Database, row: TableRow, distinct: ReadonlyMap
 
 function readTable(db: Database.Database, row: TableRow, indexes: readonly Index[], distinct: ReadonlyMap<string, number>): Table {
   const { columns, info } = readColumns(db, row, distinct);
-  const pkColumns = info.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+  const pkColumns = info
+    .filter((c) => c.pk > 0)
+    .sort((a, b) => a.pk - b.pk)
+    .map((c) => c.name);
   const own = indexes.filter((i) => i.table.name === row.name);
   // The rowid is aliased by a lone INTEGER PRIMARY KEY, the only primary key SQLite keeps without an index.
   const rowidAlias = row.wr === 0 && pkColumns.length === 1 && !own.some((i) => i.primary) ? (pkColumns[0] as string) : null;

@@ -82,8 +82,13 @@ export function openCopy(source: Database.Database, sourcePath: string, options:
       source.prepare('VACUUM INTO ?').run(path);
       db = openWritable(path);
       const analyzed = settleStatistics(db);
-      const notes = [`what-if on a copy of the whole file (VACUUM INTO, ${mb(bytes)}) in a temp directory: the file itself is never written`];
-      if (analyzed) notes.push('the file lacks statistics (sqlite_stat1) for some tables: ANALYZE ran on the copy; `advise --analyze` stores them in the file');
+      const notes = [
+        `what-if on a copy of the whole file (VACUUM INTO, ${mb(bytes)}) in a temp directory: the file itself is never written`,
+      ];
+      if (analyzed)
+        notes.push(
+          'the file lacks statistics (sqlite_stat1) for some tables: ANALYZE ran on the copy; `advise --analyze` stores them in the file',
+        );
       return { db, path, mode: 'full', scale: new Map(), notes, dispose: () => dispose(db) };
     }
     db = openWritable(path);

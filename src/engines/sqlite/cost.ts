@@ -74,22 +74,35 @@ function searchRows(step: Extract<Step, { kind: 'access' }>, n: number, stat: re
   const ranges = step.constraints.filter((c) => c.op === '>' || c.op === '<').length;
   let rows = n;
   if (step.path === 'rowid') rows = equalities > 0 ? 1 : n;
-  else if (equalities > 0) rows = stat === null ? Math.min(n, EQUALITY_ROWS_WITHOUT_STATS) : (stat[Math.min(equalities, stat.length - 1)] ?? n);
+  else if (equalities > 0)
+    rows = stat === null ? Math.min(n, EQUALITY_ROWS_WITHOUT_STATS) : (stat[Math.min(equalities, stat.length - 1)] ?? n);
   return Math.max(1, rows / RANGE_FACTOR ** ranges);
 }
 
 /** The share of rows the WHERE terms on this step's table let through, beyond the constraints its index serves. */
-function residualShare(step: Extract<Step, { kind: 'access' }>, table: string | undefined, where: readonly WhereTerm[], stats: PlannerStats): number {
+function residualShare(
+  step: Extract<Step, { kind: 'access' }>,
+  table: string | undefined,
+  where: readonly WhereTerm[],
+  stats: PlannerStats,
+): number {
   const served = new Set(step.constraints.map((c) => c.column.toLowerCase()));
   let share = 1;
   for (const term of where) {
-    const mine = term.alias === null ? table !== undefined && term.columns.every((c) => stats.hasColumn(table, c)) : term.alias === step.name.toLowerCase() || term.alias === table?.toLowerCase();
+    const mine =
+      term.alias === null
+        ? table !== undefined && term.columns.every((c) => stats.hasColumn(table, c))
+        : term.alias === step.name.toLowerCase() || term.alias === table?.toLowerCase();
     if (mine && !term.columns.some((c) => served.has(c.toLowerCase()))) share /= term.equality ? EQUALITY_FILTER : OTHER_FILTER;
   }
   return share;
 }
 
-function accessCost(step: Extract<Step, { kind: 'access' }>, context: CostContext, loops: number): { cost: number; once: number; rows: number; node: PlanNode } {
+function accessCost(
+  step: Extract<Step, { kind: 'access' }>,
+  context: CostContext,
+  loops: number,
+): { cost: number; once: number; rows: number; node: PlanNode } {
   const stats = context.stats;
   const found = stats.tableOf(step.name);
   const n = Math.max(1, found?.rows ?? DEFAULT_ROWS);
@@ -109,7 +122,8 @@ function accessCost(step: Extract<Step, { kind: 'access' }>, context: CostContex
   }
   const cost = loops * perLoop;
   rows = Math.max(1e-3, rows * residualShare(step, found?.table, context.where, stats));
-  const type = step.path === 'table' ? 'Seq Scan' : step.path === 'covering-index' || step.path === 'primary-key' ? 'Index Only Scan' : 'Index Scan';
+  const type =
+    step.path === 'table' ? 'Seq Scan' : step.path === 'covering-index' || step.path === 'primary-key' ? 'Index Only Scan' : 'Index Scan';
   const node: PlanNode = {
     'Node Type': type,
     'Total Cost': once + cost,
@@ -125,7 +139,13 @@ function sortCost(partial: boolean, n: number): number {
 }
 
 function stepNode(tree: PlanTree, type: string, cost: number, rows: number, children: PlanNode[] = []): PlanNode {
-  return { 'Node Type': type, 'Total Cost': cost, 'Plan Rows': rows, Detail: tree.row.detail, ...(children.length > 0 ? { Plans: children } : {}) };
+  return {
+    'Node Type': type,
+    'Total Cost': cost,
+    'Plan Rows': rows,
+    Detail: tree.row.detail,
+    ...(children.length > 0 ? { Plans: children } : {}),
+  };
 }
 
 /** The steps of one level run as nested loops, in order. */
@@ -135,7 +155,10 @@ function costLevel(trees: readonly PlanTree[], context: CostContext, produced: M
     const step = readStep(tree.row.detail);
     if (step.kind === 'access') {
       const fed = produced.get(step.name);
-      const access = fed === undefined ? accessCost(step, context, level.rows) : { cost: level.rows * fed, once: 0, rows: fed, node: stepNode(tree, 'Subquery Scan', level.rows * fed, fed) };
+      const access =
+        fed === undefined
+          ? accessCost(step, context, level.rows)
+          : { cost: level.rows * fed, once: 0, rows: fed, node: stepNode(tree, 'Subquery Scan', level.rows * fed, fed) };
       level.cost += access.cost;
       level.fixed += access.once;
       level.rows = Math.max(1e-3, level.rows * access.rows);
@@ -182,6 +205,11 @@ export function costPlan(rows: readonly EqpRow[], context: CostContext): Plan {
   const top = costLevel(planTree(rows), context, new Map());
   const scale = limit !== null && !top.sorted ? Math.min(1, limit / Math.max(1, top.rows)) : 1;
   const total = Math.max(1, top.fixed + top.cost * scale);
-  const root: PlanNode = { 'Node Type': 'QUERY PLAN', 'Total Cost': total, 'Plan Rows': Math.max(1, limit === null ? top.rows : Math.min(limit, top.rows)), Plans: top.nodes };
+  const root: PlanNode = {
+    'Node Type': 'QUERY PLAN',
+    'Total Cost': total,
+    'Plan Rows': Math.max(1, limit === null ? top.rows : Math.min(limit, top.rows)),
+    Plans: top.nodes,
+  };
   return { root, totalCost: total };
 }

@@ -76,11 +76,18 @@ export function readTrigger(name: string, createTrigger: string, schema: string)
   const endAt = tokens.map((t) => isKeyword(t, 'END')).lastIndexOf(true);
   if (eventAt < 0 || onAt < 0 || beginAt < 0 || endAt <= beginAt) return null;
   const event = (tokens[eventAt] as SqliteToken).text.toLowerCase() as Trigger['event'];
-  const columns = isKeyword(tokens[eventAt + 1], 'OF') ? tokens.slice(eventAt + 2, onAt).filter(isIdentifier).map(identifierValue) : [];
+  const columns = isKeyword(tokens[eventAt + 1], 'OF')
+    ? tokens
+        .slice(eventAt + 2, onAt)
+        .filter(isIdentifier)
+        .map(identifierValue)
+    : [];
   const tableToken = tokens[onAt + 2]?.text === '.' ? tokens[onAt + 3] : tokens[onAt + 1];
   if (!isIdentifier(tableToken)) return null;
   const body = all.filter((t) => t.start > (tokens[beginAt] as SqliteToken).start && t.start < (tokens[endAt] as SqliteToken).start);
-  const statements = splitTopLevel(body, ';').map((part) => asQuery(createTrigger, part)).filter((s) => s !== '');
+  const statements = splitTopLevel(body, ';')
+    .map((part) => asQuery(createTrigger, part))
+    .filter((s) => s !== '');
   const table: QualifiedName = { schema, name: identifierValue(tableToken) };
   return { schema, name, table, event, columns, statements };
 }

@@ -133,7 +133,9 @@ export class SqliteEngine implements Engine {
 
   async openWhatIf(method: WhatIfMethod, options: WhatIfOptions = {}): Promise<WhatIfBackend> {
     if (method !== 'sqlite-copy') throw new UnsupportedError(`what-if by ${method} is for PostgreSQL; SQLite uses sqlite-copy`);
-    const copy = this.guard(() => openCopy(this.db, this.path, { maxCopyBytes: options.copyLimitBytes, sampleRows: options.sampleRows, sample: options.sample }));
+    const copy = this.guard(() =>
+      openCopy(this.db, this.path, { maxCopyBytes: options.copyLimitBytes, sampleRows: options.sampleRows, sample: options.sample }),
+    );
     return new SqliteCopyBackend(copy);
   }
 
@@ -163,7 +165,13 @@ export class SqliteEngine implements Engine {
 function staleTables(db: Database.Database): string[] {
   const stat = new Map<string, number>();
   for (const row of readStat1(db)) stat.set(row.tbl.toLowerCase(), statNumbers(row.stat)[0] ?? 0);
-  const tables = (db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND sql NOT LIKE 'CREATE VIRTUAL%'`).all() as { name: string }[]).map((r) => r.name);
+  const tables = (
+    db
+      .prepare(
+        `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND sql NOT LIKE 'CREATE VIRTUAL%'`,
+      )
+      .all() as { name: string }[]
+  ).map((r) => r.name);
   return tables.filter((table) => {
     const known = stat.get(table.toLowerCase());
     const now = (db.prepare(`SELECT count(*) AS n FROM ${quoteIdentAlways(table)}`).get() as { n: number }).n;

@@ -21,7 +21,14 @@ export interface Constraint {
 }
 
 export type Step =
-  | { readonly kind: 'access'; readonly search: boolean; readonly name: string; readonly path: AccessPath; readonly index: string | null; readonly constraints: readonly Constraint[] }
+  | {
+      readonly kind: 'access';
+      readonly search: boolean;
+      readonly name: string;
+      readonly path: AccessPath;
+      readonly index: string | null;
+      readonly constraints: readonly Constraint[];
+    }
   | { readonly kind: 'sort'; readonly partial: boolean; readonly purpose: string }
   /** Runs once per row of the loop it sits in (CORRELATED … SUBQUERY). */
   | { readonly kind: 'correlated' }
@@ -70,7 +77,8 @@ export function readStep(detail: string): Step {
   if (/^CORRELATED /.test(detail)) return { kind: 'correlated' };
   const producer = /^(?:CO-ROUTINE|MATERIALIZE) (.*)$/.exec(detail);
   if (producer) return { kind: 'producer', name: producer[1] as string };
-  if (/SUBQUERY|COMPOUND|UNION|EXCEPT|INTERSECT|^LEFT$|^RIGHT$|^MULTI-INDEX OR$|^INDEX \d+$/.test(detail)) return { kind: 'group', label: detail };
+  if (/SUBQUERY|COMPOUND|UNION|EXCEPT|INTERSECT|^LEFT$|^RIGHT$|^MULTI-INDEX OR$|^INDEX \d+$/.test(detail))
+    return { kind: 'group', label: detail };
   return { kind: 'other', label: detail };
 }
 

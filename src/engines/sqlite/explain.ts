@@ -12,7 +12,12 @@ import { bindableText, bindArguments, outerLimit } from './statement-text.js';
 import type { StatsCache } from './stats.js';
 import { whereTerms } from './where-terms.js';
 
-export function prepareBound(db: Database.Database, sql: string, params: readonly unknown[], prefix = ''): { statement: Database.Statement; args: unknown[] } {
+export function prepareBound(
+  db: Database.Database,
+  sql: string,
+  params: readonly unknown[],
+  prefix = '',
+): { statement: Database.Statement; args: unknown[] } {
   const text = bindableText(sql);
   const statement = db.prepare(`${prefix}${text.sql}`);
   return { statement, args: bindArguments(text, params) };

@@ -25,7 +25,9 @@ function replay(db: Database.Database, sql: string): void {
 export function openPlanningDb(data: Database.Database): Database.Database {
   const db = new Database(':memory:');
   const schema = data
-    .prepare(`SELECT type, sql FROM sqlite_schema WHERE sql IS NOT NULL AND type IN ('table', 'index', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid`)
+    .prepare(
+      `SELECT type, sql FROM sqlite_schema WHERE sql IS NOT NULL AND type IN ('table', 'index', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid`,
+    )
     .all() as SchemaRow[];
   for (const type of ['table', 'index', 'view']) for (const row of schema.filter((r) => r.type === type)) replay(db, row.sql);
   db.exec('ANALYZE');

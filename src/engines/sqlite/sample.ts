@@ -28,7 +28,9 @@ function exists(db: Database.Database, name: string): boolean {
 }
 
 function copyRows(source: Database.Database, target: Database.Database, table: string, limit: number): number {
-  const columns = (source.prepare('SELECT name FROM pragma_table_xinfo(?) WHERE hidden = 0').all(table) as { name: string }[]).map((c) => quoteIdentAlways(c.name));
+  const columns = (source.prepare('SELECT name FROM pragma_table_xinfo(?) WHERE hidden = 0').all(table) as { name: string }[]).map((c) =>
+    quoteIdentAlways(c.name),
+  );
   if (columns.length === 0) return 0;
   const list = columns.join(', ');
   const read = source.prepare(`SELECT ${list} FROM ${quoteIdentAlways(table)} LIMIT ?`).raw(true);
@@ -58,8 +60,14 @@ function replay(target: Database.Database, sql: string): boolean {
   }
 }
 
-export function fillSample(source: Database.Database, target: Database.Database, rows: number): { scale: Map<string, number>; statsFromFile: boolean } {
-  const schema = source.prepare(`SELECT type, name, sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid`).all() as SchemaRow[];
+export function fillSample(
+  source: Database.Database,
+  target: Database.Database,
+  rows: number,
+): { scale: Map<string, number>; statsFromFile: boolean } {
+  const schema = source
+    .prepare(`SELECT type, name, sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid`)
+    .all() as SchemaRow[];
   const stat1 = readStat1(source);
   const scale = new Map<string, number>();
   for (const entry of schema.filter((e) => e.type === 'table')) {

@@ -35,8 +35,14 @@ export function readStat1(db: Database.Database): StatRow[] {
 /** Tables that hold rows but have no sqlite_stat1 row (ANALYZE writes none for an empty table). */
 export function tablesWithoutStatistics(db: Database.Database): string[] {
   const known = new Set(readStat1(db).map((r) => r.tbl.toLowerCase()));
-  const tables = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND sql NOT LIKE 'CREATE VIRTUAL%'`).all() as { name: string }[];
-  return tables.map((t) => t.name).filter((name) => !known.has(name.toLowerCase()) && db.prepare(`SELECT 1 FROM ${quoteIdentAlways(name)} LIMIT 1`).get() !== undefined);
+  const tables = db
+    .prepare(
+      `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND sql NOT LIKE 'CREATE VIRTUAL%'`,
+    )
+    .all() as { name: string }[];
+  return tables
+    .map((t) => t.name)
+    .filter((name) => !known.has(name.toLowerCase()) && db.prepare(`SELECT 1 FROM ${quoteIdentAlways(name)} LIMIT 1`).get() !== undefined);
 }
 
 export class StatsCache {
@@ -99,7 +105,9 @@ export class StatsCache {
   private columnsOf(table: string): Set<string> {
     let known = this.columns.get(table);
     if (known === undefined) {
-      known = new Set((this.db.prepare('SELECT name FROM pragma_table_xinfo(?)').all(table) as { name: string }[]).map((c) => c.name.toLowerCase()));
+      known = new Set(
+        (this.db.prepare('SELECT name FROM pragma_table_xinfo(?)').all(table) as { name: string }[]).map((c) => c.name.toLowerCase()),
+      );
       this.columns.set(table, known);
     }
     return known;

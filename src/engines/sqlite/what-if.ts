@@ -21,7 +21,8 @@ import { addPlannedIndex, openPlanningDb } from './planning.js';
 import { rescaleStat } from './sample.js';
 import { StatsCache } from './stats.js';
 
-const onTables = (def: IndexDef | undefined, tables: ReadonlySet<string>) => def !== undefined && tables.has(`${def.table.schema}.${def.table.name}`);
+const onTables = (def: IndexDef | undefined, tables: ReadonlySet<string>) =>
+  def !== undefined && tables.has(`${def.table.schema}.${def.table.name}`);
 
 export class SqliteCopyBackend implements WhatIfBackend {
   readonly method = 'sqlite-copy' as const;

@@ -13,7 +13,14 @@ import { dropIndexFix } from '../fix.js';
 
 export function duplicateSignature(index: Index): string {
   const keys = index.keys.map((k) => [k.column ?? `(${k.expression})`, k.descending, k.nullsFirst, k.opclass, k.collation].join('|'));
-  return [index.table.schema, index.table.name, index.method, keys.join(','), index.include.join(','), normalizePredicate(index.predicate)].join('\u0000');
+  return [
+    index.table.schema,
+    index.table.name,
+    index.method,
+    keys.join(','),
+    index.include.join(','),
+    normalizePredicate(index.predicate),
+  ].join('\u0000');
 }
 
 /** Which index of a duplicate group to keep. */

@@ -72,7 +72,13 @@ function toFinding(context: CheckContext, m: BloatMeasure): Finding {
     table: formatQualified({ schema: m.row.table_schema, name: m.row.table_name }),
     index,
     message: `${index} wastes about ${megabytes(m.wastedBytes)} of its ${megabytes(m.bytes)} (${Math.round(ratio * 100)}%, ${how}): rebuild it`,
-    evidence: { bytes: m.bytes, wastedBytes: Math.round(m.wastedBytes), bloatRatio: Math.round(ratio * 1000) / 1000, method: m.method, fillfactor: Number(m.row.fillfactor) },
+    evidence: {
+      bytes: m.bytes,
+      wastedBytes: Math.round(m.wastedBytes),
+      bloatRatio: Math.round(ratio * 1000) / 1000,
+      method: m.method,
+      fillfactor: Number(m.row.fillfactor),
+    },
     fixSql: reindexFix(context.info, { schema: m.row.schema, name: m.row.index_name }),
   };
 }
@@ -83,11 +89,18 @@ export const indexBloat: Check = {
   description: 'btree indexes much larger than their entries need (pages left half-empty by deletes and updates)',
   thresholds: [
     { name: 'bloat-ratio', description: 'report an index when at least this fraction of it is wasted', default: DEFAULT_RATIO },
-    { name: 'bloat-min-bytes', description: 'report an index only when it wastes at least this many bytes (10485760 = 10 MiB)', default: DEFAULT_MIN_BYTES },
+    {
+      name: 'bloat-min-bytes',
+      description: 'report an index only when it wastes at least this many bytes (10485760 = 10 MiB)',
+      default: DEFAULT_MIN_BYTES,
+    },
   ],
   engines: ['postgres'],
   async run(context) {
-    const thresholds = { ratio: context.thresholds['bloat-ratio'] ?? DEFAULT_RATIO, minBytes: context.thresholds['bloat-min-bytes'] ?? DEFAULT_MIN_BYTES };
+    const thresholds = {
+      ratio: context.thresholds['bloat-ratio'] ?? DEFAULT_RATIO,
+      minBytes: context.thresholds['bloat-min-bytes'] ?? DEFAULT_MIN_BYTES,
+    };
     const rows = await context.engine.query<Row>(checkSql('index-bloat'));
     const measures = await measure(context.engine, context.info.capabilities.pgstattuple, rows, thresholds.minBytes);
     return measures.filter((m) => isBloated(m, thresholds)).map((m) => toFinding(context, m));

@@ -24,7 +24,10 @@ export const invalidIndex: Check = {
     return rows.map((row) => {
       const index = formatQualified({ schema: row.schema, name: row.index_name });
       const rebuild = recreateIndexSql(row.definition, { concurrently: info.capabilities.concurrently, dialect: info.family });
-      const drop = dropIndexSql({ schema: row.schema, name: row.index_name }, { concurrently: info.capabilities.concurrently && !/ ON ONLY /.test(row.definition), ifExists: true });
+      const drop = dropIndexSql(
+        { schema: row.schema, name: row.index_name },
+        { concurrently: info.capabilities.concurrently && !/ ON ONLY /.test(row.definition), ifExists: true },
+      );
       return {
         check: 'invalid-index',
         severity: 'error' as const,

@@ -48,7 +48,14 @@ function toFinding(item: LowCardinality): Finding {
     table: formatQualified(item.index.table),
     index,
     message: `${index} ${why}: most values match too many rows to use it; a partial index on the rare value (WHERE ${column} = …) is smaller and serves those queries`,
-    evidence: { bytes: item.index.bytes, column: item.column, boolean: item.boolean, distinctValues: item.distinct, rows: item.rows, definition: item.index.definition },
+    evidence: {
+      bytes: item.index.bytes,
+      column: item.column,
+      boolean: item.boolean,
+      distinctValues: item.distinct,
+      rows: item.rows,
+      definition: item.index.definition,
+    },
     fixSql: null,
   };
 }
@@ -58,11 +65,19 @@ export const lowCardinalityIndex: Check = {
   family: 'static',
   description: 'indexes on a boolean or a column with very few distinct values: a partial index on the rare value serves better',
   thresholds: [
-    { name: 'low-cardinality-max-distinct', description: 'a column with at most this many distinct values is low-cardinality', default: 10 },
+    {
+      name: 'low-cardinality-max-distinct',
+      description: 'a column with at most this many distinct values is low-cardinality',
+      default: 10,
+    },
     MIN_TABLE_ROWS,
   ],
   engines: ['postgres'],
   async run({ catalog, thresholds }) {
-    return findLowCardinality(catalog, thresholds['low-cardinality-max-distinct'] ?? 10, thresholds[MIN_TABLE_ROWS.name] ?? MIN_TABLE_ROWS.default).map(toFinding);
+    return findLowCardinality(
+      catalog,
+      thresholds['low-cardinality-max-distinct'] ?? 10,
+      thresholds[MIN_TABLE_ROWS.name] ?? MIN_TABLE_ROWS.default,
+    ).map(toFinding);
   },
 };

@@ -37,7 +37,14 @@ function partialFix(info: EngineInfo, catalog: Catalog, item: NullHeavy): string
   const keys = keysAsDefinition(item.index);
   if (keys === null) return null;
   const where = `${quoteIdent(item.column)} IS NOT NULL`;
-  const create = createIndexFix(info, catalog, { table: item.index.table, keys, include: item.index.include, where, method: 'btree', unique: false });
+  const create = createIndexFix(info, catalog, {
+    table: item.index.table,
+    keys,
+    include: item.index.include,
+    where,
+    method: 'btree',
+    unique: false,
+  });
   return `${create}\n${dropIndexFix(info, catalog, item.index)}`;
 }
 
@@ -73,7 +80,11 @@ export const nullHeavyIndex: Check = {
   ],
   engines: ['postgres'],
   async run({ catalog, info, thresholds }) {
-    const items = findNullHeavy(catalog, thresholds['null-heavy-fraction'] ?? 0.5, thresholds[MIN_TABLE_ROWS.name] ?? MIN_TABLE_ROWS.default);
+    const items = findNullHeavy(
+      catalog,
+      thresholds['null-heavy-fraction'] ?? 0.5,
+      thresholds[MIN_TABLE_ROWS.name] ?? MIN_TABLE_ROWS.default,
+    );
     return items.map((item) => toFinding(info, catalog, item));
   },
 };

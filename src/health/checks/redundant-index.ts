@@ -81,7 +81,12 @@ export const redundantIndex: Check = {
         table: formatQualified(drop.table),
         index,
         message: `${index} is redundant: ${formatQualified(coveredBy)} starts with the same keys and serves the same queries`,
-        evidence: { bytes: drop.bytes, coveredBy: formatQualified(coveredBy), definition: drop.definition, coveredByDefinition: coveredBy.definition },
+        evidence: {
+          bytes: drop.bytes,
+          coveredBy: formatQualified(coveredBy),
+          definition: drop.definition,
+          coveredByDefinition: coveredBy.definition,
+        },
         fixSql: dropIndexFix(info, catalog, drop),
       };
     });

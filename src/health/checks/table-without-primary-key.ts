@@ -21,7 +21,9 @@ export function promotableIndex(catalog: Catalog, table: Table): Index | null {
       index.method === 'btree' &&
       index.predicate === null &&
       index.include.length === 0 &&
-      index.keys.every((k) => k.column !== null && !k.descending && !k.nullsFirst && table.columns.find((c) => c.name === k.column)?.nullable === false),
+      index.keys.every(
+        (k) => k.column !== null && !k.descending && !k.nullsFirst && table.columns.find((c) => c.name === k.column)?.nullable === false,
+      ),
   );
   return candidates.sort((a, b) => a.keys.length - b.keys.length || a.name.localeCompare(b.name))[0] ?? null;
 }
@@ -40,7 +42,12 @@ function toFinding(catalog: Catalog, table: Table): Finding {
     table: name,
     index: null,
     message: `${name} has no primary key: its rows cannot be identified reliably (logical replication, tools, ORMs)${hint}`,
-    evidence: { bytes: table.tableBytes, rows: table.rowEstimate, kind: table.kind, promotableIndex: promotable ? formatQualified(promotable) : null },
+    evidence: {
+      bytes: table.tableBytes,
+      rows: table.rowEstimate,
+      kind: table.kind,
+      promotableIndex: promotable ? formatQualified(promotable) : null,
+    },
     fixSql: promotable ? `ALTER TABLE ${name} ADD PRIMARY KEY USING INDEX ${quoteIdent(promotable.name)};` : null,
   };
 }

@@ -56,7 +56,13 @@ function toFinding(item: TimestampNotLast): Finding {
     table: formatQualified(item.index.table),
     index,
     message: `${index} puts ${time} before ${after}: for equality on ${after} and a range on ${time}, (${suggested}) seeks straight to the rows`,
-    evidence: { bytes: item.index.bytes, timeColumn: item.timeColumn, columnsAfter: item.after.join(', '), suggestedKeys: item.suggested.join(', '), definition: item.index.definition },
+    evidence: {
+      bytes: item.index.bytes,
+      timeColumn: item.timeColumn,
+      columnsAfter: item.after.join(', '),
+      suggestedKeys: item.suggested.join(', '),
+      definition: item.index.definition,
+    },
     fixSql: null,
   };
 }

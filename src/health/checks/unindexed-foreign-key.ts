@@ -61,7 +61,14 @@ function toFinding(info: EngineInfo, catalog: Catalog, fk: ForeignKey, writes: (
       referencedUpdates: parent.updates,
       referencedDeletes: parent.deletes,
     },
-    fixSql: createIndexFix(info, catalog, { table: fk.table, keys: fk.columns.map((c) => keyColumn(c)), include: [], where: null, method: 'btree', unique: false }),
+    fixSql: createIndexFix(info, catalog, {
+      table: fk.table,
+      keys: fk.columns.map((c) => keyColumn(c)),
+      include: [],
+      where: null,
+      method: 'btree',
+      unique: false,
+    }),
   };
 }
 

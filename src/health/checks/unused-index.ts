@@ -104,13 +104,20 @@ export interface UnusedOptions {
 }
 
 /** The indexes with fewer than minScans scans on the primary and all replicas together. A pure rule. */
-export function findUnused(catalog: Catalog, primary: UsageSnapshot, replicas: readonly UsageSnapshot[], options: UnusedOptions): UnusedIndex[] {
+export function findUnused(
+  catalog: Catalog,
+  primary: UsageSnapshot,
+  replicas: readonly UsageSnapshot[],
+  options: UnusedOptions,
+): UnusedIndex[] {
   const age = [primary, ...replicas].map((s) => s.age).reduce((a, b) => (b.days < a.days ? b : a));
   const unused: UnusedIndex[] = [];
   for (const usage of primary.indexes) {
     const index = catalog.indexes.find((i) => sameName(i, usage.index));
     if (index === undefined || keepReason(catalog, index) !== null) continue;
-    const replicaScans = replicas.flatMap((r) => r.indexes.filter((u) => sameName(u.index, usage.index))).reduce((sum, u) => sum + u.scans, 0);
+    const replicaScans = replicas
+      .flatMap((r) => r.indexes.filter((u) => sameName(u.index, usage.index)))
+      .reduce((sum, u) => sum + u.scans, 0);
     const scans = usage.scans + replicaScans;
     if (scans >= options.minScans) continue;
     unused.push({ ...usage, scans, replicaScans, age, verdict: age.days >= options.minStatsAgeDays });
@@ -122,7 +129,8 @@ const days = (n: number) => (n >= 10 ? n.toFixed(0) : n.toFixed(1));
 
 function toFinding(context: CheckContext, unused: UnusedIndex): Finding {
   const index = formatQualified(unused.index);
-  const where = context.replicas.length > 0 ? ` on the primary and ${context.replicas.length} replica${context.replicas.length === 1 ? '' : 's'}` : '';
+  const where =
+    context.replicas.length > 0 ? ` on the primary and ${context.replicas.length} replica${context.replicas.length === 1 ? '' : 's'}` : '';
   const scans = `${unused.scans} scan${unused.scans === 1 ? '' : 's'}`;
   const counted = `${index} had ${scans}${where} in ${days(unused.age.days)} days of statistics`;
   const message = unused.verdict
@@ -155,8 +163,16 @@ export const unusedIndex: Check = {
   family: 'runtime',
   description: 'indexes (almost) never scanned since the statistics were reset: they cost every write',
   thresholds: [
-    { name: 'min-scans', description: 'an index scanned fewer times than this since the statistics were reset is unused', default: DEFAULT_MIN_SCANS },
-    { name: 'min-stats-age-days', description: 'statistics younger than this many days give no verdict, only a note', default: DEFAULT_MIN_STATS_AGE_DAYS },
+    {
+      name: 'min-scans',
+      description: 'an index scanned fewer times than this since the statistics were reset is unused',
+      default: DEFAULT_MIN_SCANS,
+    },
+    {
+      name: 'min-stats-age-days',
+      description: 'statistics younger than this many days give no verdict, only a note',
+      default: DEFAULT_MIN_STATS_AGE_DAYS,
+    },
   ],
   engines: ['postgres'],
   async run(context) {

@@ -40,7 +40,9 @@ export function alembicHead(revisions: readonly AlembicRevision[]): string | nul
   const heads = revisions.filter((r) => !parents.has(r.revision)).map((r) => r.revision);
   if (heads.length === 1) return heads[0] as string;
   if (heads.length === 0) throw new InputError('the Alembic revisions form a cycle: no head to follow');
-  throw new InputError(`Alembic has several heads (${heads.sort().join(', ')}): merge them first (alembic merge heads), then run migrate again`);
+  throw new InputError(
+    `Alembic has several heads (${heads.sort().join(', ')}): merge them first (alembic merge heads), then run migrate again`,
+  );
 }
 
 export function pythonFiles(listing: readonly string[], dir: string): string[] {

@@ -31,7 +31,12 @@ function columnArg(key: KeyColumn): string {
 
 function createCall(step: CreateStep, dialect: Dialect): string[] {
   const { def } = step;
-  const args = [pyString(step.name), pyString(def.table.name), `[${def.keys.map(columnArg).join(', ')}]`, `unique=${step.unique ? 'True' : 'False'}`];
+  const args = [
+    pyString(step.name),
+    pyString(def.table.name),
+    `[${def.keys.map(columnArg).join(', ')}]`,
+    `unique=${step.unique ? 'True' : 'False'}`,
+  ];
   if (dialect === 'postgres') {
     args.push(`schema=${pyString(def.table.schema)}`);
     if (!onPartitionedTable(step)) args.push('postgresql_concurrently=True');
@@ -54,12 +59,18 @@ function recreateCall(step: DropStep, dialect: Dialect): string[] {
 }
 
 function upLines(step: PlanStep, dialect: Dialect): string[] {
-  const body = step.kind === 'create' ? createCall(step, dialect) : dropCall(step.index.name, step.table?.name ?? null, step.index.schema, dialect, onPartitionedTable(step));
+  const body =
+    step.kind === 'create'
+      ? createCall(step, dialect)
+      : dropCall(step.index.name, step.table?.name ?? null, step.index.schema, dialect, onPartitionedTable(step));
   return [stepComment(step, '#'), ...body];
 }
 
 function downLines(step: PlanStep, dialect: Dialect): string[] {
-  const body = step.kind === 'create' ? dropCall(step.name, step.def.table.name, step.def.table.schema, dialect, onPartitionedTable(step)) : recreateCall(step, dialect);
+  const body =
+    step.kind === 'create'
+      ? dropCall(step.name, step.def.table.name, step.def.table.schema, dialect, onPartitionedTable(step))
+      : recreateCall(step, dialect);
   return [stepComment(step, '#'), ...body];
 }
 
@@ -67,14 +78,17 @@ function downLines(step: PlanStep, dialect: Dialect): string[] {
 function functionBody(lines: readonly string[], dialect: Dialect): string {
   if (lines.length === 0) return '    pass';
   if (dialect !== 'postgres') return lines.map((l) => `    ${l}`).join('\n');
-  const note = '    # CONCURRENTLY cannot run in a transaction: autocommit_block() commits Alembic\'s transaction first.';
+  const note = "    # CONCURRENTLY cannot run in a transaction: autocommit_block() commits Alembic's transaction first.";
   return [note, '    with op.get_context().autocommit_block():', ...lines.map((l) => `        ${l}`)].join('\n');
 }
 
 const docstringSafe = (line: string) => line.replaceAll('\\', '/').replaceAll('"""', "'''");
 
 export function revisionId(input: FormatInput): string {
-  return createHash('sha1').update(`${input.now.toISOString()}|${JSON.stringify(input.plan)}`).digest('hex').slice(0, 12);
+  return createHash('sha1')
+    .update(`${input.now.toISOString()}|${JSON.stringify(input.plan)}`)
+    .digest('hex')
+    .slice(0, 12);
 }
 
 export function renderRevision(input: FormatInput, revision: string, downRevision: string | null): string {

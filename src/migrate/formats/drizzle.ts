@@ -33,7 +33,8 @@ function latestSnapshot(listing: readonly string[]): string | null {
   return snapshots[snapshots.length - 1] ?? null;
 }
 
-const usesFolders = (listing: readonly string[]) => !listing.includes(JOURNAL) && listing.some((p) => /^\d{14}_[^/]+\/migration\.sql$/.test(p));
+const usesFolders = (listing: readonly string[]) =>
+  !listing.includes(JOURNAL) && listing.some((p) => /^\d{14}_[^/]+\/migration\.sql$/.test(p));
 
 function script(input: FormatInput, direction: 'up' | 'down'): string {
   const { steps } = planSql(input.plan, { concurrently: false });
@@ -51,7 +52,9 @@ function derivedUuid(text: string): string {
 
 function journalFiles(input: FormatInput): MigrationFile[] {
   const existing = input.existing.get(JOURNAL);
-  const journal: Journal = existing ? (JSON.parse(existing) as Journal) : { version: '7', dialect: input.plan.dialect === 'sqlite' ? 'sqlite' : 'postgresql', entries: [] };
+  const journal: Journal = existing
+    ? (JSON.parse(existing) as Journal)
+    : { version: '7', dialect: input.plan.dialect === 'sqlite' ? 'sqlite' : 'postgresql', entries: [] };
   const idx = journal.entries.reduce((max, e) => Math.max(max, e.idx), -1) + 1;
   const tag = `${String(idx).padStart(4, '0')}_${input.name}`;
   const entry: JournalEntry = { idx, version: journal.version, when: input.now.getTime(), tag, breakpoints: true };
@@ -74,7 +77,10 @@ export const drizzleFormat: MigrationFormat = {
   id: 'drizzle',
   dialects: ['postgres', 'sqlite'],
   description: 'a drizzle-kit custom SQL migration (journal entry and snapshot included)',
-  wants: (listing) => [...(listing.includes(JOURNAL) ? [JOURNAL] : []), ...(latestSnapshot(listing) === null ? [] : [latestSnapshot(listing) as string])],
+  wants: (listing) => [
+    ...(listing.includes(JOURNAL) ? [JOURNAL] : []),
+    ...(latestSnapshot(listing) === null ? [] : [latestSnapshot(listing) as string]),
+  ],
   render(input) {
     if (usesFolders(input.listing)) {
       const dir = `${utcStamp(input.now)}_${input.name}`;
@@ -87,7 +93,10 @@ export const drizzleFormat: MigrationFormat = {
         notes: ['drizzle-kit v1 layout: run drizzle-kit generate once to refresh the snapshot'],
       };
     }
-    const notes = input.plan.dialect === 'postgres' ? ['Drizzle runs migrations in a transaction: the indexes are built without CONCURRENTLY (use indexwise apply on a busy table)'] : [];
+    const notes =
+      input.plan.dialect === 'postgres'
+        ? ['Drizzle runs migrations in a transaction: the indexes are built without CONCURRENTLY (use indexwise apply on a busy table)']
+        : [];
     return { files: journalFiles(input), printed: null, notes };
   },
 };

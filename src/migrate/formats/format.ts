@@ -64,7 +64,9 @@ export function jsString(text: string): string {
 /** The files under `dir/` in a listing, without the prefix. */
 export function filesUnder(listing: readonly string[], dir: string): string[] {
   const prefix = dir === '' || dir === '.' ? '' : `${dir.replace(/\/$/, '')}/`;
-  return listing.filter((p) => p.startsWith(prefix) && !p.endsWith('/') && !p.slice(prefix.length).includes('/')).map((p) => p.slice(prefix.length));
+  return listing
+    .filter((p) => p.startsWith(prefix) && !p.endsWith('/') && !p.slice(prefix.length).includes('/'))
+    .map((p) => p.slice(prefix.length));
 }
 
 export function joinPath(dir: string, file: string): string {
@@ -74,7 +76,9 @@ export function joinPath(dir: string, file: string): string {
 /** One header line per step for generated code comments. */
 export function stepLines(plan: MigrationPlan): string[] {
   return plan.steps.map((s) =>
-    s.kind === 'create' ? `create ${s.def.table.schema}.${s.name} on ${s.def.table.name}` : `drop ${s.index.schema}.${s.index.name} (${s.check})`,
+    s.kind === 'create'
+      ? `create ${s.def.table.schema}.${s.name} on ${s.def.table.name}`
+      : `drop ${s.index.schema}.${s.index.name} (${s.check})`,
   );
 }
 

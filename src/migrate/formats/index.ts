@@ -22,7 +22,8 @@ const BY_ID: Readonly<Record<FormatId, MigrationFormat>> = {
 
 export function migrationFormat(id: FormatId, dialect: Dialect): MigrationFormat {
   const format = BY_ID[id];
-  if (!format.dialects.includes(dialect)) throw new InputError(`--format ${id} is for ${format.dialects.join(' and ')} only, not ${dialect}`);
+  if (!format.dialects.includes(dialect))
+    throw new InputError(`--format ${id} is for ${format.dialects.join(' and ')} only, not ${dialect}`);
   return format;
 }
 

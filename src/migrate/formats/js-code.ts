@@ -15,7 +15,11 @@ export interface CodeStatements {
  * `call(sqlLiteral)` per statement, each after its `//` comment. `escape` adapts the SQL
  * to the tool first (knex.raw reads `?` as a binding).
  */
-export function codeStatements(plan: MigrationPlan, call: (literal: string) => string, escape: (sql: string) => string = (s) => s): CodeStatements {
+export function codeStatements(
+  plan: MigrationPlan,
+  call: (literal: string) => string,
+  escape: (sql: string) => string = (s) => s,
+): CodeStatements {
   const { steps } = planSql(plan, { concurrently: plan.dialect === 'postgres' });
   const line = (comment: string, sql: string) => [comment, call(jsString(escape(sql)))];
   return {

@@ -10,7 +10,9 @@ import { blockComment, codeStatements, indent } from './js-code.js';
 export function renderKysely(input: FormatInput): string {
   const { up, down } = codeStatements(input.plan, (literal) => `await sql.raw(${literal}).execute(db);`);
   const postgres = input.plan.dialect === 'postgres';
-  const howTo = postgres ? ['', 'Run it with a Migrator created with `disableTransactions: true` (Kysely ≥ 0.28):', ...wrap(NO_TRANSACTION_NOTE)] : [];
+  const howTo = postgres
+    ? ['', 'Run it with a Migrator created with `disableTransactions: true` (Kysely ≥ 0.28):', ...wrap(NO_TRANSACTION_NOTE)]
+    : [];
   return `${blockComment([`indexwise migration, ${isoTime(input.now)}`, ...stepLines(input.plan), ...howTo])}
 import { type Kysely, sql } from 'kysely';
 
@@ -32,7 +34,10 @@ export const kyselyFormat: MigrationFormat = {
     return {
       files: [{ path: `${utcStamp(input.now)}_${input.name}.ts`, contents: renderKysely(input) }],
       printed: null,
-      notes: input.plan.dialect === 'postgres' ? ['Kysely: create the Migrator with disableTransactions: true (CONCURRENTLY cannot run in a transaction)'] : [],
+      notes:
+        input.plan.dialect === 'postgres'
+          ? ['Kysely: create the Migrator with disableTransactions: true (CONCURRENTLY cannot run in a transaction)']
+          : [],
     };
   },
 };

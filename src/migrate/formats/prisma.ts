@@ -18,7 +18,10 @@ function script(plan: MigrationPlan, now: Date, direction: 'up' | 'down'): strin
   const { up, down, steps } = planSql(plan, { concurrently });
   const comments = (direction === 'up' ? steps : [...steps].reverse()).map((s) => stepComment(s.step));
   const head = [`-- indexwise migration (${direction}), ${isoTime(now)}`];
-  if (plan.dialect === 'postgres' && !concurrently) head.push('-- Prisma runs a migration of several statements in one transaction: built without CONCURRENTLY (use indexwise apply on a busy table)');
+  if (plan.dialect === 'postgres' && !concurrently)
+    head.push(
+      '-- Prisma runs a migration of several statements in one transaction: built without CONCURRENTLY (use indexwise apply on a busy table)',
+    );
   return `${head.join('\n')}\n${sqlScript(direction === 'up' ? up : down, comments)}\n`;
 }
 
@@ -34,9 +37,11 @@ export function prismaSchemaLines(plan: MigrationPlan, models: readonly PrismaMo
       continue;
     }
     const attribute = indexAttribute(step, model);
-    out.push(attribute === null
-      ? `// model ${modelName}: ${step.name} has INCLUDE, WHERE or an operator class, which schema.prisma cannot express; Prisma may propose to drop it`
-      : `// model ${modelName}${model === null ? ' (no schema.prisma read: field names assumed equal to column names)' : ''}\n  ${attribute}`);
+    out.push(
+      attribute === null
+        ? `// model ${modelName}: ${step.name} has INCLUDE, WHERE or an operator class, which schema.prisma cannot express; Prisma may propose to drop it`
+        : `// model ${modelName}${model === null ? ' (no schema.prisma read: field names assumed equal to column names)' : ''}\n  ${attribute}`,
+    );
   }
   return `${out.join('\n')}\n`;
 }
@@ -56,7 +61,8 @@ export const prismaFormat: MigrationFormat = {
         { path: `${dir}/down.sql`, contents: script(input.plan, input.now, 'down') },
       ],
       printed: prismaSchemaLines(input.plan, models),
-      notes: schema === undefined ? ['no schema.prisma found next to the migrations: model and field names are the table and column names'] : [],
+      notes:
+        schema === undefined ? ['no schema.prisma found next to the migrations: model and field names are the table and column names'] : [],
     };
   },
 };

@@ -8,7 +8,9 @@ import { planSql, sqlScript, stepComment } from '../statements.js';
 import { type FormatInput, isoTime, type MigrationFormat, type MigrationOutput, NO_TRANSACTION_NOTE, utcStamp, wrap } from './format.js';
 
 function header(input: FormatInput, direction: 'up' | 'down'): string {
-  const lines = [`-- indexwise migration (${direction}), ${isoTime(input.now)}: ${input.plan.steps.length} index change(s), ${input.plan.dialect}`];
+  const lines = [
+    `-- indexwise migration (${direction}), ${isoTime(input.now)}: ${input.plan.steps.length} index change(s), ${input.plan.dialect}`,
+  ];
   if (input.plan.dialect === 'postgres') {
     lines.push('-- Run statement by statement, outside a transaction: psql -v ON_ERROR_STOP=1 -f <this file>');
     lines.push(...wrap(NO_TRANSACTION_NOTE).map((l) => `-- ${l}`));

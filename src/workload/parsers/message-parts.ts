@@ -83,7 +83,11 @@ const XML_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: 
 /** PostgreSQL's XML escapes &, <, > and carriage returns (&#x0d;). */
 function xmlText(text: string | undefined): string | undefined {
   return text?.replace(/&(amp|lt|gt|quot|apos|#x([0-9a-f]+)|#(\d+));/gi, (_, name: string, hex?: string, dec?: string) =>
-    hex !== undefined ? String.fromCodePoint(Number.parseInt(hex, 16)) : dec !== undefined ? String.fromCodePoint(Number(dec)) : (XML_ENTITIES[name.toLowerCase()] as string),
+    hex !== undefined
+      ? String.fromCodePoint(Number.parseInt(hex, 16))
+      : dec !== undefined
+        ? String.fromCodePoint(Number(dec))
+        : (XML_ENTITIES[name.toLowerCase()] as string),
   );
 }
 

@@ -14,7 +14,12 @@ import type { Readable } from 'node:stream';
 import type { LogEntry, MutableLogEntry } from './log-entry.js';
 
 const MARKER = /(?<![A-Za-z0-9_])(LOG|ERROR|WARNING|NOTICE|INFO|DEBUG[1-5]?|FATAL|PANIC|DETAIL|HINT|CONTEXT|STATEMENT|QUERY|LOCATION):  /;
-const ATTACHED_FIELDS: Readonly<Record<string, AttachedField>> = { DETAIL: 'detail', HINT: 'hint', CONTEXT: 'context', STATEMENT: 'statement' };
+const ATTACHED_FIELDS: Readonly<Record<string, AttachedField>> = {
+  DETAIL: 'detail',
+  HINT: 'hint',
+  CONTEXT: 'context',
+  STATEMENT: 'statement',
+};
 const UNUSED_ATTACHMENTS = new Set(['QUERY', 'LOCATION']);
 const SQLSTATE_BEFORE_MESSAGE = /^[0-9A-Z]{5}: /;
 /** Entries waiting for their DETAIL lines; with the logging collector those come right after. */

@@ -49,7 +49,10 @@ export function detectLogFormat(path: string, firstBytes: Uint8Array): LogFormat
   const name = path.toLowerCase().replace(/\.gz$/, '');
   if (name.endsWith('.csv')) return 'csvlog';
   if (name.endsWith('.json')) return 'jsonlog';
-  const firstLine = headText(firstBytes).split('\n').find((line) => line.trim() !== '') ?? '';
+  const firstLine =
+    headText(firstBytes)
+      .split('\n')
+      .find((line) => line.trim() !== '') ?? '';
   if (firstLine.startsWith('{"timestamp":')) return 'jsonlog';
   if (CSV_LOG_LINE.test(firstLine)) return 'csvlog';
   return 'stderr';
@@ -100,7 +103,12 @@ export async function* readLogStatements(path: string, options: LogReadOptions =
  * short inside its data (still being written) reads as far as it goes: node's gunzip
  * stream ends there without an error.
  */
-function openLogStream(path: string, gzip: boolean, size: number, onProgress: LogReadOptions['onProgress']): { text: Readable; close(): void } {
+function openLogStream(
+  path: string,
+  gzip: boolean,
+  size: number,
+  onProgress: LogReadOptions['onProgress'],
+): { text: Readable; close(): void } {
   const file = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
   let bytesRead = 0;
   const counter = new Transform({

@@ -17,7 +17,9 @@ export async function readSqlText(path: string, stdin: NodeJS.ReadableStream = p
     return await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as { code?: string }).code;
-    throw new InputError(`cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(code ?? error)}`);
+    throw new InputError(
+      `cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(code ?? error)}`,
+    );
   }
 }
 
