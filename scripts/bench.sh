@@ -13,7 +13,7 @@ if [ $# -lt 1 ]; then
   exit 2
 fi
 
-PORT=54340
+PORT=${INDEXWISE_BENCH_PG_PORT:-54340}
 BASE=/tmp/indexwise-bench-pg-$PORT
 # shellcheck source=scripts/pg-cluster.sh
 source scripts/pg-cluster.sh
