@@ -51,7 +51,7 @@ export function btreeDef(table: QualifiedName, columns: readonly string[]): Inde
 
 export function candidate(table: QualifiedName, columns: readonly string[]): IndexCandidate {
   const def = btreeDef(table, columns);
-  return { id: indexId(def), def, queries: [] };
+  return { id: indexId(def), def, queries: [], predicates: [] };
 }
 
 /** Every ordered choice of `width` distinct columns. */

@@ -10,9 +10,10 @@ export function recommendationLabel(r: Recommendation): string {
   return `${r.table}(${r.columns.join(',')})${include}${where}`;
 }
 
-export async function runIndexwise(bench: BenchWorkload, budgetBytes: number): Promise<AlgorithmResult> {
+export async function runIndexwise(bench: BenchWorkload, budgetBytes: number | null): Promise<AlgorithmResult> {
   const started = performance.now();
   const report = await advise(bench.engine, bench.workload, bench.catalog, { budgetBytes });
+  if (process.env.INDEXWISE_BENCH_STATS) console.log(JSON.stringify(report.stats));
   return {
     algorithm: 'indexwise',
     indexes: report.recommendations.map((r) => ({ label: recommendationLabel(r), sql: r.sql })),

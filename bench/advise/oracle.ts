@@ -22,7 +22,7 @@ export interface Oracle {
 
 export async function openOracle(engine: Engine, candidates: readonly IndexCandidate[]): Promise<Oracle> {
   const backend = await engine.openWhatIf('hypopg');
-  const coster = new WhatIfCoster(backend, candidates);
+  const coster = new WhatIfCoster([backend], candidates);
   const sizes = new Map<string, number>();
   try {
     for (const c of candidates) {

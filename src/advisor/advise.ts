@@ -1,6 +1,9 @@
 /**
- * `advise`, orchestration only: analyzed workload → candidates → what-if costing →
- * selection → report. The pieces are in candidates.ts, what-if.ts, select.ts.
+ * `advise`, orchestration only: analyzed workload → candidates → baseline costs →
+ * exploration (a few planner calls per query, kept as a cost model) → selection on the
+ * model → verification of the chosen configuration (and selection again, until the
+ * planner has nothing new to say) → report. The pieces are in candidates.ts,
+ * relevance.ts, explore.ts, cost-model.ts, select.ts, report.ts.
  */
 import { analyzeWorkload } from '../analysis/analyze-workload.js';
 import { loadParser } from '../analysis/parse.js';
@@ -11,13 +14,34 @@ import type { Catalog } from '../model/catalog.js';
 import type { AdviceReport, SkippedQuery } from '../model/recommendation.js';
 import type { Workload } from '../model/workload.js';
 import { withTriggerStatements } from '../workload/triggers.js';
-import { generateCandidates, type IndexCandidate } from './candidates.js';
+import { generateCandidates, type IndexCandidate, wideningsOf } from './candidates.js';
+import { CostModel } from './cost-model.js';
+import { type ExplorationQuery, exploreQuery, forEachOnLanes, verifyQuery } from './explore.js';
+import { DEFAULT_WHAT_IF_CONNECTIONS, openLanes } from './lanes.js';
 import { orBundles } from './or-bundles.js';
+import { PhaseClock, type AdvisePhase } from './phases.js';
 import { type AdvisorQuery, selectQueries } from './queries.js';
+import { candidatesByTable, relevantCandidates } from './relevance.js';
 import { buildReport } from './report.js';
-import { type SelectionCandidate, Selector } from './select.js';
+import { type Selection, type SelectionCandidate, Selector } from './select.js';
 import { tableKey, WhatIfCoster } from './what-if.js';
 import { writePenalty, type WriteQuery } from './write-cost.js';
+
+/** The defaults of `advise`, which the CLI shows and passes on. */
+export const ADVISE_DEFAULTS = { maxColumns: 3, minImprovement: 0.1 } as const;
+
+/** Selections and verifications at most (the planner usually has nothing new to say after two). */
+const MAX_ROUNDS = 4;
+/** Under --max-time, the share of the time the baseline and exploration may take. */
+const EXPLORE_SHARE = 0.7;
+/** … and the share after which no new verification round starts. */
+const VERIFY_SHARE = 0.9;
+
+export interface AdviseStep {
+  readonly phase: AdvisePhase;
+  readonly done: number;
+  readonly total: number;
+}
 
 export interface AdviseOptions {
   readonly maxColumns?: number;
@@ -33,7 +57,13 @@ export interface AdviseOptions {
   readonly whatIf?: 'auto' | WhatIfMethod;
   /** How the what-if backend works (sqlite-copy: whole copy or sampled copy). */
   readonly whatIfOptions?: WhatIfOptions;
+  /** Connections that plan in parallel (HypoPG on a server; default 4). */
+  readonly whatIfConnections?: number;
+  /** Stop searching after this many milliseconds and return the best advice found so far. */
+  readonly maxTimeMs?: number;
   readonly onProgress?: (message: string) => void;
+  /** Progress within the long phases (baseline, explore, verify), for a bar with an ETA. */
+  readonly onStep?: (step: AdviseStep) => void;
 }
 
 export async function chooseWhatIf(info: EngineInfo, requested: AdviseOptions['whatIf']): Promise<WhatIfMethod> {
@@ -47,13 +77,13 @@ export async function chooseWhatIf(info: EngineInfo, requested: AdviseOptions['w
 }
 
 export async function advise(engine: Engine, given: Workload, catalog: Catalog, options: AdviseOptions = {}): Promise<AdviceReport> {
-  const started = performance.now();
+  const clock = new PhaseClock(options.maxTimeMs);
+  const progress = options.onProgress ?? (() => {});
   await loadParser();
   // a write also runs the statements of the triggers it fires (SQLite)
   const workload = withTriggerStatements(given, catalog);
   const info = await engine.info();
   const method = await chooseWhatIf(info, options.whatIf);
-  const progress = options.onProgress ?? (() => {});
   const analysis = analyzeWorkload(workload, catalog);
   const { queries: selected, skipped: unusable } = selectQueries(analysis.queries, {
     includeTables: options.includeTables ?? null,
@@ -62,121 +92,195 @@ export async function advise(engine: Engine, given: Workload, catalog: Catalog, 
   });
   // statements the collector could not parse come first: they never reached the analysis
   const skipped: SkippedQuery[] = [...workload.skipped.map((s) => ({ sql: s.sql, reason: s.reason })), ...unusable];
-  const candidates = generateCandidates(
-    selected.map((q) => ({ fingerprint: q.fingerprint, accesses: q.analysis.accesses })),
-    catalog,
-    {
-      maxColumns: options.maxColumns ?? 3,
-      includeColumns: info.capabilities.includeColumns,
-      likePrefix: info.family === 'sqlite' ? 'nocase' : 'text_pattern_ops',
-    },
+  clock.end('analysis');
+  const candidateQueries = selected.map((q) => ({ fingerprint: q.fingerprint, accesses: q.analysis.accesses }));
+  const candidates = generateCandidates(candidateQueries, catalog, {
+    maxColumns: options.maxColumns ?? ADVISE_DEFAULTS.maxColumns,
+    includeColumns: info.capabilities.includeColumns,
+    likePrefix: info.family === 'sqlite' ? 'nocase' : 'text_pattern_ops',
+  });
+  const exploration = explorationQueries(selected, candidates);
+  clock.end('candidates');
+  const lanes = await openLanes(engine, method, options.whatIfConnections ?? DEFAULT_WHAT_IF_CONNECTIONS, options.whatIfOptions);
+  progress(
+    `${selected.length} queries to cost, ${candidates.length} candidate indexes, what-if by ${method}` +
+      (lanes.backends.length > 1 ? ` on ${lanes.backends.length} connections` : ''),
   );
-  progress(`${selected.length} queries to cost, ${candidates.length} candidate indexes, what-if by ${method}`);
-  const backend = await engine.openWhatIf(method, options.whatIfOptions);
   try {
-    const coster = new WhatIfCoster(backend, candidates);
-    const { costed, baseline, rowsPerCall } = await costBaseline(coster, selected, options.minCost ?? 0, skipped);
-    progress(`estimating sizes of ${candidates.length} candidates`);
-    const sizes = new Map<string, number>();
-    const usable: IndexCandidate[] = [];
-    for (const candidate of candidates) {
-      try {
-        sizes.set(candidate.id, await coster.size(candidate));
-        usable.push(candidate);
-      } catch {
-        // a candidate the database refuses (an operator class that does not fit the type): not offered
-      }
-    }
+    const coster = new WhatIfCoster(lanes.backends, candidates);
+    const step = (phase: AdvisePhase) => (done: number, total: number) => options.onStep?.({ phase, done, total });
+    const exploreDeadline = clock.deadlineAt(EXPLORE_SHARE);
+    const { costed, baseline, rowsPerCall } = await costBaseline(coster, exploration, options.minCost ?? 0, skipped, {
+      deadline: exploreDeadline,
+      onDone: step('baseline'),
+    });
+    clock.end('baseline');
+    const model = new CostModel(baseline, wideningsOf(candidates));
+    const candidateById = new Map(candidates.map((c) => [c.id, c]));
+    const explorable = costed.filter((q) => q.relevant.length > 0);
+    progress(`exploring ${explorable.length} queries that a candidate can help`);
+    const explored = await forEachOnLanes(explorable, coster.laneCount, (q, lane) => exploreQuery(coster, model, q, lane, candidateById), {
+      deadline: exploreDeadline,
+      onDone: step('explore'),
+    });
+    clock.end('explore');
+    if (explored < explorable.length) clock.cutShort(`explored ${explored} of ${explorable.length} queries`);
     const writers: WriteQuery[] = costed
       .filter((q) => q.writes.length > 0)
       .map((q) => ({ weight: q.weight, writes: q.writes, rowsPerCall: rowsPerCall.get(q.fingerprint) ?? 1 }));
-    const selectionCandidates = usable.map((c): SelectionCandidate => ({
-      id: c.id,
-      table: tableKey(c.def.table),
-      bytes: sizes.get(c.id) ?? 0,
-      writePenalty: writePenalty(c.def, writers),
-      widenings: widenings(c, usable),
-      singleColumn: c.def.keys.length === 1 && c.def.include.length === 0 && c.def.where === null,
-    }));
     const selectionQueries = costed
       .filter((q) => q.analysis.accesses.length > 0)
       .map((q) => ({ ...q, baseCost: baseline.get(q.fingerprint) ?? 0 }));
-    progress('choosing indexes for the whole workload');
-    const selector = new Selector(selectionQueries, selectionCandidates, async (q, config) => (await coster.cost(q, config)).cost, {
-      budgetBytes: options.budgetBytes ?? null,
-      maxIndexes: options.maxIndexes ?? null,
-      minImprovement: options.minImprovement ?? 0.1,
-      bundles: orBundles(
-        selected.map((q) => ({ fingerprint: q.fingerprint, accesses: q.analysis.accesses })),
-        usable,
-      ),
-    });
-    const selection = await selector.select();
-    return await buildReport({
+    const byFingerprint = new Map(selectionQueries.map((q) => [q.fingerprint, q]));
+    const byId = new Map(candidates.map((c) => [c.id, c]));
+    const bundles = orBundles(candidateQueries, candidates);
+    let selection: Selection | undefined;
+    let rounds = 0;
+    for (;;) {
+      rounds++;
+      progress(rounds === 1 ? 'choosing indexes for the whole workload' : `choosing again with what the planner said (round ${rounds})`);
+      const usable = model.candidatesInUse().flatMap((id) => {
+        const candidate = byId.get(id);
+        const bytes = coster.knownSize(id);
+        return candidate === undefined || bytes === undefined || coster.refused.has(id) ? [] : [{ candidate, bytes }];
+      });
+      const selector = new Selector(
+        selectionQueries,
+        selectionCandidates(usable, writers),
+        (q, config) => model.estimate(q.fingerprint, config).cost,
+        affectsFrom(model, byFingerprint),
+        {
+          budgetBytes: options.budgetBytes ?? null,
+          maxIndexes: options.maxIndexes ?? null,
+          minImprovement: options.minImprovement ?? ADVISE_DEFAULTS.minImprovement,
+          groups: [...bundles, ...model.groups()],
+          deadline: clock.deadlineAt(1),
+        },
+      );
+      selection = selector.select();
+      clock.end('select');
+      if (selection.cut) clock.cutShort('the selection stopped at the time limit');
+      const chosen = new Set(selection.chosen);
+      const callsBefore = coster.stats.whatIfCalls;
+      const touched = costed.filter((q) => q.relevant.some((id) => chosen.has(id)));
+      const verified = await forEachOnLanes(touched, coster.laneCount, (q, lane) => verifyQuery(coster, model, q, chosen, lane), {
+        deadline: clock.deadlineAt(1),
+        onDone: step('verify'),
+      });
+      clock.end('verify');
+      if (verified < touched.length) clock.cutShort(`verified ${verified} of ${touched.length} queries of the chosen configuration`);
+      const learned = coster.stats.whatIfCalls > callsBefore;
+      if (!learned || rounds >= MAX_ROUNDS || clock.pastShare(VERIFY_SHARE)) break;
+    }
+    return buildReport({
       info,
       catalog,
       method,
       coster,
-      selector,
+      model,
       selection,
+      minImprovement: options.minImprovement ?? ADVISE_DEFAULTS.minImprovement,
       queries: selectionQueries,
-      candidates: usable,
-      sizes,
-      writePenalties: new Map(selectionCandidates.map((c) => [c.id, c.writePenalty])),
+      candidates,
+      writePenalties: new Map(candidates.map((c) => [c.id, writePenalty(c.def, writers)])),
       workloadQueries: workload.queries.length,
       skipped,
-      started,
+      clock,
+      rounds,
     });
   } finally {
-    await backend.close();
+    await lanes.close();
   }
 }
 
+/** The advisor's queries with the candidates that can change their plans, and their OR bundles. */
+function explorationQueries(queries: readonly AdvisorQuery[], candidates: readonly IndexCandidate[]): (AdvisorQuery & ExplorationQuery)[] {
+  const byTable = candidatesByTable(candidates);
+  return queries.map((q) => {
+    const relevant = relevantCandidates({ fingerprint: q.fingerprint, accesses: q.analysis.accesses }, byTable);
+    const mine = new Set(relevant);
+    const bundles = orBundles([{ fingerprint: q.fingerprint, accesses: q.analysis.accesses }], candidates).filter((b) =>
+      b.every((id) => mine.has(id)),
+    );
+    return { ...q, relevant, bundles, accesses: q.analysis.accesses.length };
+  });
+}
+
+/** The queries each candidate can change, looked up once per candidate. */
+function affectsFrom<Q>(model: CostModel, byFingerprint: ReadonlyMap<string, Q>): (id: string) => readonly Q[] {
+  const memo = new Map<string, readonly Q[]>();
+  return (id) => {
+    let queries = memo.get(id);
+    if (queries === undefined) {
+      queries = [...model.queriesAffectedBy(id)].flatMap((fp) => {
+        const q = byFingerprint.get(fp);
+        return q === undefined ? [] : [q];
+      });
+      memo.set(id, queries);
+    }
+    return queries;
+  };
+}
+
+/** Selection candidates with their sizes, write penalties and widenings (within each table). */
+function selectionCandidates(
+  usable: readonly { candidate: IndexCandidate; bytes: number }[],
+  writers: readonly WriteQuery[],
+): SelectionCandidate[] {
+  const wider = wideningsOf(usable.map((u) => u.candidate));
+  const inUse = new Set(usable.map((u) => u.candidate.id));
+  return usable.map(({ candidate: c, bytes }) => ({
+    id: c.id,
+    table: tableKey(c.def.table),
+    bytes,
+    writePenalty: writePenalty(c.def, writers),
+    widenings: (wider.get(c.id) ?? []).filter((id) => inUse.has(id)),
+    singleColumn: c.def.keys.length === 1 && c.def.include.length === 0 && c.def.where === null,
+  }));
+}
+
 /** Each query's cost with no candidate in place; queries that cannot be planned are skipped. */
-async function costBaseline(coster: WhatIfCoster, queries: readonly AdvisorQuery[], minCost: number, skipped: SkippedQuery[]) {
-  const costed: AdvisorQuery[] = [];
+async function costBaseline<Q extends AdvisorQuery & ExplorationQuery>(
+  coster: WhatIfCoster,
+  queries: readonly Q[],
+  minCost: number,
+  skipped: SkippedQuery[],
+  lanes: { deadline?: number; onDone?: (done: number, total: number) => void },
+) {
+  const costed: Q[] = [];
   const baseline = new Map<string, number>();
   const rowsPerCall = new Map<string, number>();
-  for (const query of queries) {
-    try {
-      const { cost } = await coster.cost(query, new Set());
-      if (cost < minCost) {
-        skipped.push({ sql: query.sql, reason: `cost ${cost.toFixed(1)} is below --min-cost` });
-        continue;
+  const done = await forEachOnLanes(
+    queries,
+    coster.laneCount,
+    async (query, lane) => {
+      try {
+        const { cost } = await coster.costOffered(query, [], lane);
+        if (cost < minCost) {
+          skipped.push({ sql: query.sql, reason: `cost ${cost.toFixed(1)} is below --min-cost` });
+          return;
+        }
+        baseline.set(query.fingerprint, cost);
+        if (query.writes.length > 0) rowsPerCall.set(query.fingerprint, await writtenRows(coster, query, lane));
+        costed.push(query);
+      } catch (error) {
+        skipped.push({ sql: query.sql, reason: `cannot plan: ${error instanceof Error ? error.message : String(error)}` });
       }
-      baseline.set(query.fingerprint, cost);
-      if (query.writes.length > 0) rowsPerCall.set(query.fingerprint, await writtenRows(coster, query));
-      costed.push(query);
-    } catch (error) {
-      skipped.push({ sql: query.sql, reason: `cannot plan: ${error instanceof Error ? error.message : String(error)}` });
-    }
-  }
+    },
+    lanes,
+  );
+  for (const query of queries.slice(done)) skipped.push({ sql: query.sql, reason: 'not costed: the time limit came first' });
+  // the workers finish in any order: keep the workload's order
+  const order = new Map(queries.map((q, i) => [q.fingerprint, i]));
+  costed.sort((a, b) => (order.get(a.fingerprint) ?? 0) - (order.get(b.fingerprint) ?? 0));
   return { costed, baseline, rowsPerCall };
 }
 
 /** Rows a write changes per call: the estimate under the ModifyTable node. */
-async function writtenRows(coster: WhatIfCoster, query: AdvisorQuery): Promise<number> {
+async function writtenRows(coster: WhatIfCoster, query: AdvisorQuery, lane: number): Promise<number> {
   const [text] = query.texts;
   if (text === undefined) return 1;
-  const plan = await coster.backend.explain(text.sql, { generic: text.generic }, [], query.tables);
-  const child = plan.plan.root.Plans?.[0];
+  const plan = await coster.explainOn(lane, text.sql, { generic: text.generic }, query.tables);
+  const child = plan.root.Plans?.[0];
   return Math.max(1, Number(child?.['Plan Rows'] ?? 1));
-}
-
-/** Candidates that extend this one: same table and predicate, its keys as their leading keys. */
-function widenings(candidate: IndexCandidate, all: readonly IndexCandidate[]): string[] {
-  const keys = candidate.def.keys;
-  return all
-    .filter((other) => {
-      if (
-        other.id === candidate.id ||
-        tableKey(other.def.table) !== tableKey(candidate.def.table) ||
-        other.def.where !== candidate.def.where
-      )
-        return false;
-      if (other.def.keys.length < keys.length) return false;
-      const leading = keys.every((k, i) => other.def.keys[i]?.column === k.column && other.def.keys[i]?.descending === k.descending);
-      return leading && (other.def.keys.length > keys.length || other.def.include.length > candidate.def.include.length);
-    })
-    .map((other) => other.id);
 }

@@ -31,6 +31,14 @@ export interface IndexCandidate {
   readonly def: IndexDef;
   /** Fingerprints of the queries it was generated for. */
   readonly queries: readonly string[];
+  /** The constant predicates its WHERE joins (empty for a full index): a query must state them all to use it. */
+  readonly predicates: readonly string[];
+}
+
+interface Entry {
+  readonly def: IndexDef;
+  readonly predicates: readonly string[];
+  readonly queries: Set<string>;
 }
 
 export interface CandidateOptions {
@@ -46,27 +54,49 @@ export interface CandidateOptions {
 const INDEXABLE_OPERANDS = new Set(['param', 'constant', 'outer', 'expression']);
 
 export function generateCandidates(queries: readonly CandidateQuery[], catalog: Catalog, options: CandidateOptions): IndexCandidate[] {
-  const byId = new Map<string, { def: IndexDef; queries: Set<string> }>();
+  const tables = new Map(catalog.tables.map((t) => [tableName(t), t]));
+  const existing = byTableName(catalog.indexes.filter((i) => i.valid && i.method === 'btree'));
+  const byId = new Map<string, Entry>();
   for (const query of queries) {
     for (const access of query.accesses) {
-      const table = catalog.tables.find((t) => t.schema === access.table.schema && t.name === access.table.name);
+      const table = tables.get(tableName(access.table));
       if (table === undefined) continue;
-      for (const def of candidatesForAccess(access, table, options)) {
+      const uniqueKeys = (existing.get(tableName(table)) ?? []).filter(isPlainUnique).map((i) => i.keys.map((k) => k.column as string));
+      for (const { def, predicates } of candidatesForAccess(access, table, uniqueKeys, options)) {
         const id = indexId(def);
-        const entry = byId.get(id) ?? { def, queries: new Set<string>() };
+        const entry = byId.get(id) ?? { def, predicates, queries: new Set<string>() };
         entry.queries.add(query.fingerprint);
         byId.set(id, entry);
       }
     }
   }
-  for (const merged of mergeAcrossQueries([...byId.values()], options)) {
-    const id = indexId(merged.def);
-    if (!byId.has(id)) byId.set(id, merged);
+  for (const group of byTableName([...byId.values()].map((e) => ({ ...e, table: e.def.table })))) {
+    for (const merged of mergeAcrossQueries(group[1], options)) {
+      const id = indexId(merged.def);
+      if (!byId.has(id)) byId.set(id, merged);
+    }
   }
-  const existing = catalog.indexes.filter((i) => i.valid && i.method === 'btree');
   return [...byId.entries()]
-    .filter(([, entry]) => !coveredByExisting(entry.def, existing))
-    .map(([id, entry]) => ({ id, def: entry.def, queries: [...entry.queries].sort() }));
+    .filter(([, entry]) => !coveredByExisting(entry.def, existing.get(tableName(entry.def.table)) ?? []))
+    .map(([id, entry]) => ({ id, def: entry.def, queries: [...entry.queries].sort(), predicates: entry.predicates }));
+}
+
+function byTableName<T extends { readonly table: { readonly schema: string; readonly name: string } }>(
+  items: readonly T[],
+): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = tableName(item.table);
+    const list = groups.get(key);
+    if (list === undefined) groups.set(key, [item]);
+    else list.push(item);
+  }
+  return groups;
+}
+
+/** A valid, non-partial unique index on plain columns: equality on all of them finds at most one row. */
+function isPlainUnique(index: Index): boolean {
+  return index.unique && index.predicate === null && index.keys.length > 0 && index.keys.every((k) => k.column !== null);
 }
 
 /** At most this many merged candidates per table (merging is quadratic in candidates). */
@@ -79,15 +109,12 @@ const MAX_MERGED_PER_TABLE = 30;
  * united. Q20's (l_partkey, l_suppkey) and Q17's (l_partkey) INCLUDE (l_quantity)
  * give (l_partkey, l_suppkey) INCLUDE (l_quantity), which serves both.
  */
-function mergeAcrossQueries(
-  entries: readonly { def: IndexDef; queries: Set<string> }[],
-  options: CandidateOptions,
-): { def: IndexDef; queries: Set<string> }[] {
-  const merged = new Map<string, { def: IndexDef; queries: Set<string> }>();
-  const perTable = new Map<string, number>();
+function mergeAcrossQueries(entries: readonly Entry[], options: CandidateOptions): Entry[] {
+  const merged = new Map<string, Entry>();
+  let count = 0;
   for (const a of entries) {
     for (const b of entries) {
-      if (a === b || a.def.where !== b.def.where || tableName(a.def) !== tableName(b.def)) continue;
+      if (a === b || a.def.where !== b.def.where) continue;
       if (a.def.keys[0]?.column !== b.def.keys[0]?.column || [...b.queries].every((q) => a.queries.has(q))) continue;
       const names = new Set(a.def.keys.map((k) => k.column));
       const keys = [...a.def.keys, ...b.def.keys.filter((k) => !names.has(k.column))].slice(0, options.maxColumns);
@@ -98,20 +125,24 @@ function mergeAcrossQueries(
       if (include.length > (options.maxInclude ?? 3)) continue;
       const def: IndexDef = { ...a.def, keys, include };
       const id = indexId(def);
-      const count = perTable.get(tableName(def)) ?? 0;
       if (merged.has(id) || count >= MAX_MERGED_PER_TABLE) continue;
-      perTable.set(tableName(def), count + 1);
-      merged.set(id, { def, queries: new Set([...a.queries, ...b.queries]) });
+      count++;
+      merged.set(id, { def, predicates: a.predicates, queries: new Set([...a.queries, ...b.queries]) });
     }
   }
   return [...merged.values()];
 }
 
-function tableName(def: IndexDef): string {
-  return `${def.table.schema}.${def.table.name}`;
+function tableName(table: { readonly schema: string; readonly name: string }): string {
+  return `${table.schema}.${table.name}`;
 }
 
-function candidatesForAccess(access: TableAccess, table: Table, options: CandidateOptions): IndexDef[] {
+function candidatesForAccess(
+  access: TableAccess,
+  table: Table,
+  uniqueKeys: readonly (readonly string[])[],
+  options: CandidateOptions,
+): { def: IndexDef; predicates: readonly string[] }[] {
   const keySets: KeyColumn[][] = [];
   const add = (keys: KeyColumn[]): KeyColumn[] => {
     const unique = upToRowid(dedupeKeys(keys), table).slice(0, options.maxColumns);
@@ -119,7 +150,12 @@ function candidatesForAccess(access: TableAccess, table: Table, options: Candida
     return unique;
   };
   // The query's fullest shape: the one a covering variant is worth trying for.
-  const shapes = (filters: readonly Filter[]) => addFilterShapes(filters, access, table, add, options.likePrefix ?? 'text_pattern_ops');
+  const shapes = (filters: readonly Filter[]) => {
+    // an existing unique index already finds the one row these equalities name: no other index can do better
+    const equal = new Set(filters.filter((f) => f.kind === 'equality' && INDEXABLE_OPERANDS.has(f.operand)).map((f) => f.column));
+    if (uniqueKeys.some((key) => key.every((c) => equal.has(c)))) return undefined;
+    return addFilterShapes(filters, access, table, add, options.likePrefix ?? 'text_pattern_ops');
+  };
   const primary = shapes(access.filters);
   for (const group of access.orGroups) for (const branch of group) shapes(branch);
   const equality = equalityKeys(access.filters, table);
@@ -134,7 +170,8 @@ function candidatesForAccess(access: TableAccess, table: Table, options: Candida
 
   const defs: IndexDef[] = [];
   const constants = access.filters.filter((f) => f.constantSql !== undefined);
-  const where = constants.length > 0 ? [...new Set(constants.map((f) => f.constantSql as string))].sort().join(' AND ') : null;
+  const predicates = [...new Set(constants.map((f) => f.constantSql as string))].sort();
+  const where = predicates.length > 0 ? predicates.join(' AND ') : null;
   const fixed = new Set(
     constants.filter((f) => f.kind === 'null' || f.kind === 'not-null' || !/ IN /.test(f.constantSql ?? '')).map((f) => f.column),
   );
@@ -146,7 +183,7 @@ function candidatesForAccess(access: TableAccess, table: Table, options: Candida
       if (partialKeys.length > 0) defs.push(...cover({ ...plain(access, partialKeys), where }));
     }
   }
-  return defs;
+  return defs.map((def) => ({ def, predicates: def.where === null ? [] : predicates }));
 }
 
 function plain(access: TableAccess, keys: readonly KeyColumn[]): IndexDef {
@@ -242,4 +279,42 @@ export function coveredByExisting(def: IndexDef, existing: readonly Index[]): bo
     const available = new Set([...index.keys.map((k) => k.column), ...index.include]);
     return leading && (sameDirection || reversed) && def.include.every((c) => available.has(c));
   });
+}
+
+/**
+ * For each candidate, the candidates that extend it: same table and predicate, its keys
+ * (column, direction, operator class, collation) leading theirs, its INCLUDE columns
+ * among theirs, and more keys or more INCLUDE columns. A b-tree serves whatever its
+ * leading part serves.
+ */
+export function wideningsOf(candidates: readonly IndexCandidate[]): Map<string, string[]> {
+  const wider = new Map<string, string[]>();
+  for (const group of byTableName(candidates.map((c) => ({ ...c, table: c.def.table }))).values()) {
+    for (const narrow of group) {
+      const list = group.filter((other) => other.id !== narrow.id && extendsIndex(other.def, narrow.def)).map((other) => other.id);
+      if (list.length > 0) wider.set(narrow.id, list);
+    }
+  }
+  return wider;
+}
+
+function extendsIndex(wide: IndexDef, narrow: IndexDef): boolean {
+  if (wide.where !== narrow.where || wide.keys.length < narrow.keys.length) return false;
+  const leading = narrow.keys.every((k, i) => {
+    const w = wide.keys[i];
+    return (
+      w !== undefined &&
+      w.column === k.column &&
+      w.descending === k.descending &&
+      w.nullsFirst === k.nullsFirst &&
+      w.opclass === k.opclass &&
+      sameCollation(w.collation, k.collation)
+    );
+  });
+  const included = new Set([...wide.keys.map((k) => k.column), ...wide.include]);
+  return (
+    leading &&
+    narrow.include.every((c) => included.has(c)) &&
+    (wide.keys.length > narrow.keys.length || wide.include.length > narrow.include.length)
+  );
 }

@@ -8,7 +8,10 @@ import type { Catalog } from '../model/catalog.js';
 import type { IndexCandidate } from './candidates.js';
 import { plannedIndex, replacedIndexes } from './replaces.js';
 import type { AdvisorQuery } from './queries.js';
-import type { Selection, Selector } from './select.js';
+import type { CostModel } from './cost-model.js';
+import type { ExplorationQuery } from './explore.js';
+import type { PhaseClock } from './phases.js';
+import type { Selection } from './select.js';
 import type { WhatIfCoster } from './what-if.js';
 
 export interface ReportInput {
@@ -16,18 +19,33 @@ export interface ReportInput {
   readonly catalog: Catalog;
   readonly method: WhatIfMethod;
   readonly coster: WhatIfCoster;
-  readonly selector: Selector<AdvisorQuery & { readonly baseCost: number }>;
+  readonly model: CostModel;
   readonly selection: Selection;
-  readonly queries: readonly (AdvisorQuery & { readonly baseCost: number })[];
+  readonly minImprovement: number;
+  readonly queries: readonly (AdvisorQuery & ExplorationQuery & { readonly baseCost: number })[];
   readonly candidates: readonly IndexCandidate[];
-  readonly sizes: ReadonlyMap<string, number>;
   readonly writePenalties: ReadonlyMap<string, number>;
   readonly workloadQueries: number;
   readonly skipped: readonly SkippedQuery[];
-  readonly started: number;
+  readonly clock: PhaseClock;
+  /** Selections made (each after the planner checked the one before). */
+  readonly rounds: number;
 }
 
-export async function buildReport(input: ReportInput): Promise<AdviceReport> {
+/** A query's cost under the chosen indexes: the planner's own answer when it was asked, else the model's. */
+function finalCost(
+  input: ReportInput,
+  query: ReportInput['queries'][number],
+  chosen: ReadonlySet<string>,
+): { cost: number; used: readonly string[] } {
+  const offered = query.relevant.filter((id) => chosen.has(id));
+  const known = offered.length === 0 ? { cost: query.baseCost, used: [] } : input.coster.cached(query, offered);
+  const { cost, used } = known ?? input.model.estimate(query.fingerprint, chosen);
+  // a change smaller than --min-improvement counts as none, as in the selection
+  return query.baseCost - cost >= input.minImprovement * query.baseCost ? { cost, used } : { cost: query.baseCost, used: [] };
+}
+
+export function buildReport(input: ReportInput): AdviceReport {
   const chosen = new Set(input.selection.chosen);
   const byId = new Map(input.candidates.map((c) => [c.id, c]));
   const partitionedTables = new Set(input.catalog.tables.filter((t) => t.kind === 'partitioned').map((t) => formatQualified(t)));
@@ -38,9 +56,13 @@ export async function buildReport(input: ReportInput): Promise<AdviceReport> {
   };
   const queries: CostedQueryReport[] = [];
   const helped = new Map<string, { before: number; after: number; fingerprints: string[] }>();
+  let costBefore = 0;
+  let costAfter = 0;
   for (const query of input.queries) {
-    const after = await input.selector.effective(query, chosen);
-    const used = after < query.baseCost ? (await input.coster.cost(query, chosen)).used.filter((id) => chosen.has(id)) : [];
+    const { cost: after, used: planned } = finalCost(input, query, chosen);
+    const used = planned.filter((id) => chosen.has(id));
+    costBefore += query.weight * query.baseCost;
+    costAfter += query.weight * after;
     queries.push({
       fingerprint: query.fingerprint,
       sql: query.sql,
@@ -58,7 +80,8 @@ export async function buildReport(input: ReportInput): Promise<AdviceReport> {
       helped.set(id, entry);
     }
   }
-  const total = input.selection.costBefore || 1;
+  for (const id of chosen) costAfter += input.writePenalties.get(id) ?? 0;
+  const total = costBefore || 1;
   const recommendations: Recommendation[] = [...chosen].map((id) => {
     const def = (byId.get(id) as IndexCandidate).def;
     const evidence = helped.get(id) ?? { before: 0, after: 0, fingerprints: [] };
@@ -70,7 +93,7 @@ export async function buildReport(input: ReportInput): Promise<AdviceReport> {
       method: 'btree',
       name: indexName(def),
       sql: sqlOf(id),
-      estimatedBytes: input.sizes.get(id) ?? 0,
+      estimatedBytes: input.coster.knownSize(id) ?? 0,
       queries: evidence.fingerprints,
       costBefore: evidence.before,
       costAfter: evidence.after,
@@ -91,22 +114,42 @@ export async function buildReport(input: ReportInput): Promise<AdviceReport> {
       ? ['No HypoPG here: each candidate index was really built inside a transaction that was rolled back (sizes are exact).']
       : []),
     ...(input.coster.backend.notes ?? []),
+    ...refusalNotes(input.coster),
+    ...(input.clock.cuts.length > 0
+      ? [`The search was cut at the time limit (--max-time): ${input.clock.cuts.join('; ')}. This is the best advice found until then.`]
+      : []),
   ];
+  input.clock.end('report');
+  const costedQueries = input.queries.length;
   return {
     engine: input.info.kind,
     serverVersion: input.info.serverVersion,
     whatIf: input.method,
     notes,
     workload: { queries: input.workloadQueries, costed: input.queries.length, skipped: input.skipped },
-    cost: { before: input.selection.costBefore, after: input.selection.costAfter },
+    cost: { before: costBefore, after: costAfter },
     recommendations,
     replaces,
     queries,
     stats: {
       candidates: input.candidates.length,
       whatIfCalls: input.coster.stats.whatIfCalls,
+      whatIfCallsPerQuery: costedQueries === 0 ? 0 : input.coster.stats.whatIfCalls / costedQueries,
       cacheHitRate: input.coster.cacheHitRate(),
-      seconds: (performance.now() - input.started) / 1000,
+      connections: input.coster.laneCount,
+      atoms: input.model.atomCount(),
+      rounds: input.rounds,
+      cut: input.clock.cuts.length > 0,
+      seconds: input.clock.elapsedSeconds(),
+      phases: { ...input.clock.seconds },
     },
   };
+}
+
+/** Candidates the database would not create are left out, and said so (one note, a few named). */
+function refusalNotes(coster: WhatIfCoster): string[] {
+  if (coster.refused.size === 0) return [];
+  const named = [...coster.refused].slice(0, 3).map(([id, reason]) => `${id} (${reason})`);
+  const more = coster.refused.size > named.length ? ` and ${coster.refused.size - named.length} more` : '';
+  return [`Left out ${coster.refused.size} candidate index(es) the database would not create: ${named.join('; ')}${more}.`];
 }

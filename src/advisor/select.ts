@@ -1,36 +1,39 @@
 /**
- * Choosing indexes for the whole workload under a budget.
+ * Choosing indexes for the whole workload under a budget. Pure and synchronous: the
+ * costs come from a cost function over cached numbers (cost-model.ts), so no pass
+ * here waits for the planner.
  *
  * Objective (minimized): Σ weight(q) × cost(q | chosen) + Σ writePenalty(index).
  * A query's cost counts as changed only when it drops by at least minImprovement
  * (smaller changes are planner noise), and an index is taken only when it improves
  * the queries it changes by at least minImprovement together.
  *
- * 1. Greedy by benefit per byte, in the spirit of Extend (Schlosser et al. 2019):
- *    each step adds the candidate — or widens a chosen index into a candidate that
- *    extends its keys — with the best saving per byte, within budget and count.
- *    Lazy evaluation (CELF) re-rates only candidates that could still be best, and
- *    the cost cache, keyed by the candidates on each query's own tables, answers
- *    every question about queries a step did not touch.
- * 2. Drop pass: an index whose removal costs nothing (made redundant by later
- *    choices, or not paying for its writes) goes.
- * 3. Swap pass: a chosen index is replaced by an unchosen candidate on the same
- *    table when that lowers the objective within budget.
- * 4. Under a budget, a refill pass (each chosen index left out in turn, the budget
- *    filled again without it) and a split pass (one chosen index replaced by two
- *    smaller ones on its table); a better mix is kept.
- * 5. Under a budget, a second search that starts from single-column candidates only
- *    (then greedy over all, widening allowed, and the drop pass); the better of the
- *    two results wins.
- * Bundles (the indexes that serve each branch of an OR, which only pay together) are
- * tried whole after the greedy steps, then the greedy continues.
+ * 1. Greedy by saving per byte, in the spirit of Extend (Schlosser et al. 2019): each
+ *    step adds the candidate — or widens a chosen index into a candidate that extends
+ *    its keys, or adds the missing members of a group — with the best saving per byte,
+ *    within budget and count. Groups are indexes that pay only together: one per branch
+ *    of an OR, or the indexes of a join plan (each alone may change little). Ratings
+ *    are kept in a queue and only the moves whose queries the last step changed are
+ *    rated again, so a step costs what it touches, not the size of the workload.
+ * 3. Drop pass: an index whose removal costs nothing (made redundant by later choices,
+ *    or not paying for its writes) goes.
+ * 4. Swap pass: a chosen index is replaced by an unchosen candidate on the same table
+ *    when that lowers the objective within budget.
+ * 5. Under a budget, a refill pass (each of the largest chosen indexes left out in
+ *    turn, the budget filled again without it) and a split pass (one chosen index
+ *    replaced by two smaller ones on its table); a better mix is kept.
+ * 6. Under a budget, two more searches: one that starts from single-column candidates
+ *    only (then greedy over all, widening allowed, and the drop pass), one that starts
+ *    from the index with the largest saving on its own; the best result wins.
+ * Past the deadline every pass stops where it is: the result is the best found so far.
  */
+import type { Config } from './cost-model.js';
+import { MaxHeap } from './heap.js';
 
 export interface SelectionQuery {
   readonly fingerprint: string;
   readonly weight: number;
   readonly baseCost: number;
-  readonly tables: ReadonlySet<string>;
 }
 
 export interface SelectionCandidate {
@@ -48,74 +51,166 @@ export interface SelectionOptions {
   readonly budgetBytes: number | null;
   readonly maxIndexes: number | null;
   readonly minImprovement: number;
-  /** Candidates worth adding only together (one per branch of an OR). */
-  readonly bundles?: readonly (readonly string[])[];
+  /** Candidates that may pay only together (one per branch of an OR; the indexes of a join plan). */
+  readonly groups?: readonly (readonly string[])[];
+  /** performance.now() after which every pass stops and the best result so far is returned. */
+  readonly deadline?: number;
 }
 
-export type CostFn<Q extends SelectionQuery> = (query: Q, config: ReadonlySet<string>) => Promise<number>;
+/** A query's cost under a configuration (before the per-query threshold). */
+export type CostFn<Q extends SelectionQuery> = (query: Q, config: Config) => number;
+
+/** The queries whose cost a candidate can change. */
+export type AffectsFn<Q extends SelectionQuery> = (id: string) => readonly Q[];
 
 export interface Selection {
   readonly chosen: readonly string[];
   readonly costBefore: number;
   readonly costAfter: number;
+  /** The deadline stopped the search before it finished. */
+  readonly cut: boolean;
 }
 
 /** How many of a table's best candidates the split pass pairs up. */
 const SPLIT_CANDIDATES = 8;
+/** The refill pass leaves out each of at most this many chosen indexes, the largest first. */
+const REFILL_LIMIT = 24;
 
+/** Remove one chosen index (or none) and add one or more. */
 interface Move {
   readonly remove: string | null;
-  readonly add: string;
+  readonly add: readonly string[];
+}
+
+/** A configuration with a few changes on top of another, without copying it. */
+class Overlay implements Config {
+  constructor(
+    private readonly base: Config,
+    private readonly added: readonly string[],
+    private readonly removed: readonly string[],
+  ) {}
+
+  has(id: string): boolean {
+    return this.added.includes(id) || (!this.removed.includes(id) && this.base.has(id));
+  }
 }
 
 export class Selector<Q extends SelectionQuery = SelectionQuery> {
   private readonly byId: Map<string, SelectionCandidate>;
-  private readonly queriesOf = new Map<string, Q[]>();
-  /**
-   * Each candidate's rating with nothing chosen (0 when it does not pay alone): an upper
-   * bound on its rating later, so later greedy runs (refill, the second search) start
-   * their lazy queue from it instead of rating every candidate again.
-   */
-  private firstRatings: Map<string, number> | null = null;
+  private readonly byTable = new Map<string, SelectionCandidate[]>();
+  /** Candidates that can change each query's cost (the reverse of `affects`). */
+  private readonly affecting = new Map<Q, string[]>();
+  /** Candidates whose widenings include each candidate. */
+  private readonly narrower = new Map<string, string[]>();
+  /** The groups each candidate belongs to. */
+  private readonly groupsOf = new Map<string, (readonly string[])[]>();
+  /** Each candidate's rating with nothing chosen (null: not worth it alone). */
+  private firstRatings: Map<string, number | null> | null = null;
+  private cut = false;
 
   constructor(
     private readonly queries: readonly Q[],
     candidates: readonly SelectionCandidate[],
     private readonly costOf: CostFn<Q>,
+    private readonly affects: AffectsFn<Q>,
     private readonly options: SelectionOptions,
   ) {
     this.byId = new Map(candidates.map((c) => [c.id, c]));
-    for (const c of candidates)
-      this.queriesOf.set(
-        c.id,
-        queries.filter((q) => q.tables.has(c.table)),
-      );
+    for (const c of candidates) {
+      this.byTable.set(c.table, [...(this.byTable.get(c.table) ?? []), c]);
+      for (const q of affects(c.id)) this.affecting.set(q, [...(this.affecting.get(q) ?? []), c.id]);
+      for (const wider of c.widenings) this.narrower.set(wider, [...(this.narrower.get(wider) ?? []), c.id]);
+    }
+    for (const group of options.groups ?? []) {
+      if (group.length < 2 || !group.every((id) => this.byId.has(id))) continue;
+      for (const id of group) this.groupsOf.set(id, [...(this.groupsOf.get(id) ?? []), group]);
+    }
   }
 
   /** A query's cost under a configuration, with the per-query threshold applied. */
-  async effective(query: Q, config: ReadonlySet<string>): Promise<number> {
-    const cost = await this.costOf(query, config);
+  effective(query: Q, config: Config): number {
+    const cost = this.costOf(query, config);
     return query.baseCost - cost >= this.options.minImprovement * query.baseCost ? cost : query.baseCost;
   }
 
-  /** Objective difference of moving from `from` to `to` over the queries `ids` touch; negative is better. */
-  private async change(
-    from: ReadonlySet<string>,
-    to: ReadonlySet<string>,
-    ids: readonly string[],
-  ): Promise<{ delta: number; before: number }> {
-    const affected = new Set(ids.flatMap((id) => this.queriesOf.get(id) ?? []));
-    let delta = 0;
-    let before = 0;
-    for (const q of affected) {
-      const a = await this.effective(q, from);
-      const b = await this.effective(q, to);
-      if (a !== b) before += q.weight * a;
-      delta += q.weight * (b - a);
+  select(): Selection {
+    let chosen = this.search();
+    let costAfter = this.total(chosen);
+    if (this.options.budgetBytes !== null) {
+      for (const start of [() => this.narrowStart(), () => this.bigStart()]) {
+        if (this.pastDeadline()) break;
+        const other = start();
+        const otherCost = this.total(other);
+        if (otherCost < costAfter - 1e-9) {
+          chosen = other;
+          costAfter = otherCost;
+        }
+      }
     }
-    const penalty = (set: ReadonlySet<string>) =>
-      ids.reduce((sum, id) => sum + (set.has(id) ? (this.byId.get(id)?.writePenalty ?? 0) : 0), 0);
-    return { delta: delta + penalty(to) - penalty(from), before };
+    return { chosen: [...chosen], costBefore: this.total(new Set()), costAfter, cut: this.cut };
+  }
+
+  total(config: ReadonlySet<string>): number {
+    let sum = 0;
+    for (const q of this.queries) sum += q.weight * this.effective(q, config);
+    for (const id of config) sum += this.byId.get(id)?.writePenalty ?? 0;
+    return sum;
+  }
+
+  private pastDeadline(): boolean {
+    if (this.options.deadline !== undefined && performance.now() > this.options.deadline) this.cut = true;
+    return this.cut;
+  }
+
+  /** The main search: greedy, bundles, drop and swap passes; under a budget the refill and split passes. */
+  private search(): Set<string> {
+    const chosen = new Set<string>();
+    this.grow(chosen);
+    this.swapPass(chosen);
+    if (this.options.budgetBytes !== null) {
+      this.refillPass(chosen);
+      this.splitPass(chosen);
+    }
+    return chosen;
+  }
+
+  /**
+   * A second, cheap search under a budget: the greedy first among single-column
+   * candidates only, then among all (widening what it chose, groups), drop pass.
+   * Under a tight budget several narrow indexes can serve more queries than the
+   * composite one the main search starts from (TPC-H at 25%: (l_partkey) and
+   * (l_suppkey) rather than (l_partkey, l_suppkey)); the better result is kept.
+   */
+  private narrowStart(): Set<string> {
+    const chosen = new Set<string>();
+    const wide = new Set([...this.byId.values()].filter((c) => c.singleColumn !== true).map((c) => c.id));
+    this.greedy(chosen, wide);
+    this.grow(chosen);
+    return chosen;
+  }
+
+  /**
+   * A third search under a budget: the index that saves most on its own first, then the
+   * greedy. Saving per byte can fill a budget with small indexes where one big index
+   * saves more than all of them (the knapsack greedy's known blind spot).
+   */
+  private bigStart(): Set<string> {
+    const none = new Set<string>();
+    let best: { id: string; delta: number } | null = null;
+    for (const c of this.byId.values()) {
+      if (!this.fits(1, c.bytes)) continue;
+      const { delta } = this.change(none, new Overlay(none, [c.id], []), [c.id]);
+      if (delta < 0 && (best === null || delta < best.delta)) best = { id: c.id, delta };
+    }
+    const chosen = new Set(best === null ? [] : [best.id]);
+    this.grow(chosen);
+    return chosen;
+  }
+
+  /** Greedy over all candidates and groups, then the drop pass. */
+  private grow(chosen: Set<string>): void {
+    this.greedy(chosen);
+    this.dropPass(chosen);
   }
 
   private bytes(ids: Iterable<string>): number {
@@ -124,9 +219,35 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
     return total;
   }
 
-  private fits(config: ReadonlySet<string>): boolean {
-    if (this.options.maxIndexes !== null && config.size > this.options.maxIndexes) return false;
-    return this.options.budgetBytes === null || this.bytes(config) <= this.options.budgetBytes;
+  private fits(count: number, bytes: number): boolean {
+    if (this.options.maxIndexes !== null && count > this.options.maxIndexes) return false;
+    return this.options.budgetBytes === null || bytes <= this.options.budgetBytes;
+  }
+
+  /** Queries whose cost any of `ids` can change. */
+  private affected(ids: readonly string[]): Iterable<Q> {
+    if (ids.length === 1) return this.affects(ids[0] as string);
+    return new Set(ids.flatMap((id) => [...this.affects(id)]));
+  }
+
+  /**
+   * Objective difference of moving from `from` to `to` over the queries `ids` touch;
+   * negative is better. `fromCost` may give the queries' costs under `from` (memoized).
+   */
+  private change(from: Config, to: Config, ids: readonly string[], fromCost?: (q: Q) => number): { delta: number; before: number } {
+    let delta = 0;
+    let before = 0;
+    for (const q of this.affected(ids)) {
+      const a = fromCost === undefined ? this.effective(q, from) : fromCost(q);
+      const b = this.effective(q, to);
+      if (a !== b) before += q.weight * a;
+      delta += q.weight * (b - a);
+    }
+    for (const id of ids) {
+      const penalty = this.byId.get(id)?.writePenalty ?? 0;
+      delta += (to.has(id) ? penalty : 0) - (from.has(id) ? penalty : 0);
+    }
+    return { delta, before };
   }
 
   /** A move is worth it when it saves, and saves enough of what the changed queries cost. */
@@ -134,97 +255,116 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
     return result.delta < 0 && -result.delta >= this.options.minImprovement * result.before;
   }
 
-  async select(): Promise<Selection> {
-    let chosen = await this.search();
-    let costAfter = await this.total(chosen);
-    if (this.options.budgetBytes !== null) {
-      const narrow = await this.narrowStart();
-      const narrowCost = await this.total(narrow);
-      if (narrowCost < costAfter - 1e-9) {
-        chosen = narrow;
-        costAfter = narrowCost;
+  /** The saving per added byte of a move, or null when it does not fit or is not worth it. */
+  private rate(chosen: ReadonlySet<string>, chosenBytes: number, move: Move, chosenCost?: (q: Q) => number): number | null {
+    const removed = move.remove === null ? [] : [move.remove];
+    const added = this.bytes(move.add);
+    const freed = move.remove === null ? 0 : (this.byId.get(move.remove)?.bytes ?? 0);
+    if (!this.fits(chosen.size + move.add.length - removed.length, chosenBytes + added - freed)) return null;
+    const result = this.change(chosen, new Overlay(chosen, move.add, removed), [...removed, ...move.add], chosenCost);
+    if (!this.worth(result)) return null;
+    return -result.delta / Math.max(1, added - freed);
+  }
+
+  private ratingsAlone(): Map<string, number | null> {
+    if (this.firstRatings === null) {
+      const none = new Set<string>();
+      this.firstRatings = new Map([...this.byId.keys()].map((id) => [id, this.rate(none, 0, { remove: null, add: [id] })]));
+    }
+    return this.firstRatings;
+  }
+
+  /**
+   * The greedy. Every move (add a candidate, widen a chosen index, complete a group) sits
+   * in a queue by its rating; after a step, only the moves that involve a candidate
+   * affecting a query whose cost that step changed are rated again (the others' ratings
+   * are still exact). A queued move that no longer applies or no longer fits is dropped.
+   */
+  private greedy(chosen: Set<string>, excluded: ReadonlySet<string> = new Set()): void {
+    const queue = new MaxHeap<{ move: Move; version: number }>();
+    const versions = new Map<string, number>();
+    let chosenBytes = this.bytes(chosen);
+    const key = (move: Move) => `${move.remove ?? ''}\u0000${move.add.join('\u0001')}`;
+    const push = (move: Move, rating: number | null) => {
+      const k = key(move);
+      const version = (versions.get(k) ?? 0) + 1;
+      versions.set(k, version);
+      if (rating !== null) queue.push(rating, { move, version });
+    };
+    // each query's cost under `chosen`, kept until a step changes it
+    const current = new Map<Q, number>();
+    const chosenCost = (q: Q) => {
+      let cost = current.get(q);
+      if (cost === undefined) {
+        cost = this.effective(q, chosen);
+        current.set(q, cost);
+      }
+      return cost;
+    };
+    const rateMove = (move: Move) => push(move, this.rate(chosen, chosenBytes, move, chosenCost));
+    const addable = (id: string) => this.byId.has(id) && !chosen.has(id) && !excluded.has(id);
+    const rateWidenings = (id: string) => {
+      for (const wider of this.byId.get(id)?.widenings ?? []) if (addable(wider)) rateMove({ remove: id, add: [wider] });
+    };
+    const rateGroups = (id: string) => {
+      for (const group of this.groupsOf.get(id) ?? []) {
+        const missing = group.filter((member) => !chosen.has(member));
+        if (missing.length >= 2 && missing.every(addable)) rateMove({ remove: null, add: missing });
+      }
+    };
+    const applies = (move: Move) => move.add.every(addable) && (move.remove === null || chosen.has(move.remove));
+
+    const alone = chosen.size === 0 ? this.ratingsAlone() : null;
+    for (const id of this.byId.keys()) {
+      if (!addable(id)) continue;
+      if (alone !== null) push({ remove: null, add: [id] }, alone.get(id) ?? null);
+      else rateMove({ remove: null, add: [id] });
+      rateGroups(id);
+    }
+    for (const id of chosen) rateWidenings(id);
+
+    while (!this.pastDeadline()) {
+      const top = queue.pop();
+      if (top === undefined) return;
+      const { move, version } = top.value;
+      if (versions.get(key(move)) !== version || !applies(move)) continue;
+      const added = this.bytes(move.add);
+      const freed = move.remove === null ? 0 : (this.byId.get(move.remove)?.bytes ?? 0);
+      if (!this.fits(chosen.size + move.add.length - (move.remove === null ? 0 : 1), chosenBytes + added - freed)) continue;
+      if (move.remove !== null) chosen.delete(move.remove);
+      for (const id of move.add) chosen.add(id);
+      chosenBytes += added - freed;
+      // Re-rate the moves whose queries this step changed.
+      const touched = new Set<string>();
+      for (const q of this.affected(move.remove === null ? move.add : [move.remove, ...move.add])) {
+        current.delete(q);
+        for (const id of this.affecting.get(q) ?? []) touched.add(id);
+      }
+      for (const id of touched) {
+        if (addable(id)) rateMove({ remove: null, add: [id] });
+        if (chosen.has(id)) rateWidenings(id);
+        for (const narrow of this.narrower.get(id) ?? []) if (chosen.has(narrow) && addable(id)) rateMove({ remove: narrow, add: [id] });
+        rateGroups(id);
       }
     }
-    const costBefore = await this.total(new Set());
-    return { chosen: [...chosen], costBefore, costAfter };
   }
 
-  /** The main search: greedy, bundles, drop and swap passes; under a budget the refill and split passes. */
-  private async search(): Promise<Set<string>> {
-    const chosen = new Set<string>();
-    await this.grow(chosen);
-    await this.swapPass(chosen);
-    if (this.options.budgetBytes !== null) {
-      await this.refillPass(chosen);
-      await this.splitPass(chosen);
-    }
-    return chosen;
-  }
-
-  /**
-   * A second, cheap search under a budget: the greedy first among single-column
-   * candidates only, then among all (widening what it chose), bundles, drop pass.
-   * Under a tight budget several narrow indexes can serve more queries than the
-   * composite one the main search starts from (TPC-H at 25%: (l_partkey) and
-   * (l_suppkey) rather than (l_partkey, l_suppkey)); the better result is kept.
-   */
-  private async narrowStart(): Promise<Set<string>> {
-    const chosen = new Set<string>();
-    const wide = new Set([...this.byId.values()].filter((c) => c.singleColumn !== true).map((c) => c.id));
-    await this.greedy(chosen, wide);
-    await this.grow(chosen);
-    return chosen;
-  }
-
-  /** Greedy over all candidates, the bundles (then greedy again), the drop pass. */
-  private async grow(chosen: Set<string>): Promise<void> {
-    await this.greedy(chosen);
-    if (await this.bundlePass(chosen)) await this.greedy(chosen);
-    await this.dropPass(chosen);
-  }
-
-  async total(config: ReadonlySet<string>): Promise<number> {
-    let sum = 0;
-    for (const q of this.queries) sum += q.weight * (await this.effective(q, config));
-    return sum + this.bytesPenalty(config);
-  }
-
-  private bytesPenalty(config: ReadonlySet<string>): number {
-    let sum = 0;
-    for (const id of config) sum += this.byId.get(id)?.writePenalty ?? 0;
-    return sum;
-  }
-
-  /** The saving per added byte of a move, or null when it does not fit or is not worth it. */
-  private async rate(chosen: ReadonlySet<string>, move: Move): Promise<number | null> {
-    const next = new Set(chosen);
-    if (move.remove) next.delete(move.remove);
-    next.add(move.add);
-    if (!this.fits(next)) return null;
-    const result = await this.change(chosen, next, move.remove ? [move.remove, move.add] : [move.add]);
-    if (!this.worth(result)) return null;
-    return -result.delta / Math.max(1, this.bytes(next) - this.bytes(chosen));
-  }
-
-  /**
-   * Lazy greedy (CELF): a candidate's saving can only shrink as others are chosen,
-   * so each step re-rates the best candidates by their stale rating until the best
-   * one stays best. Widening moves of chosen indexes are rated fresh every step.
-   */
   /**
    * Under a tight budget the first, biggest pick can crowd out a better mix (two
-   * smaller indexes that together save more). For each chosen index: leave it out,
-   * fill the budget again greedily without it, and keep the result if it is better.
+   * smaller indexes that together save more). For each of the largest chosen
+   * indexes: leave it out, fill the budget again greedily without it, and keep the
+   * result if it is better.
    */
-  private async refillPass(chosen: Set<string>): Promise<void> {
-    let best = await this.total(chosen);
-    for (const id of [...chosen]) {
-      if (!chosen.has(id)) continue;
+  private refillPass(chosen: Set<string>): void {
+    let best = this.total(chosen);
+    const largest = [...chosen].sort((a, b) => this.bytes([b]) - this.bytes([a])).slice(0, REFILL_LIMIT);
+    for (const id of largest) {
+      if (!chosen.has(id) || this.pastDeadline()) continue;
       const trial = new Set(chosen);
       trial.delete(id);
-      await this.greedy(trial, new Set([id]));
-      await this.dropPass(trial);
-      const cost = await this.total(trial);
+      this.greedy(trial, new Set([id]));
+      this.dropPass(trial);
+      const cost = this.total(trial);
       if (cost < best - 1e-9) {
         best = cost;
         chosen.clear();
@@ -233,65 +373,9 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
     }
   }
 
-  private async greedy(chosen: Set<string>, excluded: ReadonlySet<string> = new Set()): Promise<void> {
-    const stale = new Map<string, number>();
-    const bounds = this.firstRatings ?? (await this.rateAlone());
-    for (const [id, bound] of bounds) if (!excluded.has(id) && !chosen.has(id)) stale.set(id, bound);
-    for (;;) {
-      let best: { rating: number; move: Move } | null = null;
-      for (const id of chosen) {
-        for (const wider of this.byId.get(id)?.widenings ?? []) {
-          if (chosen.has(wider) || excluded.has(wider)) continue;
-          const rating = await this.rate(chosen, { remove: id, add: wider });
-          if (rating !== null && (best === null || rating > best.rating)) best = { rating, move: { remove: id, add: wider } };
-        }
-      }
-      const queue = [...stale.entries()].sort((a, b) => b[1] - a[1]);
-      for (const [id, bound] of queue) {
-        if (best !== null && bound <= best.rating) break;
-        const rating = await this.rate(chosen, { remove: null, add: id });
-        if (rating === null) stale.delete(id);
-        else {
-          stale.set(id, rating);
-          if (best === null || rating > best.rating) best = { rating, move: { remove: null, add: id } };
-        }
-      }
-      if (best === null) return;
-      if (best.move.remove) chosen.delete(best.move.remove);
-      chosen.add(best.move.add);
-      stale.delete(best.move.add);
-    }
-  }
-
-  private async rateAlone(): Promise<Map<string, number>> {
-    const ratings = new Map<string, number>();
-    for (const id of this.byId.keys()) {
-      // Not worth it alone: rated again once nothing else is (a join's second index pays only after the first).
-      ratings.set(id, (await this.rate(new Set(), { remove: null, add: id })) ?? 0);
-    }
-    this.firstRatings = ratings;
-    return ratings;
-  }
-
-  /** Adds each bundle that pays as a whole; true when one was added. */
-  private async bundlePass(chosen: Set<string>): Promise<boolean> {
-    let added = false;
-    for (const bundle of this.options.bundles ?? []) {
-      const missing = bundle.filter((id) => !chosen.has(id) && this.byId.has(id));
-      if (missing.length < 2) continue;
-      const next = new Set([...chosen, ...missing]);
-      if (!this.fits(next) || !this.worth(await this.change(chosen, next, missing))) continue;
-      for (const id of missing) chosen.add(id);
-      added = true;
-    }
-    return added;
-  }
-
-  private async dropPass(chosen: Set<string>): Promise<void> {
+  private dropPass(chosen: Set<string>): void {
     for (const id of [...chosen].reverse()) {
-      const without = new Set(chosen);
-      without.delete(id);
-      const result = await this.change(chosen, without, [id]);
+      const result = this.change(chosen, new Overlay(chosen, [], [id]), [id]);
       if (result.delta <= 0) chosen.delete(id);
     }
   }
@@ -301,13 +385,15 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
    * (a wide (a, b) by (a) and (b), each serving other queries), among the table's
    * SPLIT_CANDIDATES best-rated candidates.
    */
-  private async splitPass(chosen: Set<string>): Promise<void> {
+  private splitPass(chosen: Set<string>): void {
     for (const id of [...chosen]) {
-      const table = this.byId.get(id)?.table;
+      if (this.pastDeadline()) return;
+      const rest = new Set([...chosen].filter((x) => x !== id));
+      const restBytes = this.bytes(rest);
       const ranked: { id: string; rating: number }[] = [];
-      for (const c of this.byId.values()) {
-        if (chosen.has(c.id) || c.table !== table) continue;
-        const rating = await this.rate(new Set([...chosen].filter((x) => x !== id)), { remove: null, add: c.id });
+      for (const c of this.byTable.get(this.byId.get(id)?.table ?? '') ?? []) {
+        if (chosen.has(c.id)) continue;
+        const rating = this.rate(rest, restBytes, { remove: null, add: [c.id] });
         if (rating !== null) ranked.push({ id: c.id, rating });
       }
       const top = ranked
@@ -318,10 +404,8 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
       for (let i = 0; i < top.length; i++) {
         for (let j = i + 1; j < top.length; j++) {
           const pair: [string, string] = [top[i] as string, top[j] as string];
-          const next = new Set([...chosen].filter((x) => x !== id));
-          for (const p of pair) next.add(p);
-          if (!this.fits(next)) continue;
-          const { delta } = await this.change(chosen, next, [id, ...pair]);
+          if (!this.fits(rest.size + 2, restBytes + this.bytes(pair))) continue;
+          const { delta } = this.change(chosen, new Overlay(rest, pair, []), [id, ...pair]);
           if (delta < -1e-9 && (best === null || delta < best.delta)) best = { pair, delta };
         }
       }
@@ -332,21 +416,21 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
     }
   }
 
-  private async swapPass(chosen: Set<string>): Promise<void> {
+  private swapPass(chosen: Set<string>): void {
     for (let round = 0; round < 2; round++) {
       let improved = false;
+      let chosenBytes = this.bytes(chosen);
       for (const id of [...chosen]) {
-        const table = this.byId.get(id)?.table;
-        for (const other of this.byId.values()) {
-          if (chosen.has(other.id) || other.table !== table || !chosen.has(id)) continue;
-          const next = new Set(chosen);
-          next.delete(id);
-          next.add(other.id);
-          if (!this.fits(next)) continue;
-          const result = await this.change(chosen, next, [id, other.id]);
+        if (this.pastDeadline()) return;
+        const freed = this.byId.get(id)?.bytes ?? 0;
+        for (const other of this.byTable.get(this.byId.get(id)?.table ?? '') ?? []) {
+          if (chosen.has(other.id) || !chosen.has(id)) continue;
+          if (!this.fits(chosen.size, chosenBytes - freed + other.bytes)) continue;
+          const result = this.change(chosen, new Overlay(chosen, [other.id], [id]), [id, other.id]);
           if (result.delta < -1e-9) {
             chosen.delete(id);
             chosen.add(other.id);
+            chosenBytes += other.bytes - freed;
             improved = true;
             break;
           }

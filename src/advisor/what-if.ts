@@ -1,9 +1,13 @@
 /**
  * The planner as judge: the cost of a query with a given set of candidate indexes
- * in place. Only candidates on the query's own tables can change its plan, so the
- * cache key is (query, those candidates): the same question is never asked twice.
+ * in place. The cache key is (query, the candidates offered): the same question is
+ * never asked twice. Several what-if backends (lanes) can answer at once — HypoPG
+ * keeps its hypothetical indexes per connection, so each lane is its own connection
+ * and creates what its questions need.
  */
-import type { WhatIfBackend } from '../engines/what-if.js';
+import type { ExplainOptions } from '../engines/engine.js';
+import type { Refusal, WhatIfBackend } from '../engines/what-if.js';
+import type { Plan } from '../model/plan.js';
 import type { IndexCandidate } from './candidates.js';
 
 export interface CostText {
@@ -38,38 +42,59 @@ export function tableKey(table: { readonly schema: string; readonly name: string
 
 export class WhatIfCoster {
   private readonly cache = new Map<string, QueryCost>();
-  private readonly prepared = new Map<string, number>();
   private readonly byTable = new Map<string, IndexCandidate[]>();
+  /** Candidates the database refused, with its reason: never offered again. */
+  readonly refused = new Map<string, string>();
   readonly stats: WhatIfStats = { whatIfCalls: 0, cacheHits: 0, lookups: 0 };
 
   constructor(
-    readonly backend: WhatIfBackend,
+    private readonly lanes: readonly WhatIfBackend[],
     candidates: readonly IndexCandidate[],
   ) {
+    if (lanes.length === 0) throw new Error('what-if: at least one backend is needed');
     for (const candidate of candidates) {
       const key = tableKey(candidate.def.table);
       this.byTable.set(key, [...(this.byTable.get(key) ?? []), candidate]);
+      for (const lane of lanes) lane.register(candidate.id, candidate.def);
     }
   }
 
-  /** Registers a candidate with the backend (once) and returns its estimated size in bytes. */
-  async size(candidate: IndexCandidate): Promise<number> {
-    const known = this.prepared.get(candidate.id);
-    if (known !== undefined) return known;
-    const { bytes } = await this.backend.prepare(candidate.id, candidate.def);
-    this.prepared.set(candidate.id, bytes);
-    return bytes;
+  get backend(): WhatIfBackend {
+    return this.lanes[0] as WhatIfBackend;
   }
 
-  /** The candidates of `config` that can matter to this query. */
+  get laneCount(): number {
+    return this.lanes.length;
+  }
+
+  /** The estimated size in bytes (creates or builds the candidate where no lane has yet). */
+  async size(candidate: IndexCandidate): Promise<number> {
+    return this.knownSize(candidate.id) ?? this.backend.size(candidate.id);
+  }
+
+  knownSize(id: string): number | undefined {
+    for (const lane of this.lanes) {
+      const bytes = lane.knownSize(id);
+      if (bytes !== undefined) return bytes;
+    }
+    return undefined;
+  }
+
+  /** The candidates of `config` on the query's tables (what the planner could use). */
   relevant(query: CostableQuery, config: ReadonlySet<string>): string[] {
     const ids: string[] = [];
     for (const table of query.tables) for (const c of this.byTable.get(table) ?? []) if (config.has(c.id)) ids.push(c.id);
     return ids.sort();
   }
 
-  async cost(query: CostableQuery, config: ReadonlySet<string>): Promise<QueryCost> {
-    const active = this.relevant(query, config);
+  /** The cost with the candidates of `config` on the query's tables in place. */
+  cost(query: CostableQuery, config: ReadonlySet<string>, lane = 0): Promise<QueryCost> {
+    return this.costOffered(query, this.relevant(query, config), lane);
+  }
+
+  /** The cost with exactly `offered` (sorted ids) in place, asked on one lane. */
+  async costOffered(query: CostableQuery, offered: readonly string[], lane = 0): Promise<QueryCost> {
+    const active = offered.filter((id) => !this.refused.has(id));
     const key = `${query.fingerprint}\u0000${active.join('\u0001')}`;
     this.stats.lookups++;
     const cached = this.cache.get(key);
@@ -77,17 +102,36 @@ export class WhatIfCoster {
       this.stats.cacheHits++;
       return cached;
     }
+    const backend = this.lanes[lane % this.lanes.length] as WhatIfBackend;
     let total = 0;
     const used = new Set<string>();
+    const refused: Refusal[] = [];
     for (const text of query.texts) {
       this.stats.whatIfCalls++;
-      const result = await this.backend.explain(text.sql, { generic: text.generic }, active, query.tables);
+      const result = await backend.explain(text.sql, { generic: text.generic }, active, query.tables);
       total += result.plan.totalCost;
       for (const id of result.usedIds) used.add(id);
+      refused.push(...result.refused);
     }
+    for (const r of refused) this.refused.set(r.id, r.reason);
     const cost = { cost: total / Math.max(1, query.texts.length), used: [...used].sort() };
     this.cache.set(key, cost);
+    if (refused.length > 0)
+      this.cache.set(`${query.fingerprint}\u0000${active.filter((id) => !this.refused.has(id)).join('\u0001')}`, cost);
     return cost;
+  }
+
+  /** The answer already known for exactly `offered` (no planner call). */
+  cached(query: CostableQuery, offered: readonly string[]): QueryCost | undefined {
+    const active = offered.filter((id) => !this.refused.has(id));
+    return this.cache.get(`${query.fingerprint}\u0000${active.join('\u0001')}`);
+  }
+
+  /** A plan with no candidate in place, on one lane. */
+  async explainOn(lane: number, sql: string, options: ExplainOptions, tables: ReadonlySet<string>): Promise<Plan> {
+    this.stats.whatIfCalls++;
+    const backend = this.lanes[lane % this.lanes.length] as WhatIfBackend;
+    return (await backend.explain(sql, options, [], tables)).plan;
   }
 
   cacheHitRate(): number {

@@ -75,5 +75,11 @@ export interface Engine {
    * copied into a temp directory). Absent where trials run in a rolled-back transaction.
    */
   writableCopy?(): Promise<Engine>;
+  /**
+   * Another connection to the same database, for work that runs in parallel (what-if
+   * lanes: HypoPG keeps its indexes per connection). Absent where there is only one
+   * connection (PGlite, SQLite).
+   */
+  sibling?(): Promise<Engine>;
   close(): Promise<void>;
 }

@@ -5,6 +5,7 @@
  */
 import type { IndexDef } from '../model/index-def.js';
 import type { Plan } from '../model/plan.js';
+import { DatabaseError } from '../errors.js';
 import type { ExplainOptions } from './engine.js';
 
 export const WHAT_IF_METHODS = ['hypopg', 'transaction', 'sqlite-copy'] as const;
@@ -12,8 +13,34 @@ export type WhatIfMethod = (typeof WHAT_IF_METHODS)[number];
 
 export interface WhatIfExplain {
   readonly plan: Plan;
-  /** Ids of the prepared indexes the plan reads. */
+  /** Ids of the registered indexes the plan reads. */
   readonly usedIds: readonly string[];
+  /** Indexes of `active` the database refused to create; the plan is the one without them. */
+  readonly refused: readonly Refusal[];
+}
+
+/** An index definition the database would not create, and its reason. */
+export interface Refusal {
+  readonly id: string;
+  readonly reason: string;
+}
+
+/**
+ * SQLSTATEs that mean "this index definition does not fit this table": no default
+ * operator class for the type (42704), an operator class that does not accept the type
+ * (42804), an index row too large for a b-tree (54000), a predicate or expression that
+ * is not immutable (42P17). Any other error is not the candidate's fault and is raised.
+ */
+export const REFUSED_DEFINITION_STATES: ReadonlySet<string> = new Set(['42704', '42804', '54000', '42P17']);
+
+/** size() of an index the database refused. */
+export class IndexRefusedError extends DatabaseError {
+  constructor(
+    readonly id: string,
+    reason: string,
+  ) {
+    super(`the database refused index ${id}: ${reason}`);
+  }
 }
 
 /** How a backend is opened; each backend reads the options that concern it. */
@@ -30,14 +57,23 @@ export interface WhatIfBackend {
   readonly method: WhatIfMethod;
   /** What a report should say about how the costing was done (e.g. which copy). */
   readonly notes?: readonly string[];
-  /** Makes an index known under `id` (hypothetical, or built); returns its estimated size in bytes. */
-  prepare(id: string, def: IndexDef): Promise<{ readonly bytes: number }>;
+  /** Makes an index known under `id`. Nothing is created or built until a plan or its size needs it. */
+  register(id: string, def: IndexDef): void;
   /**
-   * EXPLAIN with exactly the `active` prepared indexes (plus the existing ones)
+   * The estimated size in bytes of a registered index, creating (HypoPG) or building it
+   * when that has not happened yet. Throws IndexRefusedError when the database refuses
+   * the definition (e.g. an operator class that does not fit the column's type).
+   */
+  size(id: string): Promise<number>;
+  /** The size, when the index was already created or built (no database call). */
+  knownSize(id: string): number | undefined;
+  /**
+   * EXPLAIN with exactly the `active` registered indexes (plus the existing ones)
    * visible to the planner. `tables` (schema.table) are the tables the statement
-   * touches: prepared indexes elsewhere cannot change its plan.
+   * touches: registered indexes elsewhere cannot change its plan. An active index the
+   * database refuses is left out and reported in `refused`.
    */
   explain(sql: string, options: ExplainOptions, active: readonly string[], tables: ReadonlySet<string>): Promise<WhatIfExplain>;
-  /** Forgets every prepared index (HypoPG: reset; transaction: roll back). */
+  /** Forgets every registered index (HypoPG: reset; transaction: roll back). */
   close(): Promise<void>;
 }

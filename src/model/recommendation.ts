@@ -70,10 +70,25 @@ export interface AdviceReport {
   readonly queries: readonly CostedQueryReport[];
   /** Present with --measure. */
   readonly measured?: MeasuredAdvice;
-  readonly stats: {
-    readonly candidates: number;
-    readonly whatIfCalls: number;
-    readonly cacheHitRate: number;
-    readonly seconds: number;
-  };
+  readonly stats: AdviceStats;
+}
+
+export interface AdviceStats {
+  readonly candidates: number;
+  /** Planner calls (EXPLAINs) made with candidates in place, over all what-if connections. */
+  readonly whatIfCalls: number;
+  /** whatIfCalls per costed query: about constant as the workload grows. */
+  readonly whatIfCallsPerQuery: number;
+  readonly cacheHitRate: number;
+  /** What-if connections that planned in parallel. */
+  readonly connections: number;
+  /** Answers the cost model keeps (a query, the indexes its plan used, the cost). */
+  readonly atoms: number;
+  /** Selections made, each after the planner checked the one before. */
+  readonly rounds: number;
+  /** The time limit (--max-time) cut the search short. */
+  readonly cut: boolean;
+  readonly seconds: number;
+  /** Seconds per phase: analysis, candidates, baseline, explore, select, verify, report. */
+  readonly phases: Readonly<Record<string, number>>;
 }

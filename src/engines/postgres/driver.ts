@@ -16,5 +16,7 @@ export interface PgDriver {
   query(sql: string, params?: readonly unknown[]): Promise<Row[]>;
   /** Several statements without parameters. Only for SQL that indexwise wrote itself. */
   exec(sql: string): Promise<void>;
+  /** A second, independent connection to the same database (absent where there can be only one, as in PGlite). */
+  reopen?(): Promise<PgDriver>;
   close(): Promise<void>;
 }

@@ -35,7 +35,21 @@ export class PostgresEngine implements Engine {
   private genericDepth = 0;
   private savedPlanCacheMode = 'auto';
 
-  constructor(readonly driver: PgDriver) {}
+  /** Another connection to the same database, where the driver can open one (a server; not PGlite). */
+  readonly sibling?: () => Promise<PostgresEngine>;
+
+  constructor(readonly driver: PgDriver) {
+    const reopen = driver.reopen;
+    if (reopen !== undefined) {
+      this.sibling = async () => {
+        // names resolve the same way on the twin: this session's search_path goes with it
+        const [row] = await this.driver.query(`SELECT current_setting('search_path') AS path`);
+        const twin = new PostgresEngine(await reopen());
+        await twin.driver.query(`SELECT set_config('search_path', $1, false)`, [String(row?.path ?? '')]);
+        return twin;
+      };
+    }
+  }
 
   get kind() {
     return this.driver.kind;

@@ -32,6 +32,7 @@ export async function connectPg(url: string): Promise<PgDriver> {
     async exec(sql: string): Promise<void> {
       await client.query(sql);
     },
+    reopen: () => connectPg(url),
     async close(): Promise<void> {
       await client.end().catch(() => {});
     },

@@ -1,32 +1,78 @@
 /**
  * What-if backends for the PostgreSQL family.
- * - HypoPG: hypothetical indexes live in this one backend (our engine holds a single
- *   connection), cost nothing to create, and are created/dropped to match each
- *   configuration. HypoPG hands out OIDs from a small range, so after many
- *   creations the session is reset and the live set recreated.
+ * - HypoPG: hypothetical indexes live in one backend (each what-if connection has its
+ *   own), cost nothing to create, and are created/dropped to match each
+ *   configuration — in one round trip each way, and with their size estimate in the
+ *   same statement that creates them. HypoPG hands out OIDs from a small range, so
+ *   after many creations the session is reset and the live set created again.
  * - Transaction: real indexes built inside a transaction that is always rolled
- *   back. Each index is built once; a configuration is evaluated by dropping the
- *   others inside a savepoint, EXPLAINing, and rolling back to the savepoint.
- *   This takes locks and builds indexes: only for PGlite or a database the user
- *   says is not in production.
+ *   back, each at most once and only when a plan needs it. A configuration is made
+ *   by marking the other built indexes of the statement's tables invalid
+ *   (pg_index.indisvalid = false, which the planner skips; the catalog row is ours
+ *   until the rollback). Where the role may not update pg_index (not a superuser),
+ *   the others are dropped inside a savepoint instead and restored by rolling back
+ *   to it. This takes locks and builds indexes: only for PGlite or a database the
+ *   user says is not in production.
  */
 import type { IndexDef } from '../../model/index-def.js';
 import { quoteIdentAlways } from '../../model/names.js';
 import { indexesUsed } from '../../model/plan.js';
 import { createIndexSql } from '../../migrate/ddl.js';
+import { DatabaseError } from '../../errors.js';
 import type { ExplainOptions } from '../engine.js';
-import type { WhatIfBackend, WhatIfExplain } from '../what-if.js';
+import { IndexRefusedError, REFUSED_DEFINITION_STATES, type Refusal, type WhatIfBackend, type WhatIfExplain } from '../what-if.js';
 import type { PostgresEngine } from './engine.js';
 
 const HYPOPG_RESET_AFTER = 2000;
+const INSUFFICIENT_PRIVILEGE = '42501';
 
-function onTables(def: IndexDef | undefined, tables: ReadonlySet<string>): boolean {
-  return def !== undefined && tables.has(`${def.table.schema}.${def.table.name}`);
+function tableOf(def: IndexDef): string {
+  return `${def.table.schema}.${def.table.name}`;
 }
 
-export class HypoPgBackend implements WhatIfBackend {
+/** Registered definitions and the sizes learned for them, shared by both backends. */
+abstract class Registry {
+  protected readonly defs = new Map<string, IndexDef>();
+  protected readonly sizes = new Map<string, number>();
+  /** Definitions the database refused, with its reason. */
+  protected readonly refusals = new Map<string, string>();
+
+  register(id: string, def: IndexDef): void {
+    this.defs.set(id, def);
+  }
+
+  knownSize(id: string): number | undefined {
+    return this.sizes.get(id);
+  }
+
+  /** The database's error when it refuses a definition; anything else is raised. */
+  protected refuse(id: string, error: unknown): void {
+    if (!(error instanceof DatabaseError) || !REFUSED_DEFINITION_STATES.has(error.sqlState ?? '')) throw error;
+    this.refusals.set(id, error.message);
+  }
+
+  protected refusedAmong(ids: readonly string[]): Refusal[] {
+    return ids.flatMap((id) => {
+      const reason = this.refusals.get(id);
+      return reason === undefined ? [] : [{ id, reason }];
+    });
+  }
+
+  protected sizeOrRefusal(id: string): number {
+    const reason = this.refusals.get(id);
+    if (reason !== undefined) throw new IndexRefusedError(id, reason);
+    return this.sizes.get(id) ?? 0;
+  }
+
+  protected def(id: string): IndexDef {
+    const def = this.defs.get(id);
+    if (def === undefined) throw new Error(`what-if: index ${id} was never registered`);
+    return def;
+  }
+}
+
+export class HypoPgBackend extends Registry implements WhatIfBackend {
   readonly method = 'hypopg' as const;
-  private readonly defs = new Map<string, IndexDef>();
   private readonly live = new Map<string, number>();
   private readonly idByOid = new Map<number, string>();
   private created = 0;
@@ -34,33 +80,71 @@ export class HypoPgBackend implements WhatIfBackend {
   constructor(
     private readonly engine: PostgresEngine,
     private readonly schema: string,
-  ) {}
+  ) {
+    super();
+  }
 
   private fn(name: string): string {
     return `${quoteIdentAlways(this.schema)}.${name}`;
   }
 
-  async prepare(id: string, def: IndexDef): Promise<{ bytes: number }> {
-    this.defs.set(id, def);
-    const oid = await this.create(id);
-    const [row] = await this.engine.query<{ bytes: number }>(`SELECT ${this.fn('hypopg_relation_size')}($1)::float8 AS bytes`, [oid]);
-    return { bytes: Number(row?.bytes ?? 0) };
+  async size(id: string): Promise<number> {
+    if (!this.live.has(id) && !this.refusals.has(id)) await this.create([id]);
+    return this.sizeOrRefusal(id);
   }
 
-  private async create(id: string): Promise<number> {
-    const existing = this.live.get(id);
-    if (existing !== undefined) return existing;
-    if (this.created >= HYPOPG_RESET_AFTER) await this.reset();
-    const def = this.defs.get(id) as IndexDef;
-    const [row] = await this.engine.query<{ oid: number }>(
-      `SELECT indexrelid::int8::float8 AS oid FROM ${this.fn('hypopg_create_index')}($1)`,
-      [createIndexSql(def, { name: 'indexwise_hypothetical' })],
+  /**
+   * Creates the hypothetical indexes in one statement and learns their sizes in it.
+   * When the statement fails, each is created alone to find the one refused.
+   */
+  private async create(ids: readonly string[]): Promise<void> {
+    const missing = ids.filter((id) => !this.live.has(id) && !this.refusals.has(id));
+    if (missing.length === 0) return;
+    if (missing.length > 1) {
+      try {
+        await this.createAll(missing);
+      } catch (error) {
+        if (!(error instanceof DatabaseError)) throw error;
+        // HypoPG's list is not transactional: what the failed statement created before the
+        // refused one would linger unseen, so start from a clean session.
+        await this.reset();
+        for (const id of missing) await this.create([id]);
+      }
+      return;
+    }
+    try {
+      await this.createAll(missing);
+    } catch (error) {
+      this.refuse(missing[0] as string, error);
+    }
+  }
+
+  private async createAll(missing: readonly string[]): Promise<void> {
+    if (this.created + missing.length > HYPOPG_RESET_AFTER) await this.reset();
+    const statements = missing.map((id) => createIndexSql(this.def(id), { name: 'indexwise_hypothetical' }));
+    const rows = await this.engine.query<{ n: number; oid: number; bytes: number }>(
+      `SELECT d.n::int AS n, h.indexrelid::int8::float8 AS oid, ${this.fn('hypopg_relation_size')}(h.indexrelid)::float8 AS bytes
+         FROM unnest($1::text[]) WITH ORDINALITY AS d(sql, n), LATERAL ${this.fn('hypopg_create_index')}(d.sql) h`,
+      [statements],
     );
-    const oid = Number(row?.oid);
-    this.created++;
-    this.live.set(id, oid);
-    this.idByOid.set(oid, id);
-    return oid;
+    for (const row of rows) {
+      const id = missing[Number(row.n) - 1] as string;
+      const oid = Number(row.oid);
+      this.created++;
+      this.live.set(id, oid);
+      this.idByOid.set(oid, id);
+      this.sizes.set(id, Number(row.bytes));
+    }
+  }
+
+  private async drop(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const oids = ids.map((id) => this.live.get(id) as number);
+    await this.engine.query(`SELECT ${this.fn('hypopg_drop_index')}(o) FROM unnest($1::oid[]) o`, [oids]);
+    for (const [i, id] of ids.entries()) {
+      this.live.delete(id);
+      this.idByOid.delete(oids[i] as number);
+    }
   }
 
   private async reset(): Promise<void> {
@@ -72,19 +156,14 @@ export class HypoPgBackend implements WhatIfBackend {
 
   async explain(sql: string, options: ExplainOptions, active: readonly string[], tables: ReadonlySet<string>): Promise<WhatIfExplain> {
     const wanted = new Set(active);
-    for (const [id, oid] of [...this.live]) {
-      if (wanted.has(id) || !onTables(this.defs.get(id), tables)) continue;
-      await this.engine.query(`SELECT ${this.fn('hypopg_drop_index')}($1)`, [oid]);
-      this.live.delete(id);
-      this.idByOid.delete(oid);
-    }
-    for (const id of active) await this.create(id);
+    await this.drop([...this.live.keys()].filter((id) => !wanted.has(id) && tables.has(tableOf(this.def(id)))));
+    await this.create(active);
     const plan = await this.engine.explain(sql, options);
     const usedIds = indexesUsed(plan)
       .map((name) => /^<(\d+)>/.exec(name)?.[1])
       .map((oid) => (oid === undefined ? undefined : this.idByOid.get(Number(oid))))
       .filter((id): id is string => id !== undefined);
-    return { plan, usedIds };
+    return { plan, usedIds, refused: this.refusedAmong(active) };
   }
 
   async close(): Promise<void> {
@@ -93,34 +172,60 @@ export class HypoPgBackend implements WhatIfBackend {
   }
 }
 
-export class TransactionBackend implements WhatIfBackend {
+interface BuiltIndex {
+  readonly schema: string;
+  readonly name: string;
+  /** The index and, on a partitioned table, its partitions' indexes. */
+  readonly oids: readonly number[];
+  /** schema.table of its table. */
+  readonly table: string;
+}
+
+export class TransactionBackend extends Registry implements WhatIfBackend {
   readonly method = 'transaction' as const;
-  private readonly defs = new Map<string, IndexDef>();
-  private readonly built = new Map<string, { schema: string; name: string }>();
+  private readonly built = new Map<string, BuiltIndex>();
   private readonly idByName = new Map<string, string>();
+  /** Built indexes the planner currently sees (marked valid). */
+  private readonly visible = new Set<string>();
   private counter = 0;
 
-  private constructor(private readonly engine: PostgresEngine) {}
+  private constructor(
+    private readonly engine: PostgresEngine,
+    /** pg_index.indisvalid may be updated (superuser); else hide by dropping in a savepoint. */
+    private readonly toggles: boolean,
+  ) {
+    super();
+  }
 
   static async open(engine: PostgresEngine): Promise<TransactionBackend> {
     await engine.query('BEGIN');
     await engine.enterGenericPlans();
-    return new TransactionBackend(engine);
+    return new TransactionBackend(engine, await TransactionBackend.mayUpdateCatalog(engine));
   }
 
-  async prepare(id: string, def: IndexDef): Promise<{ bytes: number }> {
-    this.defs.set(id, def);
-    const index = await this.build(id);
-    const [row] = await this.engine.query<{ bytes: number }>(`SELECT pg_relation_size(to_regclass($1))::float8 AS bytes`, [
-      `${quoteIdentAlways(index.schema)}.${quoteIdentAlways(index.name)}`,
-    ]);
-    return { bytes: Number(row?.bytes ?? 0) };
+  private static async mayUpdateCatalog(engine: PostgresEngine): Promise<boolean> {
+    await engine.query('SAVEPOINT indexwise_probe');
+    try {
+      await engine.query('UPDATE pg_catalog.pg_index SET indisvalid = indisvalid WHERE false');
+      await engine.query('RELEASE SAVEPOINT indexwise_probe');
+      return true;
+    } catch (error) {
+      await engine.query('ROLLBACK TO SAVEPOINT indexwise_probe');
+      if (error instanceof DatabaseError && error.sqlState === INSUFFICIENT_PRIVILEGE) return false;
+      throw error;
+    }
   }
 
-  private async build(id: string): Promise<{ schema: string; name: string }> {
+  async size(id: string): Promise<number> {
+    await this.build(id);
+    return this.sizeOrRefusal(id);
+  }
+
+  /** Builds the index once (undefined when the database refuses it). */
+  private async build(id: string): Promise<BuiltIndex | undefined> {
     const existing = this.built.get(id);
-    if (existing) return existing;
-    const def = this.defs.get(id) as IndexDef;
+    if (existing || this.refusals.has(id)) return existing;
+    const def = this.def(id);
     const name = `indexwise_whatif_${++this.counter}`;
     await this.engine.query('SAVEPOINT indexwise_build');
     try {
@@ -128,32 +233,70 @@ export class TransactionBackend implements WhatIfBackend {
       await this.engine.query('RELEASE SAVEPOINT indexwise_build');
     } catch (error) {
       await this.engine.query('ROLLBACK TO SAVEPOINT indexwise_build');
-      throw error;
+      this.refuse(id, error);
+      return undefined;
     }
-    const index = { schema: def.table.schema, name };
+    // On a partitioned table the index has one on each partition: the planner reads those.
+    const parts = await this.engine.query<{ oid: number; name: string; bytes: number }>(
+      `WITH RECURSIVE tree(oid) AS (
+         SELECT to_regclass($1)::oid UNION ALL SELECT i.inhrelid FROM pg_inherits i JOIN tree t ON i.inhparent = t.oid)
+       SELECT c.oid::int8::float8 AS oid, c.relname AS name, pg_relation_size(c.oid)::float8 AS bytes FROM tree JOIN pg_class c ON c.oid = tree.oid`,
+      [`${quoteIdentAlways(def.table.schema)}.${quoteIdentAlways(name)}`],
+    );
+    const index = { schema: def.table.schema, name, oids: parts.map((p) => Number(p.oid)), table: tableOf(def) };
     this.built.set(id, index);
-    this.idByName.set(name, id);
+    for (const part of parts) this.idByName.set(part.name, id);
+    this.sizes.set(
+      id,
+      parts.reduce((sum, p) => sum + Number(p.bytes), 0),
+    );
+    this.visible.add(id);
     return index;
   }
 
   async explain(sql: string, options: ExplainOptions, active: readonly string[], tables: ReadonlySet<string>): Promise<WhatIfExplain> {
     for (const id of active) await this.build(id);
-    const wanted = new Set(active);
-    const hidden = [...this.built]
-      .filter(([id]) => !wanted.has(id) && onTables(this.defs.get(id), tables))
-      .map(([, index]) => `${quoteIdentAlways(index.schema)}.${quoteIdentAlways(index.name)}`);
+    const shown = active.filter((id) => this.built.has(id));
+    const wanted = new Set(shown);
+    const others = [...this.built].filter(([id, index]) => !wanted.has(id) && tables.has(index.table));
+    if (this.toggles) {
+      await this.show(
+        shown,
+        others.map(([id]) => id),
+      );
+      return this.plan(sql, options, active);
+    }
     await this.engine.query('SAVEPOINT indexwise_explain');
     try {
       // Dropping inside a savepoint hides an index from the planner; rolling back restores it without a rebuild.
+      const hidden = others.map(([, index]) => `${quoteIdentAlways(index.schema)}.${quoteIdentAlways(index.name)}`);
       if (hidden.length > 0) await this.engine.query(`DROP INDEX ${hidden.join(', ')}`);
-      const plan = await this.engine.explain(sql, options);
-      const usedIds = indexesUsed(plan)
-        .map((name) => this.idByName.get(name))
-        .filter((id): id is string => id !== undefined);
-      return { plan, usedIds };
+      return await this.plan(sql, options, active);
     } finally {
       await this.engine.query('ROLLBACK TO SAVEPOINT indexwise_explain');
     }
+  }
+
+  /** Marks `shown` valid and `hidden` invalid for the planner, in one statement, where that changes anything. */
+  private async show(shown: readonly string[], hidden: readonly string[]): Promise<void> {
+    const turnOn = shown.filter((id) => !this.visible.has(id));
+    const turnOff = hidden.filter((id) => this.visible.has(id));
+    if (turnOn.length === 0 && turnOff.length === 0) return;
+    const oids = (ids: readonly string[]) => ids.flatMap((id) => (this.built.get(id) as BuiltIndex).oids);
+    await this.engine.query('UPDATE pg_catalog.pg_index SET indisvalid = (indexrelid = ANY($1::oid[])) WHERE indexrelid = ANY($2::oid[])', [
+      oids(turnOn),
+      oids([...turnOn, ...turnOff]),
+    ]);
+    for (const id of turnOn) this.visible.add(id);
+    for (const id of turnOff) this.visible.delete(id);
+  }
+
+  private async plan(sql: string, options: ExplainOptions, active: readonly string[]): Promise<WhatIfExplain> {
+    const plan = await this.engine.explain(sql, options);
+    const usedIds = indexesUsed(plan)
+      .map((name) => this.idByName.get(name))
+      .filter((id): id is string => id !== undefined);
+    return { plan, usedIds, refused: this.refusedAmong(active) };
   }
 
   async close(): Promise<void> {

@@ -14,7 +14,7 @@ import { quoteIdentAlways } from '../../model/names.js';
 import { indexesUsed } from '../../model/plan.js';
 import { createIndexSql } from '../../migrate/ddl.js';
 import type { ExplainOptions } from '../engine.js';
-import type { WhatIfBackend, WhatIfExplain } from '../what-if.js';
+import { IndexRefusedError, type Refusal, type WhatIfBackend, type WhatIfExplain } from '../what-if.js';
 import type { DatabaseCopy } from './copy.js';
 import { explainPlan } from './explain.js';
 import { addPlannedIndex, openPlanningDb } from './planning.js';
@@ -30,6 +30,8 @@ export class SqliteCopyBackend implements WhatIfBackend {
   private readonly defs = new Map<string, IndexDef>();
   private readonly built = new Map<string, { name: string; bytes: number }>();
   private readonly idByName = new Map<string, string>();
+  /** Definitions SQLite would not create (e.g. an unknown collation), with its message. */
+  private readonly refusals = new Map<string, string>();
   private readonly planning: Database.Database;
   private readonly stats: StatsCache;
   private counter = 0;
@@ -40,24 +42,43 @@ export class SqliteCopyBackend implements WhatIfBackend {
     this.notes = copy.notes;
   }
 
-  async prepare(id: string, def: IndexDef): Promise<{ bytes: number }> {
+  register(id: string, def: IndexDef): void {
     this.defs.set(id, def);
-    return { bytes: this.build(id).bytes };
+  }
+
+  async size(id: string): Promise<number> {
+    const built = this.build(id);
+    if (built === undefined) throw new IndexRefusedError(id, this.refusals.get(id) ?? 'refused');
+    return built.bytes;
+  }
+
+  knownSize(id: string): number | undefined {
+    return this.built.get(id)?.bytes;
   }
 
   private scaleOf(def: IndexDef): number {
     return this.copy.scale.get(def.table.name.toLowerCase()) ?? 1;
   }
 
-  /** Builds the candidate on the data (once) for its statistics and size, then adds it to the planning database. */
-  private build(id: string): { name: string; bytes: number } {
+  /**
+   * Builds the candidate on the data (once) for its statistics and size, then adds it to
+   * the planning database; undefined when SQLite refuses the definition.
+   */
+  private build(id: string): { name: string; bytes: number } | undefined {
     const existing = this.built.get(id);
-    if (existing !== undefined) return existing;
-    const def = this.defs.get(id) as IndexDef;
+    if (existing !== undefined || this.refusals.has(id)) return existing;
+    const def = this.defs.get(id);
+    if (def === undefined) throw new Error(`what-if: index ${id} was never registered`);
     const name = `indexwise_whatif_${++this.counter}`;
     const sql = createIndexSql(def, { name, dialect: 'sqlite' });
     const data = this.copy.db;
-    data.exec(sql);
+    try {
+      data.exec(sql);
+    } catch (error) {
+      // a CREATE INDEX that SQLite rejects is a definition that does not fit this table
+      this.refusals.set(id, error instanceof Error ? error.message : String(error));
+      return undefined;
+    }
     data.exec(`ANALYZE ${quoteIdentAlways(name)}`);
     const row = data.prepare('SELECT stat FROM sqlite_stat1 WHERE idx = ?').get(name) as { stat: string } | undefined;
     const size = data.prepare('SELECT coalesce(sum(pgsize), 0) AS bytes FROM dbstat WHERE name = ?').get(name) as { bytes: number };
@@ -86,7 +107,11 @@ export class SqliteCopyBackend implements WhatIfBackend {
       const usedIds = indexesUsed(plan)
         .map((name) => this.idByName.get(name))
         .filter((id): id is string => id !== undefined);
-      return { plan, usedIds };
+      const refused: Refusal[] = active.flatMap((id) => {
+        const reason = this.refusals.get(id);
+        return reason === undefined ? [] : [{ id, reason }];
+      });
+      return { plan, usedIds, refused };
     } finally {
       if (hidden.length > 0) {
         db.exec('ROLLBACK TO indexwise_whatif');

@@ -1,0 +1,182 @@
+/**
+ * The planner calls of `advise`, and only these: a few per query, whatever the size of
+ * the workload. What the planner says becomes atoms of the cost model (cost-model.ts).
+ *
+ * Per query, with only the candidates that can matter to it offered (relevance.ts):
+ * 1. All of them at once (as Dexter does): the plan uses the best ones, U1.
+ * 2. Elimination: the same without U1 — the plan then uses the next best, U2 — and so
+ *    on for a few rounds: the query's alternatives ranked by the planner itself,
+ *    without costing every candidate alone.
+ * 3. When U1 holds several indexes (a join, or two indexes combined), each of them
+ *    alone, so a configuration holding only some of them is known too.
+ * 4. Each OR bundle of the query (one index per branch), which only pays whole.
+ * After a selection, `verify` asks about the configuration it chose, per query, and
+ * about that configuration without each index its plan uses: the next selection then
+ * knows what the chosen mix really costs and what each query falls back to.
+ *
+ * Queries are spread over the coster's lanes (what-if connections); each lane serves
+ * one query at a time.
+ */
+import type { IndexDef } from '../model/index-def.js';
+import type { CostModel } from './cost-model.js';
+import type { CostableQuery, WhatIfCoster } from './what-if.js';
+
+export interface ExplorationQuery extends CostableQuery {
+  /** Candidates that can change its plan (sorted ids). */
+  readonly relevant: readonly string[];
+  /** Table accesses in the query (a self-join counts its table twice). */
+  readonly accesses: number;
+  /** OR bundles of its candidates, one per OR group. */
+  readonly bundles: readonly (readonly string[])[];
+}
+
+export interface LaneOptions {
+  /** performance.now() after which no new query is started. */
+  readonly deadline?: number;
+  /** Called after each query with how many are done. */
+  readonly onDone?: (done: number, total: number) => void;
+}
+
+/**
+ * Runs `work` for every item, `lanes` at a time, each worker on its own lane. Returns how
+ * many items were done (fewer than all when the deadline came first).
+ */
+export async function forEachOnLanes<T>(
+  items: readonly T[],
+  lanes: number,
+  work: (item: T, lane: number) => Promise<void>,
+  options: LaneOptions = {},
+): Promise<number> {
+  let next = 0;
+  let done = 0;
+  const worker = async (lane: number) => {
+    while (next < items.length) {
+      if (options.deadline !== undefined && performance.now() > options.deadline) return;
+      const item = items[next++] as T;
+      await work(item, lane);
+      options.onDone?.(++done, items.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(lanes, items.length)) }, (_, lane) => worker(lane)));
+  return done;
+}
+
+/** How many elimination rounds rank a query's alternatives (step 2). */
+export const ELIMINATION_ROUNDS = 3;
+/** At most this many candidates are costed alone per query (step 3). */
+export const MAX_SINGLES = 60;
+/** The cheap path considers at most this many representatives (step 4). */
+const MAX_REPRESENTATIVES = 12;
+/** … and stops when no step saves this share of the cost so far. */
+const PATH_MIN_SAVING = 0.01;
+
+export async function exploreQuery(
+  coster: WhatIfCoster,
+  model: CostModel,
+  query: ExplorationQuery,
+  lane: number,
+  byId: CandidateLookup,
+): Promise<void> {
+  let offered = query.relevant;
+  let first: readonly string[] = [];
+  for (let round = 0; round < ELIMINATION_ROUNDS && offered.length > 0; round++) {
+    const result = await coster.costOffered(query, offered, lane);
+    model.record(query.fingerprint, result.used, result.cost);
+    if (result.used.length === 0) break;
+    if (round === 0) first = result.used;
+    const used = new Set(result.used);
+    offered = offered.filter((id) => !used.has(id));
+  }
+  if (first.length === 0) return;
+  // Each candidate alone: for a query on one table the cost under any configuration is then the
+  // cheapest of its candidates there; for a join, what each index does without the others.
+  for (const id of query.relevant.slice(0, MAX_SINGLES)) {
+    const alone = await coster.costOffered(query, [id], lane);
+    model.record(query.fingerprint, alone.used, alone.cost);
+  }
+  if (query.accesses > 1) await cheapPath(coster, model, query, lane, byId);
+  for (const bundle of query.bundles) {
+    const result = await coster.costOffered(query, [...bundle].sort(), lane);
+    model.record(query.fingerprint, result.used, result.cost);
+  }
+}
+
+/**
+ * Asks the planner about the chosen configuration for one query, and about it without
+ * each index that plan uses.
+ */
+export async function verifyQuery(
+  coster: WhatIfCoster,
+  model: CostModel,
+  query: ExplorationQuery,
+  chosen: ReadonlySet<string>,
+  lane: number,
+): Promise<void> {
+  const offered = query.relevant.filter((id) => chosen.has(id));
+  if (offered.length === 0) return;
+  const result = await coster.costOffered(query, offered, lane);
+  model.record(query.fingerprint, result.used, result.cost);
+  for (const id of result.used) {
+    const without = await coster.costOffered(
+      query,
+      offered.filter((other) => other !== id),
+      lane,
+    );
+    model.record(query.fingerprint, without.used, without.cost);
+  }
+}
+
+/**
+ * For a join, the narrow indexes that pay most per byte together. The candidates are
+ * represented by the smallest one per (table, leading column, predicate): from nothing,
+ * each step adds the representative whose addition saves most per byte, while one
+ * saves anything — so an index that only pays with another (the inner side of a join
+ * reached through an index on the outer side) is found too. The elimination rounds
+ * find the biggest savings, this the cheapest; a tight budget picks from here.
+ */
+async function cheapPath(
+  coster: WhatIfCoster,
+  model: CostModel,
+  query: ExplorationQuery,
+  lane: number,
+  byId: CandidateLookup,
+): Promise<void> {
+  const reps = representatives(query.relevant, byId).slice(0, MAX_REPRESENTATIVES);
+  const bytes = (id: string) => Math.max(1, coster.knownSize(id) ?? 1);
+  let path: string[] = [];
+  let cost = model.baseCost(query.fingerprint);
+  for (let step = 0; step < query.accesses; step++) {
+    let best: { path: string[]; cost: number; rating: number } | null = null;
+    for (const id of reps.filter((r) => !path.includes(r))) {
+      const next = [...path, id].sort();
+      const result = await coster.costOffered(query, next, lane);
+      model.record(query.fingerprint, result.used, result.cost);
+      const rating = (cost - result.cost) / bytes(id);
+      if (cost - result.cost > PATH_MIN_SAVING * cost && (best === null || rating > best.rating))
+        best = { path: next, cost: result.cost, rating };
+    }
+    if (best === null) return;
+    path = best.path;
+    cost = best.cost;
+  }
+}
+
+export type CandidateLookup = ReadonlyMap<string, { readonly def: IndexDef }>;
+
+/**
+ * The narrowest candidate per (table, leading column, predicate) among `ids`: fewest
+ * keys, then fewest INCLUDE columns (by definition, not by size, so that the choice
+ * does not depend on which lane created what first).
+ */
+function representatives(ids: readonly string[], byId: CandidateLookup): string[] {
+  const narrowest = new Map<string, { id: string; width: number }>();
+  for (const id of ids) {
+    const def = byId.get(id)?.def;
+    if (def === undefined) continue;
+    const key = `${def.table.schema}.${def.table.name}\u0000${def.keys[0]?.column ?? ''}\u0000${def.where ?? ''}`;
+    const width = def.keys.length * 100 + def.include.length;
+    const seen = narrowest.get(key);
+    if (seen === undefined || width < seen.width) narrowest.set(key, { id, width });
+  }
+  return [...narrowest.values()].map((s) => s.id);
+}

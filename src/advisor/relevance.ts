@@ -1,0 +1,65 @@
+/**
+ * Which candidates can matter to a query. A b-tree helps a table access only when
+ * its leading key is a column the access can use — filtered (=, IN, ranges, LIKE
+ * prefix, IS [NOT] NULL), joined, sorted first or grouped — and, for a partial index,
+ * when the query states the index's predicate. A candidate on the same table that
+ * leads with another column cannot change the plan, so it is never costed for that
+ * query: this keeps the planner calls per query about constant as the workload grows.
+ * Pure.
+ */
+import type { TableAccess } from '../model/analysis.js';
+import type { IndexCandidate } from './candidates.js';
+import { tableKey } from './what-if.js';
+
+const LEADING_FILTER_KINDS = new Set(['equality', 'range', 'prefix', 'null', 'not-null']);
+
+/** Columns an index on this access may lead with and still be used. */
+export function leadingColumns(access: TableAccess): Set<string> {
+  const columns = new Set<string>();
+  const filters = [...access.filters, ...access.orGroups.flat(2)];
+  for (const f of filters) if (LEADING_FILTER_KINDS.has(f.kind)) columns.add(f.column);
+  for (const join of access.joins) columns.add(join.column);
+  const [firstSort] = access.orderBy;
+  if (firstSort !== undefined) columns.add(firstSort.column);
+  for (const column of access.groupBy) columns.add(column);
+  return columns;
+}
+
+/** The constant predicates an access states (a partial index's WHERE must be among them). */
+export function constantPredicates(access: TableAccess): Set<string> {
+  return new Set(access.filters.flatMap((f) => (f.constantSql === undefined ? [] : [f.constantSql])));
+}
+
+export interface RelevanceQuery {
+  readonly fingerprint: string;
+  readonly accesses: readonly TableAccess[];
+}
+
+/** Candidates grouped by schema.table, for repeated relevance lookups. */
+export function candidatesByTable(candidates: readonly IndexCandidate[]): Map<string, IndexCandidate[]> {
+  const byTable = new Map<string, IndexCandidate[]>();
+  for (const c of candidates) {
+    const key = tableKey(c.def.table);
+    const list = byTable.get(key);
+    if (list === undefined) byTable.set(key, [c]);
+    else list.push(c);
+  }
+  return byTable;
+}
+
+/** Ids of the candidates that can change this query's plan, sorted. */
+export function relevantCandidates(query: RelevanceQuery, byTable: ReadonlyMap<string, readonly IndexCandidate[]>): string[] {
+  const ids = new Set<string>();
+  for (const access of query.accesses) {
+    const leading = leadingColumns(access);
+    const stated = constantPredicates(access);
+    for (const c of byTable.get(tableKey(access.table)) ?? []) {
+      if (ids.has(c.id)) continue;
+      const generatedHere = c.queries.includes(query.fingerprint);
+      const leads = leading.has(c.def.keys[0]?.column ?? '');
+      const predicateStated = c.predicates.every((p) => stated.has(p));
+      if ((generatedHere || leads) && predicateStated) ids.add(c.id);
+    }
+  }
+  return [...ids].sort();
+}
