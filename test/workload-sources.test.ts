@@ -10,7 +10,8 @@ import { collectWorkload, parseSourceSpec } from '../src/workload/collect.js';
 import { WorkloadCollector } from '../src/workload/collector.js';
 import { readPgStatStatements } from '../src/workload/sources/pg-stat-statements.js';
 import { sqlStatements } from '../src/workload/sources/sql-file.js';
-import { bindParams, rewriteSqliteFlavour, splitScript } from '../src/workload/sql-text.js';
+import { rewriteSqliteFlavour } from '../src/analysis/sqlite-flavour.js';
+import { bindParams, splitScript } from '../src/workload/sql-text.js';
 import { createTestDatabase, hasPostgres, type TestDatabase } from './helpers/postgres.js';
 
 const FIXTURE = 'test/fixtures/workload-with-comments.sql';

@@ -7,9 +7,10 @@
  * shape (its text with literal values blanked out): a log that repeats one query
  * with a million different values parses it once.
  */
-import { fingerprintOf, normalizeSql, parseStatements, SqlParseError } from '../analysis/parse.js';
+import { fingerprintOf, normalizeSql, SqlParseError } from '../analysis/parse.js';
+import { parseEitherFlavour } from '../analysis/sqlite-flavour.js';
 import type { RawStatement, SkippedStatement, Workload, WorkloadQuery } from '../model/workload.js';
-import { bindParams, misreadAsPostgres, rewriteSqliteFlavour } from './sql-text.js';
+import { bindParams } from './sql-text.js';
 
 const QUERY_STATEMENTS = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt']);
 const MAX_SKIPPED = 1000;
@@ -75,16 +76,9 @@ export class WorkloadCollector {
     // The parser is C code: it would stop reading at a NUL and parse only what came before.
     if (text.includes('\u0000'))
       return [{ shape: { kind: 'skip', reason: 'parse error: the text contains a NUL byte, which PostgreSQL never accepts' }, sql: text }];
-    let statements: ReturnType<typeof parseStatements>;
-    try {
-      // `?1` and `@name` parse in PostgreSQL too, with another meaning: read them as SQLite's
-      statements = parseStatements((misreadAsPostgres(text) ? rewriteSqliteFlavour(text) : null) ?? text);
-    } catch (error) {
-      const rewritten = rewriteSqliteFlavour(text);
-      const parsed = rewritten === null ? null : tryParse(rewritten);
-      if (parsed === null) return [{ shape: { kind: 'skip', reason: parseReason(error, text) }, sql: text }];
-      statements = parsed;
-    }
+    const parsed = parseEitherFlavour(text);
+    if (!parsed.ok) return [{ shape: { kind: 'skip', reason: parseReason(parsed.error, text) }, sql: text }];
+    const { statements } = parsed;
     if (statements.length === 0) return [];
     return statements.map(({ stmt, sql }) => {
       const type = Object.keys(stmt)[0] ?? 'unknown';
@@ -135,7 +129,10 @@ export class WorkloadCollector {
     else if (this.skipped.size < MAX_SKIPPED) this.skipped.set(key, { sql, reason, source: raw.source, count: raw.calls ?? 1 });
   }
 
-  /** Adds everything another collector gathered (several --from sources). */
+  /**
+   * The workload gathered so far: one query per fingerprint, most total time (then calls)
+   * first, with the skipped statements and the utility statements' counts.
+   */
   result(): Workload {
     const queries: WorkloadQuery[] = [...this.entries.values()]
       .map((e) => ({
@@ -151,14 +148,6 @@ export class WorkloadCollector {
       }))
       .sort((a, b) => b.totalTimeMs - a.totalTimeMs || b.calls - a.calls || a.fingerprint.localeCompare(b.fingerprint));
     return { queries, skipped: [...this.skipped.values()], utility: { ...this.utility }, timed: this.timed };
-  }
-}
-
-function tryParse(sql: string): ReturnType<typeof parseStatements> | null {
-  try {
-    return parseStatements(sql);
-  } catch {
-    return null;
   }
 }
 
