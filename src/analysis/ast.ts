@@ -99,3 +99,17 @@ export function paramNumber(node: AstNode | undefined): number | undefined {
   if (type === 'TypeCast') return paramNumber(body.arg);
   return undefined;
 }
+
+/** Every node of a given type anywhere below `node`, sub-selects included, in the parse tree's order. */
+export function everyNode(node: unknown, type: string, out: AstNode[] = []): AstNode[] {
+  if (Array.isArray(node)) {
+    for (const item of node) everyNode(item, type, out);
+    return out;
+  }
+  if (node === null || typeof node !== 'object') return out;
+  for (const [key, value] of Object.entries(node as AstNode)) {
+    if (key === type) out.push(value as AstNode);
+    everyNode(value, type, out);
+  }
+  return out;
+}

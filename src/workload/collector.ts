@@ -1,15 +1,18 @@
 /**
  * The collector: every source adds RawStatements; it parses them with the real
- * PostgreSQL parser, fingerprints and normalizes them, and aggregates per
- * fingerprint. Statements the parser rejects are kept in `skipped` with its message.
+ * PostgreSQL parser, keys (workload-key.ts: libpg-query's fingerprint refined by the
+ * relations named) and normalizes them, and aggregates per key, the `fingerprint` of
+ * each workload query. Statements the parser rejects are kept in `skipped` with its message.
  *
- * Fingerprinting is the expensive step, so results are cached by the statement's
- * shape (its text with literal values blanked out): a log that repeats one query
- * with a million different values parses it once.
+ * Parsing and fingerprinting are the expensive steps, so results are cached by the
+ * statement's shape (its text with literal values blanked out, see shape-key.ts): a
+ * log that repeats one query with a million different values parses it once.
  */
-import { fingerprintOf, normalizeSql, SqlParseError } from '../analysis/parse.js';
+import { normalizeSql, SqlParseError } from '../analysis/parse.js';
 import { parseEitherFlavour } from '../analysis/sqlite-flavour.js';
+import { workloadKey } from '../analysis/workload-key.js';
 import type { RawStatement, SkippedStatement, Workload, WorkloadQuery } from '../model/workload.js';
+import { shapeKey } from './shape-key.js';
 import { bindParams } from './sql-text.js';
 
 const QUERY_STATEMENTS = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt']);
@@ -84,7 +87,7 @@ export class WorkloadCollector {
       const type = Object.keys(stmt)[0] ?? 'unknown';
       if (!QUERY_STATEMENTS.has(type)) return { shape: { kind: 'utility', type: type.replace(/Stmt$/, '') }, sql };
       try {
-        return { shape: { kind: 'query', fingerprint: fingerprintOf(sql), sql: normalizeSql(sql) }, sql };
+        return { shape: { kind: 'query', fingerprint: workloadKey({ stmt, sql }), sql: normalizeSql(sql) }, sql };
       } catch (error) {
         return { shape: { kind: 'skip', reason: parseReason(error, sql) }, sql };
       }
@@ -155,14 +158,4 @@ function parseReason(error: unknown, text: string): string {
   const message = error instanceof SqlParseError || error instanceof Error ? error.message : String(error);
   const atEnd = error instanceof SqlParseError && error.position !== null && error.position >= Buffer.byteLength(text);
   return `parse error: ${message}${atEnd ? ' (the text may be truncated)' : ''}`;
-}
-
-/**
- * The text with string and number literals blanked: texts with the same key differ
- * only in values, so they share a fingerprint. Null (no caching) for text where a
- * simple scan could misjudge where a literal ends (backslash escapes, dollar quotes).
- */
-export function shapeKey(text: string): string | null {
-  if (text.includes('\\') || text.includes('$$') || text.length > 20_000) return null;
-  return text.replace(/'(?:[^']|'')*'|\b\d+(?:\.\d+)?(?:e[+-]?\d+)?\b/gi, '?').replace(/\s+/g, ' ');
 }
