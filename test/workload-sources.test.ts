@@ -153,6 +153,17 @@ describe('the workload key does not merge different tables that share a libpg-qu
     ]);
   });
 
+  it('writes on tables whose names differ only in their digits: two entries each', () => {
+    for (const [a, b] of [
+      ['UPDATE t0036 SET status = $1 WHERE id = $2', 'UPDATE t0190 SET status = $1 WHERE id = $2'],
+      ['DELETE FROM t0036 WHERE t0001_id = $1', 'DELETE FROM t0190 WHERE t0001_id = $1'],
+      ['INSERT INTO t0036 (id, name) VALUES ($1, $2)', 'INSERT INTO t0190 (id, name) VALUES ($1, $2)'],
+      ['INSERT INTO t0036 (id) SELECT id FROM t0001', 'INSERT INTO t0190 (id) SELECT id FROM t0001'],
+    ]) {
+      expect(collected(a as string, b as string), a).toHaveLength(2);
+    }
+  });
+
   it('one table name in two schemas (a.orders, b.orders): two entries', () => {
     const queries = collected('SELECT id FROM a.orders WHERE status = $1', 'SELECT id FROM b.orders WHERE status = $1');
     expect(queries).toHaveLength(2);

@@ -100,16 +100,18 @@ export function paramNumber(node: AstNode | undefined): number | undefined {
   return undefined;
 }
 
-/** Every node of a given type anywhere below `node`, sub-selects included, in the parse tree's order. */
-export function everyNode(node: unknown, type: string, out: AstNode[] = []): AstNode[] {
+/**
+ * Every RangeVar below `node`, sub-selects included, in the parse tree's order: wrapped
+ * (`{ RangeVar: … }` in FROM) or bare (a write's `relation`, SELECT INTO's `rel`): a
+ * RangeVar is the one node with a `relname`.
+ */
+export function rangeVars(node: unknown, out: AstNode[] = []): AstNode[] {
   if (Array.isArray(node)) {
-    for (const item of node) everyNode(item, type, out);
+    for (const item of node) rangeVars(item, out);
     return out;
   }
   if (node === null || typeof node !== 'object') return out;
-  for (const [key, value] of Object.entries(node as AstNode)) {
-    if (key === type) out.push(value as AstNode);
-    everyNode(value, type, out);
-  }
+  if (typeof (node as AstNode).relname === 'string') out.push(node as AstNode);
+  for (const value of Object.values(node as AstNode)) rangeVars(value, out);
   return out;
 }

@@ -7,12 +7,12 @@
  * hashed back to 16 lowercase hex digits. Pure.
  */
 import { createHash } from 'node:crypto';
-import { everyNode } from './ast.js';
+import { rangeVars } from './ast.js';
 import { fingerprintOf, type ParsedStatement } from './parse.js';
 
-/** Each RangeVar the statement holds as [catalog, schema, name]: '' where not written; CTE names included. */
+/** Each relation the statement names (FROM items, the table a write changes, CTE references) as [catalog, schema, name], '' where not written. */
 export function relationsNamed(stmt: unknown): [string, string, string][] {
-  return everyNode(stmt, 'RangeVar').map((rangeVar) => [
+  return rangeVars(stmt).map((rangeVar) => [
     String(rangeVar.catalogname ?? ''),
     String(rangeVar.schemaname ?? ''),
     String(rangeVar.relname ?? ''),
