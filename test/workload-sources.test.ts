@@ -3,14 +3,17 @@ import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fingerprintOf, loadParser } from '../src/analysis/parse.js';
+import { fingerprintOf, loadParser, type ParsedStatement, parseStatements } from '../src/analysis/parse.js';
 import { connect } from '../src/engines/connect.js';
 import type { Engine } from '../src/engines/engine.js';
+import type { WorkloadQuery } from '../src/model/workload.js';
 import { collectWorkload, parseSourceSpec } from '../src/workload/collect.js';
 import { WorkloadCollector } from '../src/workload/collector.js';
 import { readPgStatStatements } from '../src/workload/sources/pg-stat-statements.js';
 import { sqlStatements } from '../src/workload/sources/sql-file.js';
-import { bindParams, rewriteSqliteFlavour, splitScript } from '../src/workload/sql-text.js';
+import { rewriteSqliteFlavour } from '../src/analysis/sqlite-flavour.js';
+import { workloadKey } from '../src/analysis/workload-key.js';
+import { bindParams, splitScript } from '../src/workload/sql-text.js';
 import { createTestDatabase, hasPostgres, type TestDatabase } from './helpers/postgres.js';
 
 const FIXTURE = 'test/fixtures/workload-with-comments.sql';
@@ -117,6 +120,105 @@ describe('normalization', () => {
   });
 });
 
+/** The queries one collector makes of these texts, each added once. */
+function collected(...texts: string[]): WorkloadQuery[] {
+  const collector = new WorkloadCollector();
+  for (const sql of texts) collector.add({ sql, source: 'test' });
+  return [...collector.result().queries];
+}
+
+describe('the workload key does not merge different tables that share a libpg-query fingerprint', () => {
+  it('the same alias on two tables: two entries', () => {
+    const users = 'SELECT * FROM users u WHERE u.id = $1';
+    const orders = 'SELECT * FROM orders u WHERE u.id = $1';
+    expect(fingerprintOf(users)).toBe(fingerprintOf(orders)); // the bug's cause, still true of libpg-query
+    const queries = collected(users, orders);
+    expect(queries.map((q) => q.sql).sort()).toEqual([orders, users]);
+    expect(new Set(queries.map((q) => q.fingerprint)).size).toBe(2);
+  });
+
+  it('two tables in a join swapped behind the same aliases: two entries', () => {
+    const queries = collected(
+      'SELECT * FROM users a JOIN orders b ON a.id = b.user_id WHERE a.email = $1',
+      'SELECT * FROM orders a JOIN users b ON a.id = b.user_id WHERE a.email = $1',
+    );
+    expect(queries).toHaveLength(2);
+  });
+
+  it('relation names that differ only in their digits (t0036, t0190): two entries', () => {
+    const queries = collected('SELECT * FROM t0036 WHERE tenant_id = $1', 'SELECT * FROM t0190 WHERE tenant_id = $1');
+    expect(queries.map((q) => q.sql).sort()).toEqual([
+      'SELECT * FROM t0036 WHERE tenant_id = $1',
+      'SELECT * FROM t0190 WHERE tenant_id = $1',
+    ]);
+  });
+
+  it('writes on tables whose names differ only in their digits: two entries each', () => {
+    for (const [a, b] of [
+      ['UPDATE t0036 SET status = $1 WHERE id = $2', 'UPDATE t0190 SET status = $1 WHERE id = $2'],
+      ['DELETE FROM t0036 WHERE t0001_id = $1', 'DELETE FROM t0190 WHERE t0001_id = $1'],
+      ['INSERT INTO t0036 (id, name) VALUES ($1, $2)', 'INSERT INTO t0190 (id, name) VALUES ($1, $2)'],
+      ['INSERT INTO t0036 (id) SELECT id FROM t0001', 'INSERT INTO t0190 (id) SELECT id FROM t0001'],
+    ]) {
+      expect(collected(a as string, b as string), a).toHaveLength(2);
+    }
+  });
+
+  it('one table name in two schemas (a.orders, b.orders): two entries', () => {
+    const queries = collected('SELECT id FROM a.orders WHERE status = $1', 'SELECT id FROM b.orders WHERE status = $1');
+    expect(queries).toHaveLength(2);
+    expect(queries.every((q) => /^[0-9a-f]{16}$/.test(q.fingerprint))).toBe(true);
+  });
+
+  it('the same query with different literal values, layout and comments: still one entry', () => {
+    const queries = collected(
+      "SELECT * FROM a.orders o WHERE o.status = 'open' AND o.amount > 10 LIMIT 20",
+      "select *\n  from a.orders o -- the open ones\n where o.status = 'paid' and o.amount > 2.5 limit 50",
+      'SELECT * FROM a.orders o WHERE o.status = $1 AND o.amount > $2 LIMIT $3',
+    );
+    expect(queries).toHaveLength(1);
+    expect(queries[0]?.calls).toBe(3);
+  });
+
+  it('pg_stat_statements-style and log-style texts of one query: one entry', () => {
+    const queries = collected('SELECT id FROM t0036 WHERE code IN ($1, $2, $3)', "SELECT id FROM t0036 WHERE code IN ('a')");
+    expect(queries).toHaveLength(1);
+  });
+});
+
+describe('the shape cache does not merge texts that differ in an identifier', () => {
+  it('a number inside a double-quoted identifier ("t 1", "t 2"): two entries, two parses', () => {
+    const collector = new WorkloadCollector();
+    collector.add({ sql: 'SELECT * FROM "t 1" WHERE a = 1', source: 'test' });
+    collector.add({ sql: 'SELECT * FROM "t 2" WHERE a = 1', source: 'test' });
+    expect(
+      collector
+        .result()
+        .queries.map((q) => q.sql)
+        .sort(),
+    ).toEqual(['SELECT * FROM "t 1" WHERE a = $1', 'SELECT * FROM "t 2" WHERE a = $1']);
+    expect(collector.stats.parses).toBe(2);
+  });
+
+  it('digits that are part of a name, after a non-ASCII letter or a $: two entries', () => {
+    expect(collected('SELECT * FROM tablé1 WHERE a = 5', 'SELECT * FROM tablé2 WHERE a = 5')).toHaveLength(2);
+    expect(collected('SELECT * FROM t$1 WHERE a = 5', 'SELECT * FROM t$2 WHERE a = 5')).toHaveLength(2);
+  });
+
+  it('a quote inside a comment does not hide the table name that follows', () => {
+    const queries = collected("SELECT * -- it's\nFROM t1 WHERE a = 'x'", "SELECT * -- it's\nFROM t2 WHERE a = 'x'");
+    expect(queries).toHaveLength(2);
+  });
+
+  it('texts that differ only in values still share one parse', () => {
+    const collector = new WorkloadCollector();
+    for (let i = 0; i < 5; i++)
+      collector.add({ sql: `SELECT * FROM "t 1" WHERE a = ${i} AND b = 'v${i}' /* request ${i} */`, source: 'test' });
+    expect(collector.result().queries).toHaveLength(1);
+    expect(collector.stats).toMatchObject({ statements: 5, parses: 1, cacheHits: 4 });
+  });
+});
+
 const QUERIES = [
   ['SELECT count(*) FROM items WHERE category = $1', ['a']],
   ['SELECT id FROM items WHERE price > $1 ORDER BY price LIMIT 5', [10]],
@@ -141,12 +243,12 @@ describe.skipIf(!hasPostgres)('pg_stat_statements and pg_stat_activity on a real
     await db?.drop();
   });
 
-  it('reads this database’s statements with calls and time, and the same fingerprints as the SQL text', async () => {
+  it('reads this database’s statements with calls and time, and the same workload keys as the SQL text', async () => {
     const raw = await readPgStatStatements(engine);
     const collector = new WorkloadCollector();
     for (const statement of raw) collector.add(statement);
     const workload = collector.result();
-    const expected = QUERIES.map(([sql]) => fingerprintOf(sql));
+    const expected = QUERIES.map(([sql]) => workloadKey(parseStatements(sql)[0] as ParsedStatement));
     for (const fingerprint of expected) {
       const query = workload.queries.find((q) => q.fingerprint === fingerprint);
       expect(query, fingerprint).toBeDefined();

@@ -7,8 +7,8 @@ import type { ColumnRole, QueryAnalysis } from '../model/analysis.js';
 import type { Catalog, QualifiedName } from '../model/catalog.js';
 import type { Workload, WorkloadQuery } from '../model/workload.js';
 import { type AnalyzeOptions, analyzeStatement } from './analyze-query.js';
-import { misreadAsPostgres, rewriteSqliteFlavour } from '../workload/sql-text.js';
-import { type AstNode, LITERAL_TOKENS, type ParsedStatement, parseStatements, scanTokens } from './parse.js';
+import { type AstNode, LITERAL_TOKENS, scanTokens } from './parse.js';
+import { parseEitherFlavour } from './sqlite-flavour.js';
 
 export interface AnalyzedQuery {
   readonly query: WorkloadQuery;
@@ -63,31 +63,16 @@ function analyzeOne(query: WorkloadQuery, catalog: Catalog, viewCache: Map<strin
   let text = representative.text;
   try {
     const parsed = parseEitherFlavour(text);
+    if (!parsed.ok) throw parsed.error;
     text = parsed.text;
     // literal positions were read on the text as written: after a rewrite they no longer line up
     const constantLiterals =
       parsed.rewritten && typeof representative.constantLiterals === 'function' ? 'none' : representative.constantLiterals;
-    if (parsed.statement === undefined) return { query, text, analysis: null, error: 'empty statement' };
-    return { query, text, analysis: analyzeStatement(parsed.statement.stmt, catalog, { constantLiterals, viewCache }) };
+    const [statement] = parsed.statements;
+    if (statement === undefined) return { query, text, analysis: null, error: 'empty statement' };
+    return { query, text, analysis: analyzeStatement(statement.stmt, catalog, { constantLiterals, viewCache }) };
   } catch (error) {
     return { query, text, analysis: null, error: error instanceof Error ? error.message : String(error) };
-  }
-}
-
-/** Parses the text; SQLite-flavoured text the PostgreSQL parser rejects is parsed as rewritten to PostgreSQL form. */
-function parseEitherFlavour(text: string): { text: string; rewritten: boolean; statement: ParsedStatement | undefined } {
-  const sqlite = misreadAsPostgres(text) ? rewriteSqliteFlavour(text) : null;
-  if (sqlite !== null) return { text: sqlite, rewritten: true, statement: parseStatements(sqlite)[0] };
-  try {
-    return { text, rewritten: false, statement: parseStatements(text)[0] };
-  } catch (error) {
-    const rewritten = rewriteSqliteFlavour(text);
-    if (rewritten === null) throw error;
-    try {
-      return { text: rewritten, rewritten: true, statement: parseStatements(rewritten)[0] };
-    } catch {
-      throw error;
-    }
   }
 }
 

@@ -99,3 +99,19 @@ export function paramNumber(node: AstNode | undefined): number | undefined {
   if (type === 'TypeCast') return paramNumber(body.arg);
   return undefined;
 }
+
+/**
+ * Every RangeVar below `node`, sub-selects included, in the parse tree's order: wrapped
+ * (`{ RangeVar: … }` in FROM) or bare (a write's `relation`, SELECT INTO's `rel`): a
+ * RangeVar is the one node with a `relname`.
+ */
+export function rangeVars(node: unknown, out: AstNode[] = []): AstNode[] {
+  if (Array.isArray(node)) {
+    for (const item of node) rangeVars(item, out);
+    return out;
+  }
+  if (node === null || typeof node !== 'object') return out;
+  if (typeof (node as AstNode).relname === 'string') out.push(node as AstNode);
+  for (const value of Object.values(node as AstNode)) rangeVars(value, out);
+  return out;
+}

@@ -25,7 +25,10 @@ export interface RawStatement {
 }
 
 export interface WorkloadQuery {
-  /** libpg_query fingerprint: the same for the same query shape, whatever its values. */
+  /**
+   * 16 hex digits: libpg-query's fingerprint refined by the relations the statement names
+   * (analysis/workload-key.ts). The same for the same query shape, whatever its values.
+   */
   readonly fingerprint: string;
   /** Normalized text: literals replaced by $n. */
   readonly sql: string;

@@ -10,7 +10,7 @@ import { IndexwiseError, oneLine } from '../errors.js';
 import type { Catalog } from '../model/catalog.js';
 import type { QueryMeasurement } from '../model/measurement.js';
 import { indexesUsed, type Plan, joinTypes, scanTypes } from '../model/plan.js';
-import { postgresForm } from '../workload/sql-text.js';
+import { postgresForm } from '../analysis/sqlite-flavour.js';
 import { chooseParams, placeholderCount } from './params.js';
 
 export interface MeasureOptions {

@@ -1,15 +1,19 @@
 /**
  * The collector: every source adds RawStatements; it parses them with the real
- * PostgreSQL parser, fingerprints and normalizes them, and aggregates per
- * fingerprint. Statements the parser rejects are kept in `skipped` with its message.
+ * PostgreSQL parser, keys (workload-key.ts: libpg-query's fingerprint refined by the
+ * relations named) and normalizes them, and aggregates per key, the `fingerprint` of
+ * each workload query. Statements the parser rejects are kept in `skipped` with its message.
  *
- * Fingerprinting is the expensive step, so results are cached by the statement's
- * shape (its text with literal values blanked out): a log that repeats one query
- * with a million different values parses it once.
+ * Parsing and fingerprinting are the expensive steps, so results are cached by the
+ * statement's shape (its text with literal values blanked out, see shape-key.ts): a
+ * log that repeats one query with a million different values parses it once.
  */
-import { fingerprintOf, normalizeSql, parseStatements, SqlParseError } from '../analysis/parse.js';
+import { normalizeSql, SqlParseError } from '../analysis/parse.js';
+import { parseEitherFlavour } from '../analysis/sqlite-flavour.js';
+import { workloadKey } from '../analysis/workload-key.js';
 import type { RawStatement, SkippedStatement, Workload, WorkloadQuery } from '../model/workload.js';
-import { bindParams, misreadAsPostgres, rewriteSqliteFlavour } from './sql-text.js';
+import { shapeKey } from './shape-key.js';
+import { bindParams } from './sql-text.js';
 
 const QUERY_STATEMENTS = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt']);
 const MAX_SKIPPED = 1000;
@@ -75,22 +79,15 @@ export class WorkloadCollector {
     // The parser is C code: it would stop reading at a NUL and parse only what came before.
     if (text.includes('\u0000'))
       return [{ shape: { kind: 'skip', reason: 'parse error: the text contains a NUL byte, which PostgreSQL never accepts' }, sql: text }];
-    let statements: ReturnType<typeof parseStatements>;
-    try {
-      // `?1` and `@name` parse in PostgreSQL too, with another meaning: read them as SQLite's
-      statements = parseStatements((misreadAsPostgres(text) ? rewriteSqliteFlavour(text) : null) ?? text);
-    } catch (error) {
-      const rewritten = rewriteSqliteFlavour(text);
-      const parsed = rewritten === null ? null : tryParse(rewritten);
-      if (parsed === null) return [{ shape: { kind: 'skip', reason: parseReason(error, text) }, sql: text }];
-      statements = parsed;
-    }
+    const parsed = parseEitherFlavour(text);
+    if (!parsed.ok) return [{ shape: { kind: 'skip', reason: parseReason(parsed.error, text) }, sql: text }];
+    const { statements } = parsed;
     if (statements.length === 0) return [];
     return statements.map(({ stmt, sql }) => {
       const type = Object.keys(stmt)[0] ?? 'unknown';
       if (!QUERY_STATEMENTS.has(type)) return { shape: { kind: 'utility', type: type.replace(/Stmt$/, '') }, sql };
       try {
-        return { shape: { kind: 'query', fingerprint: fingerprintOf(sql), sql: normalizeSql(sql) }, sql };
+        return { shape: { kind: 'query', fingerprint: workloadKey({ stmt, sql }), sql: normalizeSql(sql) }, sql };
       } catch (error) {
         return { shape: { kind: 'skip', reason: parseReason(error, sql) }, sql };
       }
@@ -135,7 +132,10 @@ export class WorkloadCollector {
     else if (this.skipped.size < MAX_SKIPPED) this.skipped.set(key, { sql, reason, source: raw.source, count: raw.calls ?? 1 });
   }
 
-  /** Adds everything another collector gathered (several --from sources). */
+  /**
+   * The workload gathered so far: one query per fingerprint, most total time (then calls)
+   * first, with the skipped statements and the utility statements' counts.
+   */
   result(): Workload {
     const queries: WorkloadQuery[] = [...this.entries.values()]
       .map((e) => ({
@@ -154,26 +154,8 @@ export class WorkloadCollector {
   }
 }
 
-function tryParse(sql: string): ReturnType<typeof parseStatements> | null {
-  try {
-    return parseStatements(sql);
-  } catch {
-    return null;
-  }
-}
-
 function parseReason(error: unknown, text: string): string {
   const message = error instanceof SqlParseError || error instanceof Error ? error.message : String(error);
   const atEnd = error instanceof SqlParseError && error.position !== null && error.position >= Buffer.byteLength(text);
   return `parse error: ${message}${atEnd ? ' (the text may be truncated)' : ''}`;
-}
-
-/**
- * The text with string and number literals blanked: texts with the same key differ
- * only in values, so they share a fingerprint. Null (no caching) for text where a
- * simple scan could misjudge where a literal ends (backslash escapes, dollar quotes).
- */
-export function shapeKey(text: string): string | null {
-  if (text.includes('\\') || text.includes('$$') || text.length > 20_000) return null;
-  return text.replace(/'(?:[^']|'')*'|\b\d+(?:\.\d+)?(?:e[+-]?\d+)?\b/gi, '?').replace(/\s+/g, ' ');
 }

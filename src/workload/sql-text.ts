@@ -1,10 +1,10 @@
 /**
  * Working with SQL text before it is parsed: splitting a script into statements,
- * reading `-- name:` / `-- calls_per_minute:` annotations, putting parameter values
- * into a statement, and rewriting SQLite-flavoured text into PostgreSQL form.
+ * reading `-- name:` / `-- calls_per_minute:` annotations and putting parameter values
+ * into a statement (SQLite-flavoured text is read in src/analysis/sqlite-flavour.ts).
  * All of it rides on the real PostgreSQL scanner's tokens; nothing here parses SQL.
  */
-import { parseStatements, scanTokens, type Token } from '../analysis/parse.js';
+import { scanTokens, type Token } from '../analysis/parse.js';
 
 export interface ScriptStatement {
   readonly sql: string;
@@ -94,109 +94,4 @@ function replaceTokens(sql: string, tokens: readonly Token[], replace: (token: T
     cursor = token.end;
   });
   return out + sql.slice(cursor);
-}
-
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
-
-/**
- * SQLite (and MySQL-ish) text → PostgreSQL: `?`, `?NNN`, `:name`, `@name`, `$name`
- * placeholders → `$n`; backtick-quoted names → double quotes; `INSERT OR REPLACE` /
- * `REPLACE INTO` → `INSERT INTO`; `LIMIT a, b` → `LIMIT b OFFSET a`.
- * Returns null when there was nothing to rewrite. Use only on text PostgreSQL rejects:
- * `?` and `@` are also PostgreSQL operators.
- */
-export function rewriteSqliteFlavour(sql: string): string | null {
-  const tokens = scanTokens(sql);
-  if (tokens === null) return null;
-  const edits = new Map<number, { end: number; text: string }>();
-  const named = new Map<string, number>();
-  let highest = 0;
-  for (const t of tokens) if (t.kind === 'PARAM') highest = Math.max(highest, Number(t.text.slice(1)));
-  const adjacent = (i: number) => tokens[i + 1] !== undefined && tokens[i + 1]?.start === tokens[i]?.end;
-
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i] as Token;
-    const next = tokens[i + 1];
-    if (t.text === '`') {
-      const close = tokens.findIndex((c, k) => k > i && c.text === '`');
-      if (close < 0) continue;
-      const inner = sql.slice(t.end, (tokens[close] as Token).start);
-      edits.set(t.start, { end: (tokens[close] as Token).end, text: `"${inner.replaceAll('"', '""')}"` });
-      i = close;
-    } else if (t.text === '?' && next?.kind === 'ICONST' && adjacent(i)) {
-      highest = Math.max(highest, Number(next.text));
-      edits.set(t.start, { end: next.end, text: `$${Number(next.text)}` });
-      i++;
-    } else if (t.text === '?') {
-      edits.set(t.start, { end: t.end, text: `$${++highest}` });
-    } else if ((t.text === ':' || t.text === '@' || t.text === '$') && next && adjacent(i) && IDENTIFIER.test(next.text)) {
-      const previous = tokens[i - 1];
-      if (t.text === ':' && previous?.end === t.start && previous.text === ':') continue; // a :: cast
-      let number = named.get(next.text);
-      if (number === undefined) {
-        number = ++highest;
-        named.set(next.text, number);
-      }
-      edits.set(t.start, { end: next.end, text: `$${number}` });
-      i++;
-    }
-  }
-  rewriteInsertOrReplace(tokens, edits);
-  rewriteLimitComma(sql, tokens, edits);
-  if (edits.size === 0) return null;
-  let out = '';
-  let cursor = 0;
-  for (const [start, edit] of [...edits.entries()].sort((a, b) => a[0] - b[0])) {
-    if (start < cursor) continue;
-    out += sql.slice(cursor, start) + edit.text;
-    cursor = edit.end;
-  }
-  return out + sql.slice(cursor);
-}
-
-/**
- * SQLite text that PostgreSQL parses too, with another meaning: `?1` (the prefix
- * operator ? on 1) and `@name` (the absolute value of a column). Rewrite it first.
- */
-export function misreadAsPostgres(sql: string): boolean {
-  const tokens = scanTokens(sql) ?? [];
-  return tokens.some((t, i) => {
-    const next = tokens[i + 1];
-    if (next === undefined || next.start !== t.end) return false;
-    return (t.text === '?' && next.kind === 'ICONST') || (t.text === '@' && next.kind === 'IDENT');
-  });
-}
-
-/** The text as the PostgreSQL parser reads it: SQLite-flavoured text rewritten, any other as it is. */
-export function postgresForm(sql: string): string {
-  if (misreadAsPostgres(sql)) return rewriteSqliteFlavour(sql) ?? sql;
-  try {
-    parseStatements(sql);
-    return sql;
-  } catch {
-    return rewriteSqliteFlavour(sql) ?? sql;
-  }
-}
-
-function rewriteInsertOrReplace(tokens: readonly Token[], edits: Map<number, { end: number; text: string }>): void {
-  const lower = (i: number) => tokens[i]?.text.toLowerCase();
-  for (let i = 0; i < tokens.length; i++) {
-    if (lower(i) === 'insert' && lower(i + 1) === 'or' && /^(replace|ignore|abort|fail|rollback)$/.test(lower(i + 2) ?? '')) {
-      edits.set((tokens[i] as Token).start, { end: (tokens[i + 2] as Token).end, text: 'INSERT' });
-    } else if (i === 0 && lower(i) === 'replace' && lower(i + 1) === 'into') {
-      edits.set((tokens[i] as Token).start, { end: (tokens[i] as Token).end, text: 'INSERT' });
-    }
-  }
-}
-
-function rewriteLimitComma(sql: string, tokens: readonly Token[], edits: Map<number, { end: number; text: string }>): void {
-  for (let i = 0; i + 3 < tokens.length; i++) {
-    const [limit, offset, comma, count] = [tokens[i], tokens[i + 1], tokens[i + 2], tokens[i + 3]] as Token[];
-    if (limit?.text.toLowerCase() !== 'limit' || comma?.text !== ',') continue;
-    const offsetText = edits.get(offset?.start ?? -1)?.text ?? sql.slice(offset?.start, offset?.end);
-    const countText = edits.get(count?.start ?? -1)?.text ?? sql.slice(count?.start, count?.end);
-    edits.delete(offset?.start ?? -1);
-    edits.delete(count?.start ?? -1);
-    edits.set(offset?.start ?? 0, { end: count?.end ?? 0, text: `${countText} OFFSET ${offsetText}` });
-  }
 }

@@ -8,7 +8,7 @@ import { type CostContext, costPlan, type PlannerStats } from '../../src/engines
 import { type EqpRow, readStep } from '../../src/engines/sqlite/eqp.js';
 import { bindableText, outerLimit, PARAMETER_LIMIT, tableAliases } from '../../src/engines/sqlite/statement-text.js';
 import { whereTerms } from '../../src/engines/sqlite/where-terms.js';
-import { rewriteSqliteFlavour } from '../../src/workload/sql-text.js';
+import { rewriteSqliteFlavour } from '../../src/analysis/sqlite-flavour.js';
 import { loadParser } from '../../src/analysis/parse.js';
 
 const stats = (rows: Record<string, number>, indexes: Record<string, number[]> = {}): PlannerStats => ({

@@ -4,7 +4,7 @@
  * values bind by position), the aliases its tables go by (EXPLAIN QUERY PLAN prints
  * aliases), and its outermost LIMIT. Pure.
  *
- * Parameter numbers follow SQLite (and src/workload/sql-text.ts, which rewrites the
+ * Parameter numbers follow SQLite (and src/analysis/sqlite-flavour.ts, which rewrites the
  * same text for the PostgreSQL parser): `?NNN` is NNN, `?` is one more than the highest
  * so far, a name keeps the number of its first appearance. `$1`-style names count as
  * numbers, so PostgreSQL-style text binds the way the analysis numbered it.
