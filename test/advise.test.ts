@@ -187,6 +187,39 @@ for (const fixture of POSTGRES_FAMILY) {
       expect(onTable(report, 'public.orders')[0]?.queries).toHaveLength(2);
     });
 
+    it('leaves the database as it was: no index, catalog row or data changed (what-if runs in a rolled-back transaction or HypoPG)', async () => {
+      const state = async () => ({
+        relations: await db.engine.query(
+          `SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' ORDER BY 1`,
+        ),
+        indexes: await db.engine.query(
+          `SELECT i.indexrelid::regclass::text AS name, i.indisvalid, i.indisready FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' ORDER BY 1`,
+        ),
+        data: await db.engine.query(
+          `SELECT (SELECT md5(string_agg(t::text, ',' ORDER BY id)) FROM accounts t) AS accounts,
+                  (SELECT md5(string_agg(t::text, ',' ORDER BY id)) FROM orders t) AS orders`,
+        ),
+      });
+      const before = await state();
+      const report = await run(`SELECT * FROM accounts WHERE email = $1;
+        SELECT id FROM orders WHERE account_id = $1 AND created_at > $2 ORDER BY created_at;
+        SELECT o.amount FROM accounts a JOIN orders o ON o.account_id = a.id WHERE a.region = $1`);
+      expect(report.recommendations.length).toBeGreaterThan(0);
+      expect(await state()).toEqual(before);
+    });
+
+    it('--max-time: returns at once with what it has and says the search was cut', async () => {
+      const workload = await workloadFromSql('SELECT * FROM accounts WHERE email = $1; SELECT * FROM orders WHERE account_id = $1');
+      const started = performance.now();
+      const report = await advise(db.engine, workload, catalog, { maxTimeMs: 1 });
+      expect(performance.now() - started).toBeLessThan(10_000);
+      expect(report.stats.cut).toBe(true);
+      expect(report.notes.some((n) => /--max-time/.test(n))).toBe(true);
+      expect(report.recommendations).toEqual([]);
+      expect(report.workload.skipped.some((s) => s.reason === 'not costed: the time limit came first')).toBe(true);
+    });
+
     it('reports the cost cache and honours --max-indexes', async () => {
       const report = await advise(
         db.engine,
@@ -200,6 +233,20 @@ for (const fixture of POSTGRES_FAMILY) {
       expect(report.stats.whatIfCalls).toBeGreaterThan(0);
       expect(report.stats.cacheHitRate).toBeGreaterThan(0);
       expect(report.stats.cacheHitRate).toBeLessThanOrEqual(1);
+    });
+
+    it.runIf(fixture.name === 'postgres')('several what-if connections give the same advice as one', async () => {
+      const workload = await workloadFromSql(`SELECT * FROM accounts WHERE email = $1;
+        SELECT id FROM accounts WHERE region = $1 AND created_at > $2;
+        SELECT id FROM orders WHERE account_id = $1 AND created_at > $2 ORDER BY created_at;
+        SELECT taken_at, value FROM readings WHERE sensor_id = $1;
+        SELECT o.amount FROM accounts a JOIN orders o ON o.account_id = a.id WHERE a.email = $1`);
+      const one = await advise(db.engine, workload, catalog, { whatIfConnections: 1 });
+      const three = await advise(db.engine, workload, catalog, { whatIfConnections: 3 });
+      expect(one.stats.connections).toBe(1);
+      expect(three.stats.connections).toBe(3);
+      expect(three.recommendations.map((r) => r.sql).sort()).toEqual(one.recommendations.map((r) => r.sql).sort());
+      expect(three.cost.after).toBeCloseTo(one.cost.after, 6);
     });
   });
 }

@@ -128,6 +128,7 @@ export async function advise(engine: Engine, given: Workload, catalog: Catalog, 
     const writers: WriteQuery[] = costed
       .filter((q) => q.writes.length > 0)
       .map((q) => ({ weight: q.weight, writes: q.writes, rowsPerCall: rowsPerCall.get(q.fingerprint) ?? 1 }));
+    const writePenalties = writePenaltiesOf(candidates, writers);
     const selectionQueries = costed
       .filter((q) => q.analysis.accesses.length > 0)
       .map((q) => ({ ...q, baseCost: baseline.get(q.fingerprint) ?? 0 }));
@@ -146,7 +147,7 @@ export async function advise(engine: Engine, given: Workload, catalog: Catalog, 
       });
       const selector = new Selector(
         selectionQueries,
-        selectionCandidates(usable, writers),
+        selectionCandidates(usable, writePenalties),
         (q, config) => model.estimate(q.fingerprint, config).cost,
         affectsFrom(model, byFingerprint),
         {
@@ -155,6 +156,7 @@ export async function advise(engine: Engine, given: Workload, catalog: Catalog, 
           minImprovement: options.minImprovement ?? ADVISE_DEFAULTS.minImprovement,
           groups: [...bundles, ...model.groups()],
           deadline: clock.deadlineAt(1),
+          costAdding: (q, config, added, current) => model.estimateAdding(q.fingerprint, config, added, current),
         },
       );
       selection = selector.select();
@@ -182,7 +184,7 @@ export async function advise(engine: Engine, given: Workload, catalog: Catalog, 
       minImprovement: options.minImprovement ?? ADVISE_DEFAULTS.minImprovement,
       queries: selectionQueries,
       candidates,
-      writePenalties: new Map(candidates.map((c) => [c.id, writePenalty(c.def, writers)])),
+      writePenalties,
       workloadQueries: workload.queries.length,
       skipped,
       clock,
@@ -206,6 +208,13 @@ function explorationQueries(queries: readonly AdvisorQuery[], candidates: readon
   });
 }
 
+/** What each candidate would cost its table's writes (the writers looked up per table). */
+function writePenaltiesOf(candidates: readonly IndexCandidate[], writers: readonly WriteQuery[]): Map<string, number> {
+  const byTable = new Map<string, WriteQuery[]>();
+  for (const w of writers) for (const t of new Set(w.writes.map((x) => tableKey(x.table)))) byTable.set(t, [...(byTable.get(t) ?? []), w]);
+  return new Map(candidates.map((c) => [c.id, writePenalty(c.def, byTable.get(tableKey(c.def.table)) ?? [])]));
+}
+
 /** The queries each candidate can change, looked up once per candidate. */
 function affectsFrom<Q>(model: CostModel, byFingerprint: ReadonlyMap<string, Q>): (id: string) => readonly Q[] {
   const memo = new Map<string, readonly Q[]>();
@@ -225,7 +234,7 @@ function affectsFrom<Q>(model: CostModel, byFingerprint: ReadonlyMap<string, Q>)
 /** Selection candidates with their sizes, write penalties and widenings (within each table). */
 function selectionCandidates(
   usable: readonly { candidate: IndexCandidate; bytes: number }[],
-  writers: readonly WriteQuery[],
+  penalties: ReadonlyMap<string, number>,
 ): SelectionCandidate[] {
   const wider = wideningsOf(usable.map((u) => u.candidate));
   const inUse = new Set(usable.map((u) => u.candidate.id));
@@ -233,7 +242,7 @@ function selectionCandidates(
     id: c.id,
     table: tableKey(c.def.table),
     bytes,
-    writePenalty: writePenalty(c.def, writers),
+    writePenalty: penalties.get(c.id) ?? 0,
     widenings: (wider.get(c.id) ?? []).filter((id) => inUse.has(id)),
     singleColumn: c.def.keys.length === 1 && c.def.include.length === 0 && c.def.where === null,
   }));

@@ -35,6 +35,8 @@ export class CostModel {
   private readonly atoms = new Map<string, Atom[]>();
   private readonly affecting = new Map<string, Set<string>>();
   private readonly narrower = new Map<string, string[]>();
+  /** Per query, per candidate: the atoms it can complete (it is a member, or extends one). */
+  private readonly completing = new Map<string, Map<string, Atom[]>>();
 
   /**
    * @param base each query's cost with no candidate
@@ -66,6 +68,7 @@ export class CostModel {
       if (cost >= same.cost) return;
       list.splice(list.indexOf(same), 1);
     }
+    this.completing.delete(query);
     // cheapest first: the first atom a configuration holds is its estimate
     const at = list.findIndex((a) => a.cost > cost);
     list.splice(at < 0 ? list.length : at, 0, { ids, cost });
@@ -84,6 +87,37 @@ export class CostModel {
       if (atom.ids.every((id) => this.holds(config, id))) return { cost: atom.cost, used: atom.ids };
     }
     return { cost: base, used: [] };
+  }
+
+  /**
+   * The estimate after adding `added` to a configuration whose estimate was `current`:
+   * only the atoms an added index can complete can lower it (much cheaper than
+   * `estimate` when a query has many atoms).
+   */
+  estimateAdding(query: string, config: Config, added: readonly string[], current: number): number {
+    let best = current;
+    for (const id of added) {
+      for (const atom of this.atomsCompletedBy(query, id)) {
+        if (atom.cost >= best) break;
+        if (atom.ids.every((member) => this.holds(config, member))) best = atom.cost;
+      }
+    }
+    return best;
+  }
+
+  private atomsCompletedBy(query: string, id: string): readonly Atom[] {
+    let byId = this.completing.get(query);
+    if (byId === undefined) {
+      byId = new Map();
+      this.completing.set(query, byId);
+    }
+    let atoms = byId.get(id);
+    if (atoms === undefined) {
+      const stands = new Set([id, ...(this.narrower.get(id) ?? [])]);
+      atoms = (this.atoms.get(query) ?? []).filter((a) => a.ids.some((member) => stands.has(member)));
+      byId.set(id, atoms);
+    }
+    return atoms;
   }
 
   /** Queries some atom of which holds the candidate or one it extends: the only costs it can change. */

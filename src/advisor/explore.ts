@@ -4,9 +4,8 @@
  *
  * Per query, with only the candidates that can matter to it offered (relevance.ts):
  * 1. All of them at once (as Dexter does): the plan uses the best ones, U1.
- * 2. Elimination: the same without U1 — the plan then uses the next best, U2 — and so
- *    on for a few rounds: the query's alternatives ranked by the planner itself,
- *    without costing every candidate alone.
+ * 2. For a join, elimination: the same without U1 — the plan then uses the next best,
+ *    U2 — and so on for a few rounds: the alternative plans ranked by the planner itself.
  * 3. When U1 holds several indexes (a join, or two indexes combined), each of them
  *    alone, so a configuration holding only some of them is known too.
  * 4. Each OR bundle of the query (one index per branch), which only pays whole.
@@ -79,7 +78,9 @@ export async function exploreQuery(
 ): Promise<void> {
   let offered = query.relevant;
   let first: readonly string[] = [];
-  for (let round = 0; round < ELIMINATION_ROUNDS && offered.length > 0; round++) {
+  // On one table the singles below rank the alternatives anyway: one round tells whether any helps.
+  const rounds = query.accesses > 1 ? ELIMINATION_ROUNDS : 1;
+  for (let round = 0; round < rounds && offered.length > 0; round++) {
     const result = await coster.costOffered(query, offered, lane);
     model.record(query.fingerprint, result.used, result.cost);
     if (result.used.length === 0) break;

@@ -88,9 +88,13 @@ export function selectQueries(
  * plans), else the text with $n placeholders as a generic plan.
  */
 export function costTexts(item: AnalyzedQuery): CostText[] {
-  const literal = item.query.samples.filter((s) => !(scanTokens(s) ?? []).some((t) => t.kind === 'PARAM'));
+  const literal = item.query.samples.filter((s) => !hasParams(s));
   if (literal.length > 0) return literal.slice(0, 3).map((sql) => ({ sql, generic: false }));
   const text = item.query.samples[0] ?? item.query.sql;
-  const hasParams = (scanTokens(text) ?? []).some((t) => t.kind === 'PARAM');
-  return [{ sql: text, generic: hasParams }];
+  return [{ sql: text, generic: hasParams(text) }];
+}
+
+/** The text has $n placeholders (a `$` outside them is rare enough to scan only then). */
+function hasParams(text: string): boolean {
+  return text.includes('$') && (scanTokens(text) ?? []).some((t) => t.kind === 'PARAM');
 }

@@ -55,10 +55,17 @@ export interface SelectionOptions {
   readonly groups?: readonly (readonly string[])[];
   /** performance.now() after which every pass stops and the best result so far is returned. */
   readonly deadline?: number;
+  readonly costAdding?: AddingCostFn<SelectionQuery>;
 }
 
 /** A query's cost under a configuration (before the per-query threshold). */
 export type CostFn<Q extends SelectionQuery> = (query: Q, config: Config) => number;
+
+/**
+ * The same after adding indexes to a configuration whose cost was `current` (optional:
+ * a faster way to the same number, when the cost model knows which atoms they complete).
+ */
+export type AddingCostFn<Q extends SelectionQuery> = (query: Q, config: Config, added: readonly string[], current: number) => number;
 
 /** The queries whose cost a candidate can change. */
 export type AffectsFn<Q extends SelectionQuery> = (id: string) => readonly Q[];
@@ -102,7 +109,8 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
   private readonly affecting = new Map<Q, string[]>();
   /** Candidates whose widenings include each candidate. */
   private readonly narrower = new Map<string, string[]>();
-  /** The groups each candidate belongs to. */
+  /** Groups whose members are all candidates, and the groups each candidate belongs to. */
+  private readonly groups: (readonly string[])[] = [];
   private readonly groupsOf = new Map<string, (readonly string[])[]>();
   /** Each candidate's rating with nothing chosen (null: not worth it alone). */
   private firstRatings: Map<string, number | null> | null = null;
@@ -123,13 +131,17 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
     }
     for (const group of options.groups ?? []) {
       if (group.length < 2 || !group.every((id) => this.byId.has(id))) continue;
+      this.groups.push(group);
       for (const id of group) this.groupsOf.set(id, [...(this.groupsOf.get(id) ?? []), group]);
     }
   }
 
   /** A query's cost under a configuration, with the per-query threshold applied. */
   effective(query: Q, config: Config): number {
-    const cost = this.costOf(query, config);
+    return this.threshold(query, this.costOf(query, config));
+  }
+
+  private threshold(query: Q, cost: number): number {
     return query.baseCost - cost >= this.options.minImprovement * query.baseCost ? cost : query.baseCost;
   }
 
@@ -232,14 +244,24 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
 
   /**
    * Objective difference of moving from `from` to `to` over the queries `ids` touch;
-   * negative is better. `fromCost` may give the queries' costs under `from` (memoized).
+   * negative is better. `fromRaw` may give the queries' costs under `from` (memoized);
+   * `added`, when the move only adds, lets the cost model look at what those complete.
    */
-  private change(from: Config, to: Config, ids: readonly string[], fromCost?: (q: Q) => number): { delta: number; before: number } {
+  private change(
+    from: Config,
+    to: Config,
+    ids: readonly string[],
+    fromRaw?: (q: Q) => number,
+    added?: readonly string[],
+  ): { delta: number; before: number } {
     let delta = 0;
     let before = 0;
+    const adding = added === undefined ? undefined : this.options.costAdding;
     for (const q of this.affected(ids)) {
-      const a = fromCost === undefined ? this.effective(q, from) : fromCost(q);
-      const b = this.effective(q, to);
+      const rawA = fromRaw === undefined ? this.costOf(q, from) : fromRaw(q);
+      const rawB = adding === undefined || added === undefined ? this.costOf(q, to) : adding(q, to, added, rawA);
+      const a = this.threshold(q, rawA);
+      const b = this.threshold(q, rawB);
       if (a !== b) before += q.weight * a;
       delta += q.weight * (b - a);
     }
@@ -256,12 +278,18 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
   }
 
   /** The saving per added byte of a move, or null when it does not fit or is not worth it. */
-  private rate(chosen: ReadonlySet<string>, chosenBytes: number, move: Move, chosenCost?: (q: Q) => number): number | null {
+  private rate(chosen: ReadonlySet<string>, chosenBytes: number, move: Move, chosenRaw?: (q: Q) => number): number | null {
     const removed = move.remove === null ? [] : [move.remove];
     const added = this.bytes(move.add);
     const freed = move.remove === null ? 0 : (this.byId.get(move.remove)?.bytes ?? 0);
     if (!this.fits(chosen.size + move.add.length - removed.length, chosenBytes + added - freed)) return null;
-    const result = this.change(chosen, new Overlay(chosen, move.add, removed), [...removed, ...move.add], chosenCost);
+    const result = this.change(
+      chosen,
+      new Overlay(chosen, move.add, removed),
+      [...removed, ...move.add],
+      chosenRaw,
+      move.remove === null ? move.add : undefined,
+    );
     if (!this.worth(result)) return null;
     return -result.delta / Math.max(1, added - freed);
   }
@@ -293,24 +321,22 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
     };
     // each query's cost under `chosen`, kept until a step changes it
     const current = new Map<Q, number>();
-    const chosenCost = (q: Q) => {
+    const chosenRaw = (q: Q) => {
       let cost = current.get(q);
       if (cost === undefined) {
-        cost = this.effective(q, chosen);
+        cost = this.costOf(q, chosen);
         current.set(q, cost);
       }
       return cost;
     };
-    const rateMove = (move: Move) => push(move, this.rate(chosen, chosenBytes, move, chosenCost));
+    const rateMove = (move: Move) => push(move, this.rate(chosen, chosenBytes, move, chosenRaw));
     const addable = (id: string) => this.byId.has(id) && !chosen.has(id) && !excluded.has(id);
     const rateWidenings = (id: string) => {
       for (const wider of this.byId.get(id)?.widenings ?? []) if (addable(wider)) rateMove({ remove: id, add: [wider] });
     };
-    const rateGroups = (id: string) => {
-      for (const group of this.groupsOf.get(id) ?? []) {
-        const missing = group.filter((member) => !chosen.has(member));
-        if (missing.length >= 2 && missing.every(addable)) rateMove({ remove: null, add: missing });
-      }
+    const rateGroup = (group: readonly string[]) => {
+      const missing = group.filter((member) => !chosen.has(member));
+      if (missing.length >= 2 && missing.every(addable)) rateMove({ remove: null, add: missing });
     };
     const applies = (move: Move) => move.add.every(addable) && (move.remove === null || chosen.has(move.remove));
 
@@ -319,8 +345,8 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
       if (!addable(id)) continue;
       if (alone !== null) push({ remove: null, add: [id] }, alone.get(id) ?? null);
       else rateMove({ remove: null, add: [id] });
-      rateGroups(id);
     }
+    for (const group of this.groups) rateGroup(group);
     for (const id of chosen) rateWidenings(id);
 
     while (!this.pastDeadline()) {
@@ -340,12 +366,14 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
         current.delete(q);
         for (const id of this.affecting.get(q) ?? []) touched.add(id);
       }
+      const groups = new Set<readonly string[]>();
       for (const id of touched) {
         if (addable(id)) rateMove({ remove: null, add: [id] });
         if (chosen.has(id)) rateWidenings(id);
         for (const narrow of this.narrower.get(id) ?? []) if (chosen.has(narrow) && addable(id)) rateMove({ remove: narrow, add: [id] });
-        rateGroups(id);
+        for (const group of this.groupsOf.get(id) ?? []) groups.add(group);
       }
+      for (const group of groups) rateGroup(group);
     }
   }
 
@@ -374,9 +402,13 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
   }
 
   private dropPass(chosen: Set<string>): void {
+    const current = this.memoRaw(chosen);
     for (const id of [...chosen].reverse()) {
-      const result = this.change(chosen, new Overlay(chosen, [], [id]), [id]);
-      if (result.delta <= 0) chosen.delete(id);
+      const result = this.change(chosen, new Overlay(chosen, [], [id]), [id], current.raw);
+      if (result.delta <= 0) {
+        chosen.delete(id);
+        current.forget();
+      }
     }
   }
 
@@ -416,7 +448,24 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
     }
   }
 
+  /** A query's raw cost under `config`, remembered until `forget`. */
+  private memoRaw(config: Config): { raw: (q: Q) => number; forget: () => void } {
+    const memo = new Map<Q, number>();
+    return {
+      raw: (q) => {
+        let cost = memo.get(q);
+        if (cost === undefined) {
+          cost = this.costOf(q, config);
+          memo.set(q, cost);
+        }
+        return cost;
+      },
+      forget: () => memo.clear(),
+    };
+  }
+
   private swapPass(chosen: Set<string>): void {
+    const current = this.memoRaw(chosen);
     for (let round = 0; round < 2; round++) {
       let improved = false;
       let chosenBytes = this.bytes(chosen);
@@ -426,10 +475,11 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
         for (const other of this.byTable.get(this.byId.get(id)?.table ?? '') ?? []) {
           if (chosen.has(other.id) || !chosen.has(id)) continue;
           if (!this.fits(chosen.size, chosenBytes - freed + other.bytes)) continue;
-          const result = this.change(chosen, new Overlay(chosen, [other.id], [id]), [id, other.id]);
+          const result = this.change(chosen, new Overlay(chosen, [other.id], [id]), [id, other.id], current.raw);
           if (result.delta < -1e-9) {
             chosen.delete(id);
             chosen.add(other.id);
+            current.forget();
             chosenBytes += other.bytes - freed;
             improved = true;
             break;

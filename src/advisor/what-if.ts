@@ -118,6 +118,9 @@ export class WhatIfCoster {
     this.cache.set(key, cost);
     if (refused.length > 0)
       this.cache.set(`${query.fingerprint}\u0000${active.filter((id) => !this.refused.has(id)).join('\u0001')}`, cost);
+    // The plan with only the indexes it used offered is the same plan: that question is answered too.
+    const usedKey = `${query.fingerprint}\u0000${cost.used.join('\u0001')}`;
+    if (!this.cache.has(usedKey)) this.cache.set(usedKey, cost);
     return cost;
   }
 

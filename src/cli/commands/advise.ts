@@ -1,12 +1,14 @@
 /** `indexwise advise`: cost-proven indexes for the whole workload. */
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { advise } from '../../advisor/advise.js';
+import { ADVISE_DEFAULTS, advise } from '../../advisor/advise.js';
+import { DEFAULT_WHAT_IF_CONNECTIONS } from '../../advisor/lanes.js';
+import { adviseProgress } from '../advise-progress.js';
 import { connect } from '../../engines/connect.js';
 import { EXIT } from '../../errors.js';
 import type { AdviceReport } from '../../model/recommendation.js';
 import { formatBytes, formatCost, heading, oneLineSql, renderTable } from '../format.js';
-import { databaseUrl, parseBytes, parseChoice, parseFraction, parseList, parseNonNegativeInt } from '../options.js';
+import { databaseUrl, parseBytes, parseChoice, parseDuration, parseFraction, parseList, parseNonNegativeInt } from '../options.js';
 import { progressReporter } from '../progress.js';
 import { addWorkloadOptions, type WorkloadFlags, workloadFromFlags } from './analyze.js';
 import { renderComparison } from './verify.js';
@@ -27,18 +29,20 @@ interface AdviseFlags extends WorkloadFlags {
   json?: boolean;
   failOnRecommendation?: boolean;
   measure?: boolean;
+  maxTime?: number;
+  connections: number;
 }
 
 export function registerAdvise(program: Command): void {
   addWorkloadOptions(program.command('advise').description('recommend indexes for the whole workload, each proven by the planner’s cost'))
-    .option('--max-columns <n>', 'most key columns in one index', parseNonNegativeInt('--max-columns'), 3)
+    .option('--max-columns <n>', 'most key columns in one index', parseNonNegativeInt('--max-columns'), ADVISE_DEFAULTS.maxColumns)
     .option('--budget <size>', 'total size of the new indexes, e.g. 500MB', parseBytes('--budget'))
     .option('--max-indexes <n>', 'most indexes to recommend', parseNonNegativeInt('--max-indexes'))
     .option(
       '--min-improvement <pct>',
       'a query counts as helped, and an index as worth it, from this cost reduction',
       parseFraction('--min-improvement'),
-      0.1,
+      ADVISE_DEFAULTS.minImprovement,
     )
     .option('--min-cost <cost>', 'leave out queries already cheaper than this planner cost', parseNonNegativeInt('--min-cost'))
     .option('--include <tables>', 'only these tables (comma-separated, repeatable)', parseList)
@@ -57,6 +61,17 @@ export function registerAdvise(program: Command): void {
     )
     .option('--sample-rows <n>', 'SQLite: rows per table in a sampled copy (default 20000)', parseNonNegativeInt('--sample-rows'))
     .option(
+      '--max-time <duration>',
+      'stop searching after this long (e.g. 60s, 5m) and give the best advice found so far, with a note that the search was cut',
+      parseDuration('--max-time'),
+    )
+    .option(
+      '--connections <n>',
+      'what-if connections that plan in parallel (HypoPG on a server; each holds its own hypothetical indexes)',
+      parseNonNegativeInt('--connections'),
+      DEFAULT_WHAT_IF_CONNECTIONS,
+    )
+    .option(
       '--measure',
       'build the chosen indexes in a rolled-back transaction, time the workload with and without them, and take out any index that makes a query measurably slower (not for production: builds indexes, takes locks)',
     )
@@ -70,12 +85,14 @@ Examples:
   indexwise advise --db postgres://localhost/app                        # workload from pg_stat_statements
   indexwise advise --db postgres://localhost/app --from log:postgresql.csv --budget 500MB
   indexwise advise --db pglite:./demo-db --from sql:queries.sql --json > advice.json
+  indexwise advise --db postgres://localhost/app --max-time 60s              # anytime: the best advice found in a minute
   indexwise advise --db postgres://ci/app --from sql:queries.sql --fail-on-recommendation
   indexwise advise --db app.db --from sql:queries.sql                    # SQLite: costed on a copy, the file is never written`,
     )
     .action(async (flags: AdviseFlags) => {
       const engine = await connect(databaseUrl(flags.db) ?? '');
       const log = progressReporter(!flags.quiet);
+      const bar = adviseProgress(!flags.quiet);
       try {
         const { workload } = await workloadFromFlags(engine, flags, log);
         if (flags.analyze) {
@@ -94,8 +111,15 @@ Examples:
           minCalls: flags.minCalls,
           whatIf: flags.whatIf,
           whatIfOptions: { copyLimitBytes: flags.copyLimit, sampleRows: flags.sampleRows },
-          onProgress: log,
+          whatIfConnections: Math.max(1, flags.connections),
+          ...(flags.maxTime === undefined ? {} : { maxTimeMs: flags.maxTime }),
+          onProgress: (message) => {
+            bar.stop();
+            log(message);
+          },
+          onStep: bar.onStep,
         });
+        bar.stop();
         const final = flags.measure
           ? applyGuard(report, await guardAdvice(engine, workload, catalog, report.recommendations, { runs: 3, onProgress: log }))
           : report;
@@ -103,6 +127,7 @@ Examples:
         if (final.measured) process.stdout.write(renderMeasured(final));
         if (flags.failOnRecommendation && final.recommendations.length > 0) process.exitCode = EXIT.findings;
       } finally {
+        bar.stop();
         await engine.close();
       }
     });
@@ -172,7 +197,11 @@ export function renderAdvice(report: AdviceReport, title = 'indexwise advise'): 
     out.push(report.workload.skipped.map((s) => `  ${oneLineSql(s.sql, 70)} — ${s.reason}`).join('\n'));
   }
   out.push(
-    `\n${pc.dim(`${report.stats.candidates} candidates, ${report.stats.whatIfCalls} what-if plans, cache hit rate ${(report.stats.cacheHitRate * 100).toFixed(0)}%, ${report.stats.seconds.toFixed(1)} s`)}`,
+    `\n${pc.dim(
+      `${report.stats.candidates} candidates, ${report.stats.whatIfCalls} what-if plans (${report.stats.whatIfCallsPerQuery.toFixed(1)} per query` +
+        `${report.stats.connections > 1 ? ` on ${report.stats.connections} connections` : ''}), cache hit rate ${(report.stats.cacheHitRate * 100).toFixed(0)}%, ` +
+        `${report.stats.rounds} selection round${report.stats.rounds === 1 ? '' : 's'}, ${report.stats.seconds.toFixed(1)} s${report.stats.cut ? ' (cut at --max-time)' : ''}`,
+    )}`,
   );
   return `${out.join('\n')}\n`;
 }

@@ -25,6 +25,8 @@ export class TimeoutError extends IndexwiseError {
 }
 
 let preparedCounter = 0;
+/** Prepared statements left to deallocate together inside a what-if session. */
+const DEALLOCATE_BATCH = 200;
 
 export class PostgresEngine implements Engine {
   readonly family = 'postgres' as const;
@@ -33,6 +35,7 @@ export class PostgresEngine implements Engine {
   /** $n parameter count per statement text, learned once from pg_prepared_statements. */
   private readonly parameterCounts = new Map<string, number>();
   private genericDepth = 0;
+  private pendingDeallocations = 0;
   private savedPlanCacheMode = 'auto';
 
   /** Another connection to the same database, where the driver can open one (a server; not PGlite). */
@@ -143,9 +146,28 @@ export class PostgresEngine implements Engine {
         return planFromExplainJson(rows[0]?.['QUERY PLAN']);
       });
     } finally {
-      // Cleanup must not hide the statement's own error (in an aborted transaction it fails too).
-      await this.driver.query(`DEALLOCATE ${name}`).catch(() => {});
+      await this.deallocate(name);
     }
+  }
+
+  /**
+   * Inside a generic-plan hold (a what-if session: thousands of EXPLAINs) prepared
+   * statements are deallocated in batches, one round trip per DEALLOCATE_BATCH instead of
+   * one each; only this engine prepares statements on its connection.
+   */
+  private async deallocate(name: string): Promise<void> {
+    if (this.genericDepth > 0) {
+      if (++this.pendingDeallocations >= DEALLOCATE_BATCH) await this.deallocateAll();
+      return;
+    }
+    // Cleanup must not hide the statement's own error (in an aborted transaction it fails too).
+    await this.driver.query(`DEALLOCATE ${name}`).catch(() => {});
+  }
+
+  private async deallocateAll(): Promise<void> {
+    if (this.pendingDeallocations === 0) return;
+    this.pendingDeallocations = 0;
+    await this.driver.query('DEALLOCATE ALL').catch(() => {});
   }
 
   /**
@@ -161,6 +183,7 @@ export class PostgresEngine implements Engine {
 
   async exitGenericPlans(): Promise<void> {
     if (--this.genericDepth > 0) return;
+    await this.deallocateAll();
     await this.driver.query(`SELECT set_config('plan_cache_mode', $1, false)`, [this.savedPlanCacheMode]).catch(() => {});
   }
 

@@ -74,6 +74,8 @@ abstract class Registry {
 export class HypoPgBackend extends Registry implements WhatIfBackend {
   readonly method = 'hypopg' as const;
   private readonly live = new Map<string, number>();
+  /** Live hypothetical indexes by schema.table. */
+  private readonly liveOn = new Map<string, Set<string>>();
   private readonly idByOid = new Map<number, string>();
   private created = 0;
 
@@ -133,6 +135,10 @@ export class HypoPgBackend extends Registry implements WhatIfBackend {
       this.created++;
       this.live.set(id, oid);
       this.idByOid.set(oid, id);
+      const table = tableOf(this.def(id));
+      const on = this.liveOn.get(table) ?? new Set<string>();
+      on.add(id);
+      this.liveOn.set(table, on);
       this.sizes.set(id, Number(row.bytes));
     }
   }
@@ -144,19 +150,23 @@ export class HypoPgBackend extends Registry implements WhatIfBackend {
     for (const [i, id] of ids.entries()) {
       this.live.delete(id);
       this.idByOid.delete(oids[i] as number);
+      this.liveOn.get(tableOf(this.def(id)))?.delete(id);
     }
   }
 
   private async reset(): Promise<void> {
     await this.engine.query(`SELECT ${this.fn('hypopg_reset')}()`);
     this.live.clear();
+    this.liveOn.clear();
     this.idByOid.clear();
     this.created = 0;
   }
 
   async explain(sql: string, options: ExplainOptions, active: readonly string[], tables: ReadonlySet<string>): Promise<WhatIfExplain> {
     const wanted = new Set(active);
-    await this.drop([...this.live.keys()].filter((id) => !wanted.has(id) && tables.has(tableOf(this.def(id)))));
+    const unwanted: string[] = [];
+    for (const table of tables) for (const id of this.liveOn.get(table) ?? []) if (!wanted.has(id)) unwanted.push(id);
+    await this.drop(unwanted);
     await this.create(active);
     const plan = await this.engine.explain(sql, options);
     const usedIds = indexesUsed(plan)
