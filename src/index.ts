@@ -6,7 +6,7 @@ export type { Engine, EngineInfo, EngineFamily, Capabilities, ExplainOptions, Qu
 export type * from './model/catalog.js';
 export { findTable, indexesOf, sameName } from './model/catalog.js';
 export { type Plan, type PlanNode, indexesUsed, scanTypes, walkPlan } from './model/plan.js';
-export { quoteIdent, formatQualified } from './model/names.js';
+export { quoteIdent, formatQualified } from './sql/names.js';
 export { openDemo, demoWorkload, type DemoOptions, type DemoQuery } from './demo/run.js';
 export { runDemo, type DemoReport, type DemoStoryOptions } from './demo/story.js';
 export { loadDemo, type LoadedDemo } from './demo/load.js';
@@ -27,7 +27,7 @@ export { analyzeWorkload, type WorkloadAnalysis, type TableUsage } from './analy
 export { advise, type AdviseOptions } from './advisor/advise.js';
 export type * from './model/recommendation.js';
 export type { IndexDef, KeyColumn } from './model/index-def.js';
-export { createIndexSql, dropIndexSql, indexName, recreateIndexSql } from './migrate/ddl.js';
+export { createIndexSql, dropIndexSql, indexName, recreateIndexSql } from './sql/ddl.js';
 
 // migrations and apply
 export {

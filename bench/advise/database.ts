@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { connect } from '../../src/engines/connect.js';
 import type { Engine } from '../../src/engines/engine.js';
-import { quoteIdentAlways } from '../../src/model/names.js';
+import { quoteIdentAlways } from '../../src/sql/names.js';
 
 const run = promisify(execFile);
 

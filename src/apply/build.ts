@@ -6,8 +6,8 @@
  */
 import type { IndexDef } from '../model/index-def.js';
 import type { QualifiedName } from '../model/catalog.js';
-import { formatQualified } from '../model/names.js';
-import { createIndexSql, dropIndexSql } from '../migrate/ddl.js';
+import { formatQualified } from '../sql/names.js';
+import { createIndexSql, dropIndexSql } from '../sql/ddl.js';
 import { indexState } from './pg-state.js';
 import type { BuildProgress } from './progress.js';
 import type { PgSession } from './session.js';

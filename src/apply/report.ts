@@ -2,7 +2,7 @@
 import type { MigrationPlan } from '../migrate/plan.js';
 import { stepIndex } from '../migrate/plan.js';
 import { planSql, stepComment } from '../migrate/statements.js';
-import { formatQualified } from '../model/names.js';
+import { formatQualified } from '../sql/names.js';
 import type { ApplySummary, BuildProgressEvent, StepResult } from './types.js';
 
 export interface PlanView {

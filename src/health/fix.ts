@@ -1,5 +1,5 @@
 /**
- * The fix SQL health checks propose. CREATE and DROP INDEX come from src/migrate/ddl.ts;
+ * The fix SQL health checks propose. CREATE and DROP INDEX come from src/sql/ddl.ts;
  * this module only decides whether CONCURRENTLY applies: the engine must support it
  * (not PGlite, not SQLite) and the table must not be partitioned (PostgreSQL builds
  * and drops indexes on a partitioned table only without CONCURRENTLY).
@@ -7,8 +7,8 @@
 import type { EngineInfo } from '../engines/engine.js';
 import { type Catalog, findTable, type QualifiedName } from '../model/catalog.js';
 import type { IndexDef } from '../model/index-def.js';
-import { formatQualified } from '../model/names.js';
-import { createIndexSql, dropIndexSql } from '../migrate/ddl.js';
+import { formatQualified } from '../sql/names.js';
+import { createIndexSql, dropIndexSql } from '../sql/ddl.js';
 
 export function canUseConcurrently(info: EngineInfo, catalog: Catalog, table: QualifiedName): boolean {
   return info.capabilities.concurrently && findTable(catalog, table)?.kind !== 'partitioned';

@@ -8,7 +8,7 @@ import type { Engine } from '../engines/engine.js';
 import { findCheck } from '../health/catalogue.js';
 import { runHealth } from '../health/run.js';
 import type { QualifiedName } from '../model/catalog.js';
-import { formatQualified } from '../model/names.js';
+import { formatQualified } from '../sql/names.js';
 import { type CollectOptions, collectFrom, type SourceSpec } from '../workload/collect.js';
 import { parsePlanInput, type PlanInput } from './inputs.js';
 import { DROP_CHECKS, type PlanSelection } from './plan.js';

@@ -21,7 +21,7 @@ import {
   requireDefinitions,
   selectSteps,
 } from './plan.js';
-import { parseQualifiedName } from './sql-names.js';
+import { parseQualifiedName } from '../sql/read-names.js';
 import { checkPlanSql } from './validate.js';
 
 export interface LoadPlanOptions {

@@ -2,7 +2,7 @@
  * A plan as SQL statements, up and down, for one dialect. The formats wrap these in
  * their tools' files; `apply --dry-run` prints them. Pure.
  */
-import { createIndexSql, dropIndexSql, isPartitionedDefinition, recreateIndexSql } from './ddl.js';
+import { createIndexSql, dropIndexSql, isPartitionedDefinition, recreateIndexSql } from '../sql/ddl.js';
 import type { Dialect, MigrationPlan, PlanStep } from './plan.js';
 
 export interface StatementOptions {

@@ -1,6 +1,6 @@
 /**
  * An index that does not exist yet: what the advisor proposes and the migration
- * writes. Column names are unquoted; src/migrate/ddl.ts turns them into SQL.
+ * writes. Column names are unquoted; src/sql/ddl.ts turns them into SQL.
  */
 import type { QualifiedName } from './catalog.js';
 

@@ -1,6 +1,6 @@
 /** The index-strategy report, written once as a document (rendered to Markdown and HTML). Pure. */
 import { formatBytes, formatCost, formatCount } from '../format.js';
-import { formatQualified } from '../model/names.js';
+import { formatQualified } from '../sql/names.js';
 import { costChart, sizeVsScansChart, usageChart } from './charts.js';
 import { type Block, code, type Document, h, p, table, ul } from './document.js';
 import type { ReportData } from './data.js';

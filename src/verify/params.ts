@@ -11,7 +11,7 @@ import { scanTokens } from '../analysis/parse.js';
 import type { Engine } from '../engines/engine.js';
 import type { QualifiedName, Table } from '../model/catalog.js';
 import type { Catalog } from '../model/catalog.js';
-import { quoteIdentAlways } from '../model/names.js';
+import { quoteIdentAlways } from '../sql/names.js';
 
 export type ParamValue = string | null;
 

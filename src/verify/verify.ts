@@ -6,7 +6,7 @@
 import { analyzeWorkload } from '../analysis/analyze-workload.js';
 import { loadParser } from '../analysis/parse.js';
 import type { Engine } from '../engines/engine.js';
-import { createIndexSql } from '../migrate/ddl.js';
+import { createIndexSql } from '../sql/ddl.js';
 import type { Catalog } from '../model/catalog.js';
 import type { Comparison, Measurement } from '../model/measurement.js';
 import type { Recommendation } from '../model/recommendation.js';

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { connect } from '../../engines/connect.js';
 import type { Catalog } from '../../model/catalog.js';
-import { formatQualified } from '../../model/names.js';
+import { formatQualified } from '../../sql/names.js';
 import type { EngineInfo } from '../../engines/engine.js';
 import { formatBytes, formatCount, heading, renderTable } from '../format.js';
 import { databaseUrl } from '../options.js';

@@ -4,7 +4,7 @@
  */
 import { DatabaseError, IndexwiseError, oneLine, sqlStateOf, UnsupportedError } from '../../errors.js';
 import type { Catalog } from '../../model/catalog.js';
-import { quoteIdentAlways } from '../../model/names.js';
+import { quoteIdentAlways } from '../../sql/names.js';
 import { type Plan, planFromExplainJson } from '../../model/plan.js';
 import type { Capabilities, Engine, EngineInfo, ExplainOptions, QueryOptions, Row } from '../engine.js';
 import type { WhatIfBackend, WhatIfMethod } from '../what-if.js';

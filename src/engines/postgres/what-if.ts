@@ -11,9 +11,9 @@
  *   says is not in production.
  */
 import type { IndexDef } from '../../model/index-def.js';
-import { quoteIdentAlways } from '../../model/names.js';
+import { quoteIdentAlways } from '../../sql/names.js';
 import { indexesUsed } from '../../model/plan.js';
-import { createIndexSql } from '../../migrate/ddl.js';
+import { createIndexSql } from '../../sql/ddl.js';
 import type { ExplainOptions } from '../engine.js';
 import type { WhatIfBackend, WhatIfExplain } from '../what-if.js';
 import type { PostgresEngine } from './engine.js';

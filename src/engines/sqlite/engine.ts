@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { ConnectionError, DatabaseError, oneLine, UnsupportedError } from '../../errors.js';
 import type { Catalog } from '../../model/catalog.js';
-import { quoteIdentAlways } from '../../model/names.js';
+import { quoteIdentAlways } from '../../sql/names.js';
 import type { Plan } from '../../model/plan.js';
 import type { Engine, EngineInfo, ExplainOptions, Row } from '../engine.js';
 import type { WhatIfBackend, WhatIfMethod, WhatIfOptions } from '../what-if.js';

@@ -10,9 +10,9 @@
  */
 import type Database from 'better-sqlite3';
 import type { IndexDef } from '../../model/index-def.js';
-import { quoteIdentAlways } from '../../model/names.js';
+import { quoteIdentAlways } from '../../sql/names.js';
 import { indexesUsed } from '../../model/plan.js';
-import { createIndexSql } from '../../migrate/ddl.js';
+import { createIndexSql } from '../../sql/ddl.js';
 import type { ExplainOptions } from '../engine.js';
 import type { WhatIfBackend, WhatIfExplain } from '../what-if.js';
 import type { DatabaseCopy } from './copy.js';

@@ -6,7 +6,7 @@
  * A pure rule over the catalog.
  */
 import type { Index } from '../../model/catalog.js';
-import { formatQualified } from '../../model/names.js';
+import { formatQualified } from '../../sql/names.js';
 import { normalizePredicate } from '../../model/predicate.js';
 import type { Check } from '../check.js';
 import { dropIndexFix } from '../fix.js';

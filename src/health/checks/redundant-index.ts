@@ -8,7 +8,7 @@
  * are left to duplicate-index. A pure rule over the catalog.
  */
 import type { Index, IndexKey } from '../../model/catalog.js';
-import { formatQualified } from '../../model/names.js';
+import { formatQualified } from '../../sql/names.js';
 import { normalizePredicate } from '../../model/predicate.js';
 import type { Check } from '../check.js';
 import { dropIndexFix } from '../fix.js';

@@ -8,7 +8,7 @@ import type { EngineInfo } from '../../engines/engine.js';
 import { type Catalog, type ForeignKey, findTable, type QualifiedName } from '../../model/catalog.js';
 import type { Finding } from '../../model/finding.js';
 import { keyColumn } from '../../model/index-def.js';
-import { formatQualified, quoteIdent } from '../../model/names.js';
+import { formatQualified, quoteIdent } from '../../sql/names.js';
 import type { Check } from '../check.js';
 import { createIndexFix } from '../fix.js';
 import { isForeignKeyCovered } from '../fk-coverage.js';

@@ -13,7 +13,7 @@ import { loadParser } from '../../analysis/parse.js';
 import type { Engine } from '../../engines/engine.js';
 import type { Catalog, Index } from '../../model/catalog.js';
 import type { Finding } from '../../model/finding.js';
-import { formatQualified } from '../../model/names.js';
+import { formatQualified } from '../../sql/names.js';
 import { indexesUsed } from '../../model/plan.js';
 import type { Workload } from '../../model/workload.js';
 import { withTriggerStatements } from '../../workload/triggers.js';

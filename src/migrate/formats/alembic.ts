@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { KeyColumn } from '../../model/index-def.js';
-import { keySql, recreateIndexSql } from '../ddl.js';
+import { keySql, recreateIndexSql } from '../../sql/ddl.js';
 import type { CreateStep, Dialect, DropStep, PlanStep } from '../plan.js';
 import { onPartitionedTable, stepComment } from '../statements.js';
 import { alembicHead, pythonFiles, readRevision, versionsDir } from './alembic-revisions.js';

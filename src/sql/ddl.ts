@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { InputError } from '../errors.js';
 import type { QualifiedName } from '../model/catalog.js';
 import type { IndexDef, KeyColumn } from '../model/index-def.js';
-import { formatQualified, quoteIdent } from '../model/names.js';
+import { formatQualified, quoteIdent } from './names.js';
 
 const MAX_IDENTIFIER_BYTES = 63;
 

@@ -3,7 +3,7 @@
  * Same rule as PostgreSQL's quote_ident(): quote unless the name is a plain
  * lower-case identifier that is not a keyword (unreserved keywords excepted).
  */
-import type { QualifiedName } from './catalog.js';
+import type { QualifiedName } from '../model/catalog.js';
 
 // PostgreSQL's reserved, type/function-name and column-name keywords (kwlist.h).
 const KEYWORDS = new Set(
