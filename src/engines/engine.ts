@@ -5,7 +5,8 @@
 import type { Catalog } from '../model/catalog.js';
 import type { Plan } from '../model/plan.js';
 import type { EngineKind } from './connection-string.js';
-import type { WhatIfBackend, WhatIfMethod, WhatIfOptions } from './what-if.js';
+import type { WhatIfMethod } from '../model/what-if.js';
+import type { WhatIfBackend, WhatIfOptions } from './what-if.js';
 
 export type EngineFamily = 'postgres' | 'sqlite';
 
