@@ -5,8 +5,8 @@
  * them as drops. Pure: the redundant-index rule over the catalog plus the new indexes.
  */
 import type { EngineInfo } from '../engines/engine.js';
-import { findRedundant } from '../health/checks/redundant-index.js';
-import { dropIndexFix } from '../health/fix.js';
+import { findRedundant } from '../model/index-relations.js';
+import { dropIndexFix } from '../sql/fix.js';
 import { createIndexSql } from '../sql/ddl.js';
 import type { Catalog, Index } from '../model/catalog.js';
 import type { Finding } from '../model/finding.js';

@@ -11,7 +11,7 @@ import type { Finding } from '../../model/finding.js';
 import { formatQualified, quoteIdent } from '../../sql/names.js';
 import type { Check } from '../check.js';
 import { isPlainBtree, keyColumnOf, keysAsDefinition, MIN_TABLE_ROWS } from '../columns.js';
-import { createIndexFix, dropIndexFix } from '../fix.js';
+import { createIndexFix, dropIndexFix } from '../../sql/fix.js';
 
 export interface NullHeavy {
   readonly index: Index;

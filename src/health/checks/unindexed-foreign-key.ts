@@ -10,7 +10,7 @@ import type { Finding } from '../../model/finding.js';
 import { keyColumn } from '../../model/index-def.js';
 import { formatQualified, quoteIdent } from '../../sql/names.js';
 import type { Check } from '../check.js';
-import { createIndexFix } from '../fix.js';
+import { createIndexFix } from '../../sql/fix.js';
 import { isForeignKeyCovered } from '../fk-coverage.js';
 import { checkSql } from '../sql-file.js';
 

@@ -18,7 +18,7 @@ import { indexesUsed } from '../../model/plan.js';
 import type { Workload } from '../../model/workload.js';
 import { withTriggerStatements } from '../../workload/triggers.js';
 import type { Check, CheckContext } from '../check.js';
-import { dropIndexFix } from '../fix.js';
+import { dropIndexFix } from '../../sql/fix.js';
 import { keepReason } from './unused-index.js';
 
 export interface WorkloadUsage {

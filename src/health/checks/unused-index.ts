@@ -14,7 +14,7 @@ import type { Finding } from '../../model/finding.js';
 import { formatQualified } from '../../sql/names.js';
 import { recreateIndexSql } from '../../sql/ddl.js';
 import type { Check, CheckContext } from '../check.js';
-import { dropIndexFix } from '../fix.js';
+import { dropIndexFix } from '../../sql/fix.js';
 import { foreignKeysServedBy } from '../fk-coverage.js';
 import { checkSql } from '../sql-file.js';
 
