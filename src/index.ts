@@ -34,9 +34,7 @@ export {
   buildPlan,
   candidateSteps,
   selectSteps,
-  DIALECTS,
   DROP_CHECKS,
-  type Dialect,
   type MigrationPlan,
   type PlanStep,
   type CreateStep,
@@ -46,6 +44,7 @@ export {
 export { parsePlanInput, type PlanInput, type RecommendationInput } from './migrate/inputs.js';
 export { loadPlan, type LoadPlanOptions, type LoadedPlan } from './migrate/load.js';
 export { planSql, type StepSql } from './migrate/statements.js';
+export { DIALECTS, type Dialect } from './sql/dialect.js';
 export { writeMigration, type WriteMigrationOptions, type WrittenMigration } from './migrate/write.js';
 export { FORMATS, type FormatId, type MigrationFormat, type MigrationOutput } from './migrate/formats/format.js';
 export { migrationFormat } from './migrate/formats/index.js';

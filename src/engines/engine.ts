@@ -6,9 +6,11 @@ import type { Catalog } from '../model/catalog.js';
 import type { Plan } from '../model/plan.js';
 import type { EngineKind } from './connection-string.js';
 import type { WhatIfMethod } from '../model/what-if.js';
+import type { Dialect } from '../sql/dialect.js';
 import type { WhatIfBackend, WhatIfOptions } from './what-if.js';
 
-export type EngineFamily = 'postgres' | 'sqlite';
+/** The SQL dialect the engine speaks: PostgreSQL's for a server and PGlite, SQLite's. */
+export type EngineFamily = Dialect;
 
 export interface Capabilities {
   /** HypoPG is installed: indexes can be costed without building them. */

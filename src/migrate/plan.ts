@@ -8,13 +8,11 @@ import type { QualifiedName } from '../model/catalog.js';
 import type { Finding } from '../model/finding.js';
 import type { IndexDef } from '../model/index-def.js';
 import type { AdviceReport } from '../model/recommendation.js';
-import { formatQualified } from '../sql/names.js';
 import { indexName } from '../sql/ddl.js';
-import { findingDefinition, type PlanInput, type RecommendationInput } from './inputs.js';
+import type { Dialect } from '../sql/dialect.js';
+import { formatQualified } from '../sql/names.js';
 import { parseIdentifier, parseKeyColumn, parseQualifiedName } from '../sql/read-names.js';
-
-export const DIALECTS = ['postgres', 'sqlite'] as const;
-export type Dialect = (typeof DIALECTS)[number];
+import { findingDefinition, type PlanInput, type RecommendationInput } from './inputs.js';
 
 export interface CreateStep {
   readonly kind: 'create';

@@ -3,7 +3,8 @@
  * their tools' files; `apply --dry-run` prints them. Pure.
  */
 import { createIndexSql, dropIndexSql, isPartitionedDefinition, recreateIndexSql } from '../sql/ddl.js';
-import type { Dialect, MigrationPlan, PlanStep } from './plan.js';
+import type { Dialect } from '../sql/dialect.js';
+import type { MigrationPlan, PlanStep } from './plan.js';
 
 export interface StatementOptions {
   /** CONCURRENTLY on PostgreSQL (the statements must then run outside a transaction). */

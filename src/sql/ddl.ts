@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { InputError } from '../errors.js';
 import type { QualifiedName } from '../model/catalog.js';
 import type { IndexDef, KeyColumn } from '../model/index-def.js';
+import type { Dialect } from './dialect.js';
 import { formatQualified, quoteIdent } from './names.js';
 
 const MAX_IDENTIFIER_BYTES = 63;
@@ -41,12 +42,12 @@ export function indexName(def: IndexDef): string {
 }
 
 /** A collation name: SQLite's built-in ones (BINARY, NOCASE, RTRIM) plain, others quoted where needed. */
-function collationSql(name: string, dialect: 'postgres' | 'sqlite'): string {
+function collationSql(name: string, dialect: Dialect): string {
   return dialect === 'sqlite' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name.toUpperCase() : quoteIdent(name);
 }
 
 /** One key as CREATE INDEX writes it. SQLite has no operator classes and no NULLS FIRST/LAST in an index. */
-export function keySql(key: KeyColumn, dialect: 'postgres' | 'sqlite' = 'postgres'): string {
+export function keySql(key: KeyColumn, dialect: Dialect = 'postgres'): string {
   let sql = quoteIdent(key.column);
   if (key.collation) sql += ` COLLATE ${collationSql(key.collation, dialect)}`;
   if (key.opclass && dialect === 'postgres') sql += ` ${key.opclass}`;
@@ -60,7 +61,7 @@ export interface CreateIndexOptions {
   readonly concurrently?: boolean;
   readonly ifNotExists?: boolean;
   /** SQLite has no USING, INCLUDE or CONCURRENTLY. */
-  readonly dialect?: 'postgres' | 'sqlite';
+  readonly dialect?: Dialect;
   readonly unique?: boolean;
   /** ON ONLY: the parent's index of a partitioned table, without recursing into its partitions. */
   readonly only?: boolean;
@@ -84,7 +85,7 @@ export function createIndexSql(def: IndexDef, options: CreateIndexOptions = {}):
 
 export function dropIndexSql(
   index: QualifiedName,
-  options: { concurrently?: boolean; ifExists?: boolean; dialect?: 'postgres' | 'sqlite' } = {},
+  options: { concurrently?: boolean; ifExists?: boolean; dialect?: Dialect } = {},
 ): string {
   const sqlite = options.dialect === 'sqlite';
   const parts = ['DROP INDEX'];
@@ -117,7 +118,7 @@ export function isPartitionedDefinition(definition: string): boolean {
  */
 export function recreateIndexSql(
   definition: string,
-  options: { concurrently?: boolean; ifNotExists?: boolean; dialect?: 'postgres' | 'sqlite' } = {},
+  options: { concurrently?: boolean; ifNotExists?: boolean; dialect?: Dialect } = {},
 ): string {
   const match = CREATE_INDEX.exec(definition);
   if (!match) throw new InputError(`not an index definition: ${definition.slice(0, 60)}`);

@@ -8,11 +8,12 @@
 import { type Catalog, findTable, type QualifiedName } from '../model/catalog.js';
 import type { IndexDef } from '../model/index-def.js';
 import { createIndexSql, dropIndexSql } from './ddl.js';
+import type { Dialect } from './dialect.js';
 import { formatQualified } from './names.js';
 
 /** What a fix needs to know of the database (an EngineInfo is one): its SQL dialect, and whether it has CONCURRENTLY. */
 export interface FixTarget {
-  readonly family: 'postgres' | 'sqlite';
+  readonly family: Dialect;
   readonly capabilities: { readonly concurrently: boolean };
 }
 

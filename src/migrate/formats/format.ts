@@ -2,7 +2,8 @@
  * What a migration format is: a pure renderer from the plan (and the few existing
  * files it asked to read, e.g. Alembic's revisions or Drizzle's journal) to files.
  */
-import type { Dialect, MigrationPlan } from '../plan.js';
+import type { Dialect } from '../../sql/dialect.js';
+import type { MigrationPlan } from '../plan.js';
 
 export const FORMATS = ['sql', 'alembic', 'node-pg-migrate', 'knex', 'kysely', 'drizzle', 'prisma'] as const;
 export type FormatId = (typeof FORMATS)[number];

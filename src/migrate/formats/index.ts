@@ -1,6 +1,6 @@
 /** The migration formats by id: one module each. */
 import { InputError } from '../../errors.js';
-import type { Dialect } from '../plan.js';
+import type { Dialect } from '../../sql/dialect.js';
 import { alembicFormat } from './alembic.js';
 import { drizzleFormat } from './drizzle.js';
 import { FORMATS, type FormatId, type MigrationFormat } from './format.js';
