@@ -4,7 +4,7 @@
  * Pure: the caller reads the files and the database.
  */
 import { InputError } from '../errors.js';
-import type { QualifiedName } from '../model/catalog.js';
+import { type QualifiedName, qualifiedKey } from '../model/catalog.js';
 import type { Finding } from '../model/finding.js';
 import type { IndexDef } from '../model/index-def.js';
 import type { AdviceReport } from '../model/recommendation.js';
@@ -153,7 +153,7 @@ export function selectSteps(steps: readonly PlanStep[], only: readonly string[] 
 
 function matchesName(step: PlanStep, wanted: string): boolean {
   const index = stepIndex(step);
-  return wanted === index.name || wanted === formatQualified(index) || wanted === `${index.schema}.${index.name}`;
+  return wanted === index.name || wanted === formatQualified(index) || wanted === qualifiedKey(index);
 }
 
 /** A drop must know the definition it removes, or its down migration could not rebuild it. */

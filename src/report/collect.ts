@@ -5,7 +5,7 @@ import { analyzeWorkload } from '../analysis/analyze-workload.js';
 import { loadParser } from '../analysis/parse.js';
 import type { Engine } from '../engines/engine.js';
 import { runHealth } from '../health/run.js';
-import type { Catalog } from '../model/catalog.js';
+import { type Catalog, qualifiedKey } from '../model/catalog.js';
 import type { Comparison } from '../model/measurement.js';
 import { indexesUsed } from '../model/plan.js';
 import type { AdviceReport } from '../model/recommendation.js';
@@ -30,7 +30,7 @@ export interface ReportOptions {
 
 /** Which workload queries each existing index serves, from their plans now. */
 async function indexUse(engine: Engine, catalog: Catalog, analysis: ReturnType<typeof analyzeWorkload>): Promise<Record<string, string[]>> {
-  const byName = new Map(catalog.indexes.map((i) => [i.name, `${i.schema}.${i.name}`]));
+  const byName = new Map(catalog.indexes.map((i) => [i.name, qualifiedKey(i)]));
   const uses: Record<string, string[]> = {};
   for (const item of analysis.queries) {
     if (item.analysis === null || item.analysis.noUserTables || item.analysis.unknownTables.length > 0) continue;

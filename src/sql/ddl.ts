@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { InputError } from '../errors.js';
-import type { QualifiedName } from '../model/catalog.js';
+import { type QualifiedName, qualifiedKey } from '../model/catalog.js';
 import type { IndexDef, KeyColumn } from '../model/index-def.js';
 import type { Dialect } from './dialect.js';
 import { formatQualified, quoteIdent } from './names.js';
@@ -37,7 +37,7 @@ export function indexName(def: IndexDef): string {
   if (def.include.length > 0 || def.where !== null || collations !== '')
     name += `_${shortHash(`${def.include.join(',')}|${def.where ?? ''}${collations}`, 6)}`;
   if (Buffer.byteLength(name) <= MAX_IDENTIFIER_BYTES) return name;
-  const full = `${def.table.schema}.${name}|${def.keys.map((k) => k.column).join(',')}`;
+  const full = `${qualifiedKey(def.table.schema, name)}|${def.keys.map((k) => k.column).join(',')}`;
   return `${name.slice(0, MAX_IDENTIFIER_BYTES - 9)}_${shortHash(full, 8)}`;
 }
 

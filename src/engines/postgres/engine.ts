@@ -3,7 +3,7 @@
  * server (`pg`) and embedded PGlite.
  */
 import { DatabaseError, IndexwiseError, oneLine, sqlStateOf, UnsupportedError } from '../../errors.js';
-import type { Catalog } from '../../model/catalog.js';
+import { type Catalog, qualifiedKey } from '../../model/catalog.js';
 import { quoteIdentAlways } from '../../sql/names.js';
 import { type Plan, planFromExplainJson } from '../../model/plan.js';
 import type { Capabilities, Engine, EngineInfo, ExplainOptions, QueryOptions, Row } from '../engine.js';
@@ -180,7 +180,7 @@ export class PostgresEngine implements Engine {
        ORDER BY 1, 2`,
     );
     for (const table of stale) await this.query(`ANALYZE ${quoteIdentAlways(table.schema)}.${quoteIdentAlways(table.name)}`);
-    return stale.map((t) => `${t.schema}.${t.name}`);
+    return stale.map((t) => qualifiedKey(t));
   }
 
   private async withTimeout<T>(timeoutMs: number | undefined, fn: () => Promise<T>): Promise<T> {
