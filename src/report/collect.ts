@@ -60,7 +60,7 @@ export async function collectReport(engine: Engine, workload: Workload, options:
   const advice = options.advice ?? (await advise(engine, workload, catalog, options.adviseOptions));
   progress('health checks');
   const { findings } = await runHealth(engine);
-  const counters = info.family === 'postgres' ? (await takeSnapshot(engine)).indexes : [];
+  const counters = info.capabilities.statisticsViews ? (await takeSnapshot(engine)).indexes : [];
   progress('which queries use which index');
   const indexQueries = await indexUse(engine, catalog, analysis);
   const snapshots = options.store ? await options.store.list(info.target, new Date(Date.now() - (options.sinceMs ?? 30 * 86_400_000))) : [];

@@ -104,6 +104,11 @@ const CREATE_INDEX = /^\s*CREATE\s+(UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF
 /** `name ON ONLY table`: the index of a partitioned parent, as pg_get_indexdef prints it. */
 const ON_ONLY = /^("(?:[^"]|"")+"|\S+)\s+ON\s+ONLY\s+/i;
 
+/** A CREATE INDEX statement (not the note SQLite's catalog gives an index a constraint made for itself). */
+export function isIndexDefinition(text: string): boolean {
+  return CREATE_INDEX.test(text);
+}
+
 /** The definition is a partitioned parent's index (`… ON ONLY table …`). */
 export function isPartitionedDefinition(definition: string): boolean {
   const match = CREATE_INDEX.exec(definition);

@@ -33,10 +33,14 @@ export function registerInspect(program: Command): void {
 
 export function renderInspect(info: EngineInfo, catalog: Catalog): string {
   const caps = Object.entries(info.capabilities)
-    .filter(([, on]) => on)
+    .filter(([, on]) => on === true)
     .map(([name]) => name)
     .join(', ');
-  const out = [`${info.target}: ${info.kind} ${info.serverVersion}, database ${info.database}`, `capabilities: ${caps || 'none'}`];
+  const out = [
+    `${info.target}: ${info.kind} ${info.serverVersion}, database ${info.database}`,
+    `capabilities: ${caps || 'none'}`,
+    `what-if: ${info.capabilities.whatIfMethods.join(', ')}`,
+  ];
   out.push(heading('Tables'));
   out.push(
     renderTable(

@@ -7,6 +7,7 @@ import { type Catalog, qualifiedKey } from '../../model/catalog.js';
 import { quoteIdentAlways } from '../../sql/names.js';
 import { type Plan, planFromExplainJson } from '../../model/plan.js';
 import type { Capabilities, Engine, EngineInfo, ExplainOptions, QueryOptions, Row } from '../engine.js';
+import { KIND_CAPABILITIES } from '../kind-capabilities.js';
 import type { WhatIfMethod } from '../../model/what-if.js';
 import type { WhatIfBackend } from '../what-if.js';
 import { readCatalog } from './catalog.js';
@@ -57,14 +58,15 @@ export class PostgresEngine implements Engine {
     const row = (await this.driver.query(INFO_SQL))[0] as Row;
     this.extensions = (row.extensions as Record<string, Extension> | null) ?? {};
     const versionNum = Number(row.server_version_num);
+    const hypopg = 'hypopg' in this.extensions;
     const capabilities: Capabilities = {
-      hypopg: 'hypopg' in this.extensions,
+      ...KIND_CAPABILITIES[this.driver.kind],
+      hypopg,
       statStatements: 'pg_stat_statements' in this.extensions && (await this.canRead('pg_stat_statements')),
-      concurrently: this.driver.kind === 'postgres',
       includeColumns: versionNum >= 110000,
       genericPlan: versionNum >= 160000,
-      statementTimeout: this.driver.kind === 'postgres',
       pgstattuple: 'pgstattuple' in this.extensions,
+      whatIfMethods: hypopg ? ['hypopg', 'transaction'] : ['transaction'],
     };
     return {
       kind: this.driver.kind,

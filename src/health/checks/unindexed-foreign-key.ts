@@ -82,7 +82,7 @@ export const unindexedForeignKey: Check = {
     const unindexed = findUnindexedForeignKeys(catalog);
     if (unindexed.length === 0) return [];
     // SQLite counts no writes: the finding has the table's size only
-    const rows = info.family === 'postgres' ? await engine.query<Row>(checkSql('unindexed-foreign-key')) : [];
+    const rows = info.capabilities.statisticsViews ? await engine.query<Row>(checkSql('unindexed-foreign-key')) : [];
     const writes = (t: QualifiedName): Writes => {
       const row = rows.find((r) => r.schema === t.schema && r.table_name === t.name);
       return row === undefined ? NO_WRITES : { inserts: Number(row.inserts), updates: Number(row.updates), deletes: Number(row.deletes) };
