@@ -1,5 +1,5 @@
 /** indexwise's library API. The CLI is a thin layer over these exports. */
-export { EXIT, IndexwiseError, InputError, ConnectionError, DatabaseError, UnsupportedError } from './errors.js';
+export { EXIT, IndexwiseError, InputError, ConnectionError, DatabaseError, TimeoutError, UnsupportedError, SQLSTATE } from './errors.js';
 export { connect, type ConnectOptions } from './engines/connect.js';
 export { parseConnectionString, redactConnectionString, type ConnectionTarget, type EngineKind } from './engines/connection-string.js';
 export type { Engine, EngineInfo, EngineFamily, Capabilities, ExplainOptions, QueryOptions, Row } from './engines/engine.js';

@@ -2,7 +2,7 @@
  * The PostgreSQL-family engine: everything above the driver, shared by a real
  * server (`pg`) and embedded PGlite.
  */
-import { DatabaseError, IndexwiseError, oneLine, sqlStateOf, UnsupportedError } from '../../errors.js';
+import { DatabaseError, IndexwiseError, oneLine, SQLSTATE, sqlStateOf, TimeoutError, UnsupportedError } from '../../errors.js';
 import { type Catalog, qualifiedKey } from '../../model/catalog.js';
 import { quoteIdentAlways } from '../../sql/names.js';
 import { type Plan, planFromExplainJson } from '../../model/plan.js';
@@ -18,12 +18,6 @@ import type { PgDriver } from './driver.js';
 interface Extension {
   readonly version: string;
   readonly schema: string;
-}
-
-export class TimeoutError extends IndexwiseError {
-  constructor(readonly timeoutMs: number) {
-    super('TIMEOUT', `statement timed out after ${timeoutMs} ms`);
-  }
 }
 
 let preparedCounter = 0;
@@ -203,7 +197,7 @@ export class PostgresEngine implements Engine {
     } catch (error) {
       if (error instanceof IndexwiseError) throw error;
       const sqlState = sqlStateOf(error);
-      if (sqlState === '57014' && timeoutMs !== undefined) throw new TimeoutError(timeoutMs);
+      if (sqlState === SQLSTATE.queryCanceled && timeoutMs !== undefined) throw new TimeoutError(timeoutMs);
       throw new DatabaseError(oneLine(error), { cause: error, sqlState });
     }
   }
