@@ -54,7 +54,7 @@ export { APPLY_LOCK_KEY } from './apply/lock.js';
 export { APPLY_APPLICATION_NAME } from './apply/session.js';
 export type { ApplyOptions, ApplySummary, ApplyEvent, StepResult, StepStatus } from './apply/types.js';
 
-// index usage (the IndexMonitor of the seed)
+// index usage
 export {
   topIndexesByScans,
   unusedIndexes,

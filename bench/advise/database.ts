@@ -57,11 +57,6 @@ export async function psql(database: string, args: readonly string[]): Promise<v
   await run('psql', ['--no-psqlrc', '--quiet', '-v', 'ON_ERROR_STOP=1', '-d', databaseUrl(database), ...args], { maxBuffer: 16 * 2 ** 20 });
 }
 
-/** PostgreSQL's version string, e.g. "15.20". */
-export async function serverVersion(engine: Engine): Promise<string> {
-  return (await engine.info()).serverVersion;
-}
-
 const VACUUM_ATTEMPTS = 40;
 
 /**

@@ -135,8 +135,3 @@ export function recreateIndexSql(
   if (options.ifNotExists) parts.push('IF NOT EXISTS');
   return `${parts.join(' ')} ${rest}`;
 }
-
-/** How the index's columns read in a report: `user_id, created_at DESC`. */
-export function describeKeys(def: IndexDef): string {
-  return def.keys.map((k) => keySql(k)).join(', ');
-}

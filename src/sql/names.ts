@@ -34,8 +34,3 @@ export function quoteIdentAlways(name: string): string {
 export function formatQualified(name: QualifiedName): string {
   return `${quoteIdent(name.schema)}.${quoteIdent(name.name)}`;
 }
-
-/** A string literal in standard SQL form (for generated files, never for queries we run). */
-export function quoteLiteral(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
