@@ -4,18 +4,19 @@ import type { AstNode } from './parse.js';
 import { analyzeSubLink } from './select-block.js';
 import type { AnalysisContext, ColumnSource, Scope } from './scope.js';
 
-export type Operand = /** A column reference that resolved (source null: through a relation conditions cannot reach). */
-(
-  | { readonly kind: 'column'; readonly source: ColumnSource | null; readonly outer: boolean }
-  /** A literal; `constant` when it is the same on every execution. */
-  | { readonly kind: 'constant'; readonly sql: string; readonly constant: boolean; readonly text?: string }
-  | { readonly kind: 'param'; readonly number: number }
-  /** Anything else; `columns` are this block's columns it reads (none: a value, like now() or a sub-select). */
-  | { readonly kind: 'expression'; readonly columns: readonly ColumnSource[]; readonly detail: string }
-) & {
-  /** `x COLLATE NOCASE`: the collation the operand names. */
-  readonly collation?: string;
-};
+export type Operand =
+  /** A column reference that resolved (source null: through a relation conditions cannot reach). */
+  (
+    | { readonly kind: 'column'; readonly source: ColumnSource | null; readonly outer: boolean }
+    /** A literal; `constant` when it is the same on every execution. */
+    | { readonly kind: 'constant'; readonly sql: string; readonly constant: boolean; readonly text?: string }
+    | { readonly kind: 'param'; readonly number: number }
+    /** Anything else; `columns` are this block's columns it reads (none: a value, like now() or a sub-select). */
+    | { readonly kind: 'expression'; readonly columns: readonly ColumnSource[]; readonly detail: string }
+  ) & {
+    /** `x COLLATE NOCASE`: the collation the operand names. */
+    readonly collation?: string;
+  };
 
 /** `x COLLATE c` → x and c; anything else as it is. */
 export function withoutCollate(node: AstNode): { node: AstNode; collation?: string } {
