@@ -4,6 +4,7 @@ import pc from 'picocolors';
 import { advise } from '../../advisor/advise.js';
 import { connect } from '../../engines/connect.js';
 import { EXIT } from '../../errors.js';
+import { ADVISE_DEFAULTS } from '../../model/advise-defaults.js';
 import type { AdviceReport } from '../../model/recommendation.js';
 import { formatBytes, formatCost, heading, oneLineSql, renderTable } from '../format.js';
 import { databaseUrl, parseBytes, parseChoice, parseFraction, parseList, parseNonNegativeInt } from '../options.js';
@@ -31,14 +32,14 @@ interface AdviseFlags extends WorkloadFlags {
 
 export function registerAdvise(program: Command): void {
   addWorkloadOptions(program.command('advise').description('recommend indexes for the whole workload, each proven by the planner’s cost'))
-    .option('--max-columns <n>', 'most key columns in one index', parseNonNegativeInt('--max-columns'), 3)
+    .option('--max-columns <n>', 'most key columns in one index', parseNonNegativeInt('--max-columns'), ADVISE_DEFAULTS.maxColumns)
     .option('--budget <size>', 'total size of the new indexes, e.g. 500MB', parseBytes('--budget'))
     .option('--max-indexes <n>', 'most indexes to recommend', parseNonNegativeInt('--max-indexes'))
     .option(
       '--min-improvement <pct>',
       'a query counts as helped, and an index as worth it, from this cost reduction',
       parseFraction('--min-improvement'),
-      0.1,
+      ADVISE_DEFAULTS.minImprovement,
     )
     .option('--min-cost <cost>', 'leave out queries already cheaper than this planner cost', parseNonNegativeInt('--min-cost'))
     .option('--include <tables>', 'only these tables (comma-separated, repeatable)', parseList)
