@@ -51,6 +51,13 @@ export class DatabaseError extends IndexwiseError {
   }
 }
 
+/** A statement ran longer than the timeout it was given (`timeoutMs`) and was cancelled. */
+export class TimeoutError extends IndexwiseError {
+  constructor(readonly timeoutMs: number) {
+    super('TIMEOUT', `statement timed out after ${timeoutMs} ms`);
+  }
+}
+
 /** A feature the engine at hand cannot provide (e.g. pg_stat_statements missing). */
 export class UnsupportedError extends IndexwiseError {
   constructor(message: string) {
@@ -58,10 +65,33 @@ export class UnsupportedError extends IndexwiseError {
   }
 }
 
-/** The SQLSTATE of a driver error, if it has one (pg and PGlite both use `code`). */
-export function sqlStateOf(error: unknown): string | undefined {
+/**
+ * The SQLSTATEs indexwise branches on, by name (PostgreSQL's errcodes.txt). Code compares
+ * with these, never with a literal or with message text.
+ */
+export const SQLSTATE = {
+  /** statement_timeout, or a cancel request (pg_cancel_backend). */
+  queryCanceled: '57014',
+  /** lock_timeout: another session holds a conflicting lock. */
+  lockTimeout: '55P03',
+  uniqueViolation: '23505',
+  /** The backend was terminated (pg_terminate_backend, a shutdown). */
+  adminShutdown: '57P01',
+  undefinedTable: '42P01',
+  insufficientPrivilege: '42501',
+  /** e.g. an operator class that does not accept the column's type (text_pattern_ops on an integer). */
+  datatypeMismatch: '42804',
+} as const;
+
+const driverCode = (error: unknown): string | undefined => {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+};
+
+/** The SQLSTATE of an error: a DatabaseError's, or a driver error's `code` (pg and PGlite), or its cause's. */
+export function sqlStateOf(error: unknown): string | undefined {
+  if (error instanceof DatabaseError && error.sqlState !== undefined) return error.sqlState;
+  return driverCode(error) ?? driverCode((error as { cause?: unknown } | null)?.cause);
 }
 
 /** First line of an error's message, for one-line reports. */

@@ -1,12 +1,12 @@
 /** indexwise's library API. The CLI is a thin layer over these exports. */
-export { EXIT, IndexwiseError, InputError, ConnectionError, DatabaseError, UnsupportedError } from './errors.js';
+export { EXIT, IndexwiseError, InputError, ConnectionError, DatabaseError, TimeoutError, UnsupportedError, SQLSTATE } from './errors.js';
 export { connect, type ConnectOptions } from './engines/connect.js';
 export { parseConnectionString, redactConnectionString, type ConnectionTarget, type EngineKind } from './engines/connection-string.js';
 export type { Engine, EngineInfo, EngineFamily, Capabilities, ExplainOptions, QueryOptions, Row } from './engines/engine.js';
 export type * from './model/catalog.js';
 export { findTable, indexesOf, sameName } from './model/catalog.js';
 export { type Plan, type PlanNode, indexesUsed, scanTypes, walkPlan } from './model/plan.js';
-export { quoteIdent, formatQualified } from './model/names.js';
+export { quoteIdent, formatQualified } from './sql/names.js';
 export { openDemo, demoWorkload, type DemoOptions, type DemoQuery } from './demo/run.js';
 export { runDemo, type DemoReport, type DemoStoryOptions } from './demo/story.js';
 export { loadDemo, type LoadedDemo } from './demo/load.js';
@@ -27,16 +27,14 @@ export { analyzeWorkload, type WorkloadAnalysis, type TableUsage } from './analy
 export { advise, type AdviseOptions } from './advisor/advise.js';
 export type * from './model/recommendation.js';
 export type { IndexDef, KeyColumn } from './model/index-def.js';
-export { createIndexSql, dropIndexSql, indexName, recreateIndexSql } from './migrate/ddl.js';
+export { createIndexSql, dropIndexSql, indexName, recreateIndexSql } from './sql/ddl.js';
 
 // migrations and apply
 export {
   buildPlan,
   candidateSteps,
   selectSteps,
-  DIALECTS,
   DROP_CHECKS,
-  type Dialect,
   type MigrationPlan,
   type PlanStep,
   type CreateStep,
@@ -46,6 +44,7 @@ export {
 export { parsePlanInput, type PlanInput, type RecommendationInput } from './migrate/inputs.js';
 export { loadPlan, type LoadPlanOptions, type LoadedPlan } from './migrate/load.js';
 export { planSql, type StepSql } from './migrate/statements.js';
+export { DIALECTS, type Dialect } from './sql/dialect.js';
 export { writeMigration, type WriteMigrationOptions, type WrittenMigration } from './migrate/write.js';
 export { FORMATS, type FormatId, type MigrationFormat, type MigrationOutput } from './migrate/formats/format.js';
 export { migrationFormat } from './migrate/formats/index.js';
@@ -55,7 +54,7 @@ export { APPLY_LOCK_KEY } from './apply/lock.js';
 export { APPLY_APPLICATION_NAME } from './apply/session.js';
 export type { ApplyOptions, ApplySummary, ApplyEvent, StepResult, StepStatus } from './apply/types.js';
 
-// index usage (the IndexMonitor of the seed)
+// index usage
 export {
   topIndexesByScans,
   unusedIndexes,

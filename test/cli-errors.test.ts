@@ -1,5 +1,4 @@
 /** Bad databases give one clear line on stderr and exit code 2, and never print a password. */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
 import { createTestDatabase, hasPostgres, type TestDatabase } from './helpers/postgres.js';

@@ -1,7 +1,6 @@
 /** explain() and query() on real PostgreSQL and PGlite. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DatabaseError } from '../src/errors.js';
-import { TimeoutError } from '../src/engines/postgres/engine.js';
+import { DatabaseError, SQLSTATE, TimeoutError } from '../src/errors.js';
 import { indexesUsed, scanTypes } from '../src/model/plan.js';
 import { POSTGRES_FAMILY, type TestEngine } from './helpers/engines.js';
 
@@ -52,7 +51,7 @@ for (const fixture of POSTGRES_FAMILY) {
     it('reports a query it cannot plan as a DatabaseError with the SQLSTATE', async () => {
       const error = await db.engine.explain('SELECT * FROM no_such_table WHERE a = $1', { generic: true }).catch((e) => e);
       expect(error).toBeInstanceOf(DatabaseError);
-      expect(error.sqlState).toBe('42P01');
+      expect(error.sqlState).toBe(SQLSTATE.undefinedTable);
       expect(error.message).toMatch(/no_such_table/);
     });
 

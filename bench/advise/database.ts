@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { connect } from '../../src/engines/connect.js';
 import type { Engine } from '../../src/engines/engine.js';
-import { quoteIdentAlways } from '../../src/model/names.js';
+import { quoteIdentAlways } from '../../src/sql/names.js';
 
 const run = promisify(execFile);
 
@@ -55,11 +55,6 @@ export async function dropDatabase(database: string): Promise<void> {
 /** Runs psql against `database`: `-c COMMAND` or `-f FILE` arguments, stopping at the first error. */
 export async function psql(database: string, args: readonly string[]): Promise<void> {
   await run('psql', ['--no-psqlrc', '--quiet', '-v', 'ON_ERROR_STOP=1', '-d', databaseUrl(database), ...args], { maxBuffer: 16 * 2 ** 20 });
-}
-
-/** PostgreSQL's version string, e.g. "15.20". */
-export async function serverVersion(engine: Engine): Promise<string> {
-  return (await engine.info()).serverVersion;
 }
 
 const VACUUM_ATTEMPTS = 40;

@@ -6,7 +6,7 @@
  */
 import type { AdvisorQuery } from '../../src/advisor/queries.js';
 import type { Engine } from '../../src/engines/engine.js';
-import { quoteIdentAlways } from '../../src/model/names.js';
+import { quoteIdentAlways } from '../../src/sql/names.js';
 import { indexesUsed } from '../../src/model/plan.js';
 import type { ChosenIndex, Evaluation, QueryEvaluation } from './types.js';
 import { type BenchWorkload, queryLabel } from './workload.js';

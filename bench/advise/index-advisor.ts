@@ -6,7 +6,7 @@
  * them in place; the hypothetical indexes a plan reads are that query's advice.
  * Every query sees the same hypothetical set, so it is created once.
  */
-import { quoteIdent } from '../../src/model/names.js';
+import { quoteIdent } from '../../src/sql/names.js';
 import { explainQuery, HypotheticalSession, hypopgSchema } from './evaluate.js';
 import type { ChosenIndex } from './types.js';
 import type { BenchWorkload } from './workload.js';

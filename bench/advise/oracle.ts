@@ -7,7 +7,7 @@ import type { IndexCandidate } from '../../src/advisor/candidates.js';
 import type { AdvisorQuery } from '../../src/advisor/queries.js';
 import { WhatIfCoster } from '../../src/advisor/what-if.js';
 import type { Engine } from '../../src/engines/engine.js';
-import { createIndexSql } from '../../src/migrate/ddl.js';
+import { createIndexSql } from '../../src/sql/ddl.js';
 import type { AlgorithmResult, ChosenIndex } from './types.js';
 
 export interface Oracle {

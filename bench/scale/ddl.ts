@@ -4,7 +4,7 @@
  * (hashint4 spreads it), so every load holds the same data. Numbers go in as parameters,
  * names are quoted. Pure.
  */
-import { quoteIdentAlways } from '../../src/model/names.js';
+import { quoteIdentAlways } from '../../src/sql/names.js';
 import type { ForeignKey, ScaleTable } from './schema.js';
 
 /** Tenants; a row's tenant is skewed towards the low numbers (a few big customers). */

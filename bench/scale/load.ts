@@ -4,7 +4,7 @@
  * ANALYZE until every page is all-visible (bench/advise/database.ts).
  */
 import type { Engine } from '../../src/engines/engine.js';
-import { quoteIdentAlways } from '../../src/model/names.js';
+import { quoteIdentAlways } from '../../src/sql/names.js';
 import { vacuumUntilAllVisible } from '../advise/database.js';
 import { createTableSql, foreignKeySql, insertRowsSql } from './ddl.js';
 import type { ScaleTable } from './schema.js';

@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { loadParser } from '../../src/analysis/parse.js';
 import type { Engine } from '../../src/engines/engine.js';
 import type { Workload } from '../../src/model/workload.js';
-import { dropDatabase, freshDatabase, serverVersion } from '../advise/database.js';
+import { dropDatabase, freshDatabase } from '../advise/database.js';
 import { machine } from '../advise/machine.js';
 import { sourceState } from '../advise/source.js';
 import { collectWorkload } from '../advise/workload.js';
@@ -115,7 +115,7 @@ async function main(): Promise<void> {
   await loadParser();
   const engine = await freshDatabase(DATABASE);
   try {
-    const postgres = await serverVersion(engine);
+    const postgres = (await engine.info()).serverVersion;
     const sizes: SizeResult[] = [];
     for (const size of options.sizes) {
       const result = await measureSize(options, size, engine);

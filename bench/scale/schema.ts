@@ -60,10 +60,3 @@ export function generateTables(count: number, random: Random): ScaleTable[] {
     return { name: tableName(position), rows, foreignKeys: foreignKeys(position, random) };
   });
 }
-
-/** The columns every table has besides its foreign keys, in the order the DDL writes them. */
-export const COMMON_COLUMNS = ['tenant_id', 'status', 'created_at', 'updated_at', 'deleted_at', 'amount', 'name', 'email', 'code'] as const;
-
-export function columnsOf(table: ScaleTable): string[] {
-  return ['id', 'tenant_id', ...table.foreignKeys.map((f) => f.column), ...COMMON_COLUMNS.slice(1)];
-}

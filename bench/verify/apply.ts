@@ -9,7 +9,7 @@ import { advise } from '../../src/advisor/advise.js';
 import { applyGuard, guardAdvice } from '../../src/verify/guard.js';
 import { applyPlan } from '../../src/apply/apply.js';
 import type { Engine } from '../../src/engines/engine.js';
-import { quoteIdentAlways } from '../../src/model/names.js';
+import { quoteIdentAlways } from '../../src/sql/names.js';
 import { type MigrationPlan, planFromAdvice } from '../../src/migrate/plan.js';
 import type { Catalog } from '../../src/model/catalog.js';
 import type { AdviceReport } from '../../src/model/recommendation.js';

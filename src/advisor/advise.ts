@@ -10,6 +10,7 @@ import { loadParser } from '../analysis/parse.js';
 import type { Engine, EngineInfo } from '../engines/engine.js';
 import type { WhatIfMethod, WhatIfOptions } from '../engines/what-if.js';
 import { InputError } from '../errors.js';
+import { ADVISE_DEFAULTS } from '../model/advise-defaults.js';
 import type { Catalog } from '../model/catalog.js';
 import type { AdviceReport, SkippedQuery } from '../model/recommendation.js';
 import type { Workload } from '../model/workload.js';
@@ -26,9 +27,6 @@ import { buildReport } from './report.js';
 import { type Selection, type SelectionCandidate, Selector } from './select.js';
 import { tableKey, WhatIfCoster } from './what-if.js';
 import { writePenalty, type WriteQuery } from './write-cost.js';
-
-/** The defaults of `advise`, which the CLI shows and passes on. */
-export const ADVISE_DEFAULTS = { maxColumns: 3, minImprovement: 0.1 } as const;
 
 /** Selections and verifications at most (the planner usually has nothing new to say after two). */
 const MAX_ROUNDS = 4;

@@ -5,13 +5,13 @@
  * them as drops. Pure: the redundant-index rule over the catalog plus the new indexes.
  */
 import type { EngineInfo } from '../engines/engine.js';
-import { findRedundant } from '../health/checks/redundant-index.js';
-import { dropIndexFix } from '../health/fix.js';
-import { createIndexSql } from '../migrate/ddl.js';
+import { findRedundant } from '../model/index-relations.js';
+import { dropIndexFix } from '../sql/fix.js';
+import { createIndexSql } from '../sql/ddl.js';
 import type { Catalog, Index } from '../model/catalog.js';
 import type { Finding } from '../model/finding.js';
 import type { IndexDef } from '../model/index-def.js';
-import { formatQualified } from '../model/names.js';
+import { formatQualified } from '../sql/names.js';
 
 /** A recommended index as the catalog would show it once built. */
 export function plannedIndex(def: IndexDef, name: string, bytes: number): Index {

@@ -1,8 +1,8 @@
 /** The advice as data: recommendations with their evidence, per-query costs, statistics. */
 import type { EngineInfo } from '../engines/engine.js';
 import type { WhatIfMethod } from '../engines/what-if.js';
-import { createIndexSql, indexName, keySql } from '../migrate/ddl.js';
-import { formatQualified, quoteIdent } from '../model/names.js';
+import { createIndexSql, indexName, keySql } from '../sql/ddl.js';
+import { formatQualified, quoteIdent } from '../sql/names.js';
 import type { AdviceReport, CostedQueryReport, Recommendation, SkippedQuery } from '../model/recommendation.js';
 import type { Catalog } from '../model/catalog.js';
 import type { IndexCandidate } from './candidates.js';

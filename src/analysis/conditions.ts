@@ -3,7 +3,7 @@
  * Top-level AND conjuncts become a table's filters; OR branches become OR groups.
  */
 import type { Filter, FilterKind, OperandKind } from '../model/analysis.js';
-import { quoteIdent } from '../model/names.js';
+import { quoteIdent } from '../sql/names.js';
 import { list, operatorName, unwrap } from './ast.js';
 import { isCurrentColumn, isValue, listItems, type Operand, operandOf, readColumns } from './operands.js';
 import type { AstNode } from './parse.js';

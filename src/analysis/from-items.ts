@@ -1,5 +1,5 @@
 /** FROM-clause items → scope entries: base tables, joins, subqueries, CTE and view references. */
-import type { Table } from '../model/catalog.js';
+import { qualifiedKey, type Table } from '../model/catalog.js';
 import { list, unwrap } from './ast.js';
 import { type AstNode, parseStatements } from './parse.js';
 import { lookupRelation } from './relations.js';
@@ -76,7 +76,7 @@ function cteItem(cte: CteDefinition, alias: string, scope: Scope, ctx: AnalysisC
 
 /** A view is expanded to its query (parsed once per statement set). */
 function viewBlock(schema: string, name: string, definition: string, ctx: AnalysisContext): BlockResult | null {
-  const key = `${schema}.${name}`;
+  const key = qualifiedKey(schema, name);
   if (!ctx.viewCache.has(key)) {
     try {
       const [statement] = parseStatements(definition);

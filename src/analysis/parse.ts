@@ -4,7 +4,7 @@
  */
 import { fingerprintSync, loadModule, normalizeSync, parseSync, scanSync } from 'libpg-query';
 
-// biome-ignore lint/suspicious/noExplicitAny: the parse tree is a large JSON union; analysis reads it defensively.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the parse tree is a large JSON union; analysis reads it defensively
 export type AstNode = Record<string, any>;
 
 let loading: Promise<void> | undefined;

@@ -71,6 +71,7 @@ export class Scope {
   resolve(names: readonly string[]): Resolved | undefined {
     const column = names[names.length - 1] ?? '';
     const qualifier = names.length >= 2 ? names[names.length - 2] : undefined;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the walk up the parent chain starts at this scope
     for (let scope: Scope | null = this, outer = false; scope !== null; scope = scope.parent, outer = true) {
       const found = qualifier === undefined ? scope.byColumn(column) : scope.byAlias(qualifier);
       if (found !== undefined) return { item: found, source: sourceOf(found, column), outer };

@@ -35,9 +35,11 @@ export async function applyPlan(engine: Engine, plan: MigrationPlan, options: Ap
   const info = await engine.info();
   if (info.family !== plan.dialect) throw new InputError(`the plan is for ${plan.dialect} but the database is ${info.family}`);
   const resolved = resolveOptions(options, info.capabilities.concurrently);
-  if ((options.concurrently ?? true) && !resolved.concurrently && info.family === 'postgres') {
+  // the plan's dialect has CONCURRENTLY, this engine does not (PGlite)
+  if ((options.concurrently ?? true) && !resolved.concurrently && plan.dialect === 'postgres') {
     resolved.emit({ kind: 'note', message: `${info.kind} has no CREATE INDEX CONCURRENTLY: building with plain CREATE INDEX` });
   }
-  const steps = info.family === 'sqlite' ? await applySqlite(engine, plan, resolved) : await applyPostgres(engine, plan, options, resolved);
+  const steps =
+    plan.dialect === 'sqlite' ? await applySqlite(engine, plan, resolved) : await applyPostgres(engine, plan, options, resolved);
   return summarize(info.target, plan, resolved.concurrently, steps, (performance.now() - started) / 1000);
 }

@@ -4,14 +4,15 @@
  * `indisvalid` checked — an invalid index a failed concurrent build leaves is dropped
  * and reported, never left behind.
  */
+import { DatabaseError, SQLSTATE, sqlStateOf } from '../errors.js';
 import type { IndexDef } from '../model/index-def.js';
 import type { QualifiedName } from '../model/catalog.js';
-import { formatQualified } from '../model/names.js';
-import { createIndexSql, dropIndexSql } from '../migrate/ddl.js';
+import { formatQualified } from '../sql/names.js';
+import { createIndexSql, dropIndexSql } from '../sql/ddl.js';
 import { indexState } from './pg-state.js';
 import type { BuildProgress } from './progress.js';
 import type { PgSession } from './session.js';
-import { describeFailure, errorSqlState, SQLSTATE } from './sql-state.js';
+import { describeFailure } from './sql-state.js';
 import type { ResolvedApplyOptions } from './types.js';
 
 export interface ApplyContext {
@@ -74,7 +75,7 @@ export async function runWithRetries(
       ctx.progress?.stop();
       await session.recover();
       cleanedUp.push(...((await options.cleanup?.()) ?? []));
-      if (errorSqlState(error) !== SQLSTATE.lockTimeout || attempt > o.retries || o.signal?.aborted)
+      if (sqlStateOf(error) !== SQLSTATE.lockTimeout || attempt > o.retries || o.signal?.aborted)
         return { ok: false, attempts: attempt, error, cleanedUp };
       const delayMs = o.retryDelayMs * 2 ** (attempt - 1);
       o.emit({ kind: 'retry', index: options.watch ?? sql, attempt, delayMs, reason: describeFailure(error) });
@@ -96,7 +97,10 @@ export async function dropIfInvalid(ctx: ApplyContext, index: QualifiedName, our
   if (state.kind !== 'index' || state.valid || (state.building && !ours)) return [];
   const sql = dropIndexSql(index, { concurrently: ctx.options.concurrently && !state.partitioned, ifExists: true });
   const run = await runWithRetries(ctx, sql);
-  if (!run.ok) throw new Error(`could not drop the invalid index ${formatQualified(index)}: ${describeFailure(run.error)}`);
+  if (!run.ok)
+    throw new DatabaseError(`could not drop the invalid index ${formatQualified(index)}: ${describeFailure(run.error)}`, {
+      cause: run.error,
+    });
   return [formatQualified(index)];
 }
 

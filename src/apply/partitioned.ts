@@ -4,8 +4,8 @@
  * index built concurrently and attached; the parent's index turns valid when every
  * partition has one. Sub-partitioned partitions recurse. On failure, what was built is dropped.
  */
-import { attachIndexSql, dropIndexSql, indexName } from '../migrate/ddl.js';
-import { formatQualified } from '../model/names.js';
+import { attachIndexSql, dropIndexSql, indexName } from '../sql/ddl.js';
+import { formatQualified } from '../sql/names.js';
 import { type ApplyContext, type BuildTarget, buildIndex, indexOf, type Outcome, runWithRetries } from './build.js';
 import { indexState, partitionsOf } from './pg-state.js';
 import { describeFailure } from './sql-state.js';

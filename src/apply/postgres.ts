@@ -5,7 +5,7 @@
 import type { Engine } from '../engines/engine.js';
 import type { MigrationPlan, PlanStep } from '../migrate/plan.js';
 import { stepIndex, stepTable } from '../migrate/plan.js';
-import { formatQualified } from '../model/names.js';
+import { formatQualified } from '../sql/names.js';
 import type { ApplyContext } from './build.js';
 import { BuildProgress } from './progress.js';
 import { PgSession } from './session.js';

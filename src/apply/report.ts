@@ -1,8 +1,6 @@
 /** Pure renderers for `apply`: the plan to confirm, the dry-run SQL, the summary. */
 import type { MigrationPlan } from '../migrate/plan.js';
-import { stepIndex } from '../migrate/plan.js';
 import { planSql, stepComment } from '../migrate/statements.js';
-import { formatQualified } from '../model/names.js';
 import type { ApplySummary, BuildProgressEvent, StepResult } from './types.js';
 
 export interface PlanView {
@@ -57,8 +55,4 @@ export function renderProgress(event: BuildProgressEvent): string {
   const part = (done: number, total: number, unit: string) =>
     total > 0 ? ` ${Math.floor((done / total) * 100)}% (${done}/${total} ${unit})` : '';
   return `${event.index}: ${event.phase}${part(event.blocksDone, event.blocksTotal, 'blocks') || part(event.tuplesDone, event.tuplesTotal, 'tuples')}`;
-}
-
-export function planIndexNames(plan: MigrationPlan): string[] {
-  return plan.steps.map((s) => formatQualified(stepIndex(s)));
 }

@@ -1,22 +1,10 @@
-/** SQLSTATEs apply branches on, and how to read one from any error. */
-import { DatabaseError, sqlStateOf } from '../errors.js';
-
-export const SQLSTATE = {
-  lockTimeout: '55P03',
-  queryCanceled: '57014',
-  uniqueViolation: '23505',
-  adminShutdown: '57P01',
-} as const;
-
-export function errorSqlState(error: unknown): string | undefined {
-  if (error instanceof DatabaseError && error.sqlState !== undefined) return error.sqlState;
-  return sqlStateOf(error) ?? sqlStateOf((error as { cause?: unknown } | null)?.cause);
-}
+/** How a failed statement reads in apply's report, by its SQLSTATE. */
+import { SQLSTATE, sqlStateOf } from '../errors.js';
 
 /** A one-line reason for a failed statement, naming the common cases. */
 export function describeFailure(error: unknown): string {
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-  switch (errorSqlState(error)) {
+  switch (sqlStateOf(error)) {
     case SQLSTATE.lockTimeout:
       return `lock timeout: another session holds a conflicting lock (${message})`;
     case SQLSTATE.queryCanceled:

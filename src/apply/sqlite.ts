@@ -4,7 +4,7 @@
  * SQLite builds are quick and have no CONCURRENTLY.
  */
 import type { Engine } from '../engines/engine.js';
-import { createIndexSql, dropIndexSql } from '../migrate/ddl.js';
+import { createIndexSql, dropIndexSql } from '../sql/ddl.js';
 import type { MigrationPlan, PlanStep } from '../migrate/plan.js';
 import { stepResult } from './postgres.js';
 import { describeFailure } from './sql-state.js';

@@ -3,9 +3,9 @@
  * creations skip an index that exists (valid) or that someone is building; drops skip
  * one that is gone and refuse one that enforces a constraint.
  */
-import { dropIndexSql } from '../migrate/ddl.js';
+import { dropIndexSql } from '../sql/ddl.js';
 import type { CreateStep, DropStep } from '../migrate/plan.js';
-import { formatQualified } from '../model/names.js';
+import { formatQualified } from '../sql/names.js';
 import { type ApplyContext, buildIndex, buildSql, type Outcome, runWithRetries } from './build.js';
 import { buildPartitioned } from './partitioned.js';
 import { indexState, tableKind } from './pg-state.js';

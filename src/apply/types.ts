@@ -1,5 +1,6 @@
 /** What `apply` takes and returns: options, progress events, and the summary. */
 import type { Engine } from '../engines/engine.js';
+import type { Dialect } from '../sql/dialect.js';
 
 export const STEP_STATUSES = ['built', 'dropped', 'skipped', 'failed'] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
@@ -27,7 +28,7 @@ export interface StepResult {
 
 export interface ApplySummary {
   readonly target: string;
-  readonly dialect: 'postgres' | 'sqlite';
+  readonly dialect: Dialect;
   readonly concurrently: boolean;
   readonly built: number;
   readonly dropped: number;

@@ -1,5 +1,17 @@
 /** Option parsers shared by commands: each turns text into a value or a clear InputError. */
+import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
+
+/** A JSON file an option names (`--advice`, `--trial`, a baseline): its value, or why it cannot be read. */
+export function readJsonFile(path: string, what: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new InputError(
+      `cannot read ${what} ${path}: ${(error as { code?: string }).code === 'ENOENT' ? 'no such file' : 'not valid JSON'}`,
+    );
+  }
+}
 
 export function parsePositiveNumber(name: string) {
   return (value: string): number => {

@@ -4,7 +4,7 @@
  */
 import { InputError } from '../errors.js';
 import type { Engine } from '../engines/engine.js';
-import { quoteIdentAlways } from '../model/names.js';
+import { quoteIdentAlways } from '../sql/names.js';
 import { readDemoFile } from './assets.js';
 import { type DemoSizes, demoSizes, generatorSteps } from './generate.js';
 

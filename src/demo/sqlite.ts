@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { connect } from '../engines/connect.js';
 import type { Engine } from '../engines/engine.js';
 import { InputError } from '../errors.js';
-import { quoteIdentAlways } from '../model/names.js';
+import { quoteIdentAlways } from '../sql/names.js';
 import { workloadFromSql } from '../workload/collect.js';
 import { readDemoFile } from './assets.js';
 import { demoSizes } from './generate.js';

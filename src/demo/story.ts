@@ -5,7 +5,7 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { advise } from '../advisor/advise.js';
+import { advise, chooseWhatIf } from '../advisor/advise.js';
 import { analyzeWorkload, type WorkloadAnalysis } from '../analysis/analyze-workload.js';
 import { applyPlan } from '../apply/apply.js';
 import type { ApplySummary } from '../apply/types.js';
@@ -58,9 +58,10 @@ export async function runDemo(options: DemoStoryOptions = {}): Promise<DemoRepor
     progress('analyzing the workload');
     const analysis = analyzeWorkload(workload, catalog);
     const healthBefore = (await runHealth(engine, { workload })).findings;
-    // Without HypoPG the demo may build its candidates in a rolled-back transaction: the tables are its own.
-    // SQLite costs them on a copy of its file.
-    const whatIf = session.info.family === 'sqlite' ? 'sqlite-copy' : session.info.capabilities.hypopg ? 'hypopg' : 'transaction';
+    // advise's own choice; where it would refuse (a server without HypoPG) the demo builds its
+    // candidates in a rolled-back transaction: the tables are its own.
+    const { hypopg, isolatedWrites } = session.info.capabilities;
+    const whatIf = await chooseWhatIf(session.info, hypopg || isolatedWrites ? 'auto' : 'transaction');
     const advice = await advise(engine, workload, catalog, { whatIf, onProgress: progress });
     // The demo's tables are its own: its writes may run, inside rolled-back transactions.
     const measure = { runs: options.runs ?? 3, writes: 'rollback' as const, onProgress: progress };
@@ -74,7 +75,7 @@ export async function runDemo(options: DemoStoryOptions = {}): Promise<DemoRepor
     progress('writing the index-strategy report');
     const reportPath = options.reportPath ?? defaultReportPath();
     const source = session.workloadSource ?? DEMO_WORKLOAD_SOURCE;
-    const demoCommand = session.info.family === 'sqlite' ? 'npx indexwise demo --engine sqlite' : 'npx indexwise demo';
+    const demoCommand = options.engine === 'sqlite' ? 'npx indexwise demo --engine sqlite' : 'npx indexwise demo';
     const data = await collectReport(engine, workload, {
       sources: [source],
       advice,

@@ -5,9 +5,12 @@
 import type { Catalog } from '../model/catalog.js';
 import type { Plan } from '../model/plan.js';
 import type { EngineKind } from './connection-string.js';
-import type { WhatIfBackend, WhatIfMethod, WhatIfOptions } from './what-if.js';
+import type { WhatIfMethod } from '../model/what-if.js';
+import type { Dialect } from '../sql/dialect.js';
+import type { WhatIfBackend, WhatIfOptions } from './what-if.js';
 
-export type EngineFamily = 'postgres' | 'sqlite';
+/** The SQL dialect the engine speaks: PostgreSQL's for a server and PGlite, SQLite's. */
+export type EngineFamily = Dialect;
 
 export interface Capabilities {
   /** HypoPG is installed: indexes can be costed without building them. */
@@ -24,6 +27,25 @@ export interface Capabilities {
   readonly statementTimeout: boolean;
   /** pgstattuple is installed (exact bloat figures). */
   readonly pgstattuple: boolean;
+  /**
+   * The what-if methods openWhatIf accepts, the least disturbing first: HypoPG where it is
+   * installed, then a build in a rolled-back transaction (PostgreSQL family); a copy of
+   * the file (SQLite).
+   */
+  readonly whatIfMethods: readonly WhatIfMethod[];
+  /**
+   * Trial writes — a statement measured and rolled back, an index built in a transaction
+   * that is rolled back — disturb no other session: PGlite (the database lives in this
+   * process) and SQLite (a copy of the file, or a file this process holds for writing).
+   * Not a server, where they take locks that other sessions wait for.
+   */
+  readonly isolatedWrites: boolean;
+  /** A second connection to the same database can be opened (a server): apply watches and cancels a build through one. */
+  readonly secondConnection: boolean;
+  /** Operator classes such as text_pattern_ops exist (PostgreSQL); SQLite serves LIKE 'abc%' with a NOCASE key instead. */
+  readonly operatorClasses: boolean;
+  /** PostgreSQL's statistics views: pg_stat_activity, and scan and write counters per table and index (pg_stat_user_*). */
+  readonly statisticsViews: boolean;
 }
 
 export interface EngineInfo {

@@ -6,10 +6,10 @@
 import type { IndexDef } from '../model/index-def.js';
 import type { Plan } from '../model/plan.js';
 import { DatabaseError } from '../errors.js';
+import type { WhatIfMethod } from '../model/what-if.js';
 import type { ExplainOptions } from './engine.js';
 
-export const WHAT_IF_METHODS = ['hypopg', 'transaction', 'sqlite-copy'] as const;
-export type WhatIfMethod = (typeof WHAT_IF_METHODS)[number];
+export type { WhatIfMethod } from '../model/what-if.js';
 
 export interface WhatIfExplain {
   readonly plan: Plan;

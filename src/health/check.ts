@@ -7,6 +7,7 @@ import type { Engine, EngineInfo } from '../engines/engine.js';
 import type { Catalog } from '../model/catalog.js';
 import type { Finding } from '../model/finding.js';
 import type { Workload } from '../model/workload.js';
+import type { Dialect } from '../sql/dialect.js';
 
 export const CHECK_FAMILIES = ['static', 'runtime'] as const;
 export type CheckFamily = (typeof CHECK_FAMILIES)[number];
@@ -36,7 +37,7 @@ export interface Check {
   /** What it finds, in one sentence (shown by `health --list`). */
   readonly description: string;
   readonly thresholds: readonly Threshold[];
-  /** Engine families it runs on. */
-  readonly engines: readonly ('postgres' | 'sqlite')[];
+  /** Engine families (SQL dialects) it runs on. */
+  readonly engines: readonly Dialect[];
   run(context: CheckContext): Promise<Finding[]>;
 }

@@ -4,7 +4,7 @@
  * and we may execute it (superuser or pg_stat_scan_tables).
  */
 import type { Engine } from '../engines/engine.js';
-import { quoteIdentAlways } from '../model/names.js';
+import { quoteIdentAlways } from '../sql/names.js';
 
 const ACCESS_SQL = `
 SELECT n.nspname AS schema,

@@ -3,6 +3,7 @@ import type { Engine, EngineInfo } from '../engines/engine.js';
 import { InputError } from '../errors.js';
 import { type Finding, severityRank } from '../model/finding.js';
 import type { Workload } from '../model/workload.js';
+import type { Dialect } from '../sql/dialect.js';
 import { CHECKS } from './catalogue.js';
 import type { Check } from './check.js';
 
@@ -24,7 +25,7 @@ export interface HealthReport {
   readonly findings: readonly Finding[];
 }
 
-export function selectChecks(family: 'postgres' | 'sqlite', options: HealthOptions = {}): Check[] {
+export function selectChecks(family: Dialect, options: HealthOptions = {}): Check[] {
   for (const id of [...(options.checks ?? []), ...(options.skipChecks ?? [])]) {
     if (!CHECKS.some((c) => c.id === id)) throw new InputError(`unknown check "${id}": see indexwise health --list`);
   }

@@ -5,7 +5,7 @@
  */
 import { InputError } from '../errors.js';
 import type { Finding } from '../model/finding.js';
-import type { Dialect } from './plan.js';
+import type { Dialect } from '../sql/dialect.js';
 
 /** The parts of a recommendation a migration needs (the rest of advise's JSON is ignored). */
 export interface RecommendationInput {

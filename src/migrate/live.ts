@@ -5,10 +5,10 @@
  */
 import { advise, type AdviseOptions } from '../advisor/advise.js';
 import type { Engine } from '../engines/engine.js';
-import { findCheck } from '../health/catalogue.js';
-import { runHealth } from '../health/run.js';
-import type { QualifiedName } from '../model/catalog.js';
-import { formatQualified } from '../model/names.js';
+import { runHealth, selectChecks } from '../health/run.js';
+import { type QualifiedName, sameName } from '../model/catalog.js';
+import { isIndexDefinition } from '../sql/ddl.js';
+import { formatQualified } from '../sql/names.js';
 import { type CollectOptions, collectFrom, type SourceSpec } from '../workload/collect.js';
 import { parsePlanInput, type PlanInput } from './inputs.js';
 import { DROP_CHECKS, type PlanSelection } from './plan.js';
@@ -28,30 +28,19 @@ export async function liveAdvice(
 export async function liveDropFindings(engine: Engine, selection: PlanSelection): Promise<PlanInput | null> {
   const wanted = [...(selection.dropUnused ? DROP_CHECKS.unused : []), ...(selection.dropDuplicates ? DROP_CHECKS.duplicates : [])];
   const family = (await engine.info()).family;
-  const checks = wanted.filter((id) => findCheck(id)?.engines.includes(family));
+  const checks = selectChecks(family, { checks: wanted }).map((check) => check.id);
   if (checks.length === 0) return null;
   const report = await runHealth(engine, { checks });
   return { source: 'health (live)', dialect: family, recommendations: [], findings: report.findings };
 }
 
-/** pg_get_indexdef / sqlite_schema.sql of each index that exists, by formatQualified name. */
+/** The definition of each index that exists (pg_get_indexdef, sqlite_schema.sql, from the catalog), by formatQualified name. */
 export async function readIndexDefinitions(engine: Engine, indexes: readonly QualifiedName[]): Promise<Map<string, string>> {
-  const family = (await engine.info()).family;
+  const catalog = await engine.catalog();
   const definitions = new Map<string, string>();
   for (const index of indexes) {
-    const rows =
-      family === 'sqlite'
-        ? await engine.query<{ definition: string }>(
-            `SELECT sql AS definition FROM sqlite_schema WHERE type = 'index' AND name = ? AND sql IS NOT NULL`,
-            [index.name],
-          )
-        : await engine.query<{ definition: string }>(
-            `SELECT pg_get_indexdef(c.oid) AS definition FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('i', 'I')`,
-            [index.schema, index.name],
-          );
-    const definition = rows[0]?.definition;
-    if (typeof definition === 'string') definitions.set(formatQualified(index), definition);
+    const definition = catalog.indexes.find((i) => sameName(i, index))?.definition;
+    if (definition !== undefined && isIndexDefinition(definition)) definitions.set(formatQualified(index), definition);
   }
   return definitions;
 }

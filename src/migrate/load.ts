@@ -11,7 +11,6 @@ import type { CollectOptions, SourceSpec } from '../workload/collect.js';
 import { findingDefinition, type PlanInput, parsePlanInput } from './inputs.js';
 import { liveAdvice, liveDropFindings, readIndexDefinitions } from './live.js';
 import {
-  type Dialect,
   dropFindings,
   inputsDialect,
   type MigrationPlan,
@@ -21,7 +20,8 @@ import {
   requireDefinitions,
   selectSteps,
 } from './plan.js';
-import { parseQualifiedName } from './sql-names.js';
+import type { Dialect } from '../sql/dialect.js';
+import { parseQualifiedName } from '../sql/read-names.js';
 import { checkPlanSql } from './validate.js';
 
 export interface LoadPlanOptions {

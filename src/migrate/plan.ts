@@ -4,17 +4,15 @@
  * Pure: the caller reads the files and the database.
  */
 import { InputError } from '../errors.js';
-import type { QualifiedName } from '../model/catalog.js';
+import { type QualifiedName, qualifiedKey } from '../model/catalog.js';
 import type { Finding } from '../model/finding.js';
 import type { IndexDef } from '../model/index-def.js';
 import type { AdviceReport } from '../model/recommendation.js';
-import { formatQualified } from '../model/names.js';
-import { indexName } from './ddl.js';
+import { indexName } from '../sql/ddl.js';
+import type { Dialect } from '../sql/dialect.js';
+import { formatQualified } from '../sql/names.js';
+import { parseIdentifier, parseKeyColumn, parseQualifiedName } from '../sql/read-names.js';
 import { findingDefinition, type PlanInput, type RecommendationInput } from './inputs.js';
-import { parseIdentifier, parseKeyColumn, parseQualifiedName } from './sql-names.js';
-
-export const DIALECTS = ['postgres', 'sqlite'] as const;
-export type Dialect = (typeof DIALECTS)[number];
 
 export interface CreateStep {
   readonly kind: 'create';
@@ -155,7 +153,7 @@ export function selectSteps(steps: readonly PlanStep[], only: readonly string[] 
 
 function matchesName(step: PlanStep, wanted: string): boolean {
   const index = stepIndex(step);
-  return wanted === index.name || wanted === formatQualified(index) || wanted === `${index.schema}.${index.name}`;
+  return wanted === index.name || wanted === formatQualified(index) || wanted === qualifiedKey(index);
 }
 
 /** A drop must know the definition it removes, or its down migration could not rebuild it. */

@@ -2,8 +2,9 @@
  * A plan as SQL statements, up and down, for one dialect. The formats wrap these in
  * their tools' files; `apply --dry-run` prints them. Pure.
  */
-import { createIndexSql, dropIndexSql, isPartitionedDefinition, recreateIndexSql } from './ddl.js';
-import type { Dialect, MigrationPlan, PlanStep } from './plan.js';
+import { createIndexSql, dropIndexSql, isPartitionedDefinition, recreateIndexSql } from '../sql/ddl.js';
+import type { Dialect } from '../sql/dialect.js';
+import type { MigrationPlan, PlanStep } from './plan.js';
 
 export interface StatementOptions {
   /** CONCURRENTLY on PostgreSQL (the statements must then run outside a transaction). */

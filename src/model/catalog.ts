@@ -113,6 +113,17 @@ export interface Catalog {
   readonly triggers?: readonly Trigger[];
 }
 
+/**
+ * `schema.name`, unquoted: the key of a table or an index in a map or a set, and how
+ * logs and generated comments name one. formatQualified (sql/names.ts) writes the quoted
+ * form SQL and the JSON outputs use.
+ */
+export function qualifiedKey(name: QualifiedName): string;
+export function qualifiedKey(schema: string, name: string): string;
+export function qualifiedKey(nameOrSchema: QualifiedName | string, name?: string): string {
+  return typeof nameOrSchema === 'string' ? `${nameOrSchema}.${name}` : `${nameOrSchema.schema}.${nameOrSchema.name}`;
+}
+
 export function sameName(a: QualifiedName, b: QualifiedName): boolean {
   return a.schema === b.schema && a.name === b.name;
 }

@@ -1,8 +1,8 @@
 /**
  * An index that does not exist yet: what the advisor proposes and the migration
- * writes. Column names are unquoted; src/migrate/ddl.ts turns them into SQL.
+ * writes. Column names are unquoted; src/sql/ddl.ts turns them into SQL.
  */
-import type { QualifiedName } from './catalog.js';
+import { type QualifiedName, qualifiedKey } from './catalog.js';
 
 export interface KeyColumn {
   readonly column: string;
@@ -37,7 +37,7 @@ export function indexId(def: IndexDef): string {
       `${k.column}${k.collation ? ` collate ${k.collation.toLowerCase()}` : ''}${k.descending ? ' desc' : ''}${k.nullsFirst === null ? '' : k.nullsFirst ? ' nf' : ' nl'}${k.opclass ? ` ${k.opclass}` : ''}`,
   );
   return (
-    `${def.table.schema}.${def.table.name}(${keys.join(',')})` +
+    `${qualifiedKey(def.table)}(${keys.join(',')})` +
     (def.include.length ? ` include(${def.include.join(',')})` : '') +
     (def.where ? ` where ${def.where}` : '')
   );

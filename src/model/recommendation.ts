@@ -1,8 +1,8 @@
 /** What `advise` returns: the JSON shape documented in README. */
-import type { WhatIfMethod } from '../engines/what-if.js';
 import type { Finding } from './finding.js';
 import type { Comparison } from './measurement.js';
 import type { IndexDef } from './index-def.js';
+import type { WhatIfMethod } from './what-if.js';
 
 export interface Recommendation {
   /** Schema-qualified, quoted only where needed: "public.posts", "\"Bar\".\"Foo\"". */

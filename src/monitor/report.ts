@@ -3,6 +3,7 @@
  * are reset; a reset between two snapshots (stats_reset changed, or a counter went
  * down) is detected, and the later value then counts from zero.
  */
+import { qualifiedKey } from '../model/catalog.js';
 import type { IndexCounters, Snapshot, TableCounters } from './snapshot.js';
 
 export interface IndexUsageOverTime {
@@ -42,10 +43,10 @@ export interface MonitorReport {
 
 function wasReset(a: Snapshot, b: Snapshot): boolean {
   if (a.statsReset !== b.statsReset) return true;
-  const before = new Map(a.indexes.map((i) => [`${i.schema}.${i.index}`, i.scans]));
-  if (b.indexes.some((i) => (before.get(`${i.schema}.${i.index}`) ?? 0) > i.scans)) return true;
-  const tables = new Map(a.tables.map((t) => [`${t.schema}.${t.table}`, t.seqScans + t.indexScans]));
-  return b.tables.some((t) => (tables.get(`${t.schema}.${t.table}`) ?? 0) > t.seqScans + t.indexScans);
+  const before = new Map(a.indexes.map((i) => [qualifiedKey(i.schema, i.index), i.scans]));
+  if (b.indexes.some((i) => (before.get(qualifiedKey(i.schema, i.index)) ?? 0) > i.scans)) return true;
+  const tables = new Map(a.tables.map((t) => [qualifiedKey(t.schema, t.table), t.seqScans + t.indexScans]));
+  return b.tables.some((t) => (tables.get(qualifiedKey(t.schema, t.table)) ?? 0) > t.seqScans + t.indexScans);
 }
 
 /** Sum of a counter's increases over consecutive snapshots, resets accounted for. */
@@ -120,7 +121,7 @@ export function cumulativeScans(snapshots: readonly Snapshot[]): { takenAt: stri
     const previous = snapshots[i - 1];
     const reset = previous !== undefined && wasReset(previous, snapshot);
     for (const index of snapshot.indexes) {
-      const key = `${index.schema}.${index.index}`;
+      const key = qualifiedKey(index.schema, index.index);
       const before = previous?.indexes.find((x) => x.schema === index.schema && x.index === index.index);
       const delta = previous === undefined ? 0 : reset || before === undefined ? index.scans : Math.max(0, index.scans - before.scans);
       totals[key] = (totals[key] ?? 0) + delta;

@@ -1,6 +1,6 @@
 /** Snapshots kept in a table of the monitored database — only when the user asks (--store table:SCHEMA.NAME). */
 import type { Engine } from '../engines/engine.js';
-import { quoteIdentAlways } from '../model/names.js';
+import { quoteIdentAlways } from '../sql/names.js';
 import type { Snapshot } from './snapshot.js';
 import type { SnapshotStore } from './store.js';
 

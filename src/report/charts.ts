@@ -1,5 +1,5 @@
 /** Chart.js configurations for the HTML report. Pure. */
-import { formatQualified } from '../model/names.js';
+import { formatQualified } from '../sql/names.js';
 import type { ChartSpec } from './document.js';
 import type { ReportData } from './data.js';
 

@@ -5,7 +5,7 @@ import { analyzeWorkload } from '../analysis/analyze-workload.js';
 import { loadParser } from '../analysis/parse.js';
 import type { Engine } from '../engines/engine.js';
 import { runHealth } from '../health/run.js';
-import type { Catalog } from '../model/catalog.js';
+import { type Catalog, qualifiedKey } from '../model/catalog.js';
 import type { Comparison } from '../model/measurement.js';
 import { indexesUsed } from '../model/plan.js';
 import type { AdviceReport } from '../model/recommendation.js';
@@ -30,7 +30,7 @@ export interface ReportOptions {
 
 /** Which workload queries each existing index serves, from their plans now. */
 async function indexUse(engine: Engine, catalog: Catalog, analysis: ReturnType<typeof analyzeWorkload>): Promise<Record<string, string[]>> {
-  const byName = new Map(catalog.indexes.map((i) => [i.name, `${i.schema}.${i.name}`]));
+  const byName = new Map(catalog.indexes.map((i) => [i.name, qualifiedKey(i)]));
   const uses: Record<string, string[]> = {};
   for (const item of analysis.queries) {
     if (item.analysis === null || item.analysis.noUserTables || item.analysis.unknownTables.length > 0) continue;
@@ -60,7 +60,7 @@ export async function collectReport(engine: Engine, workload: Workload, options:
   const advice = options.advice ?? (await advise(engine, workload, catalog, options.adviseOptions));
   progress('health checks');
   const { findings } = await runHealth(engine);
-  const counters = info.family === 'postgres' ? (await takeSnapshot(engine)).indexes : [];
+  const counters = info.capabilities.statisticsViews ? (await takeSnapshot(engine)).indexes : [];
   progress('which queries use which index');
   const indexQueries = await indexUse(engine, catalog, analysis);
   const snapshots = options.store ? await options.store.list(info.target, new Date(Date.now() - (options.sinceMs ?? 30 * 86_400_000))) : [];

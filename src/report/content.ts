@@ -1,6 +1,7 @@
 /** The index-strategy report, written once as a document (rendered to Markdown and HTML). Pure. */
 import { formatBytes, formatCost, formatCount } from '../format.js';
-import { formatQualified } from '../model/names.js';
+import { indexesOf, qualifiedKey } from '../model/catalog.js';
+import { formatQualified } from '../sql/names.js';
 import { costChart, sizeVsScansChart, usageChart } from './charts.js';
 import { type Block, code, type Document, h, p, table, ul } from './document.js';
 import type { ReportData } from './data.js';
@@ -30,8 +31,8 @@ function header(data: ReportData): Block[] {
 
 function existingIndexes(data: ReportData): Block[] {
   const blocks: Block[] = [h(2, 'Existing indexes, table by table')];
-  const scans = new Map(data.counters.map((c) => [`${c.schema}.${c.index}`, c.scans]));
-  const perDay = new Map((data.usage?.indexes ?? []).map((u) => [`${u.schema}.${u.index}`, u.scansPerDay]));
+  const scans = new Map(data.counters.map((c) => [qualifiedKey(c.schema, c.index), c.scans]));
+  const perDay = new Map((data.usage?.indexes ?? []).map((u) => [qualifiedKey(u.schema, u.index), u.scansPerDay]));
   blocks.push(
     p(
       data.usage
@@ -40,10 +41,10 @@ function existingIndexes(data: ReportData): Block[] {
     ),
   );
   for (const t of data.catalog.tables.filter((x) => x.kind !== 'partition')) {
-    const indexes = data.catalog.indexes.filter((i) => i.table.schema === t.schema && i.table.name === t.name);
+    const indexes = indexesOf(data.catalog, t);
     blocks.push(h(3, `${formatQualified(t)} — ${formatCount(t.rowEstimate)} rows, ${formatBytes(t.totalBytes)}`));
     const rows = indexes.map((i) => {
-      const key = `${i.schema}.${i.name}`;
+      const key = qualifiedKey(i);
       const findings = data.findings.filter((f) => f.index === formatQualified(i)).map((f) => f.check);
       return [
         `\`${i.name}\``,

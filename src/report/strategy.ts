@@ -4,7 +4,7 @@
  * this database's own indexes and workload. Pure.
  */
 import type { Index } from '../model/catalog.js';
-import { formatQualified } from '../model/names.js';
+import { formatQualified } from '../sql/names.js';
 import { type Block, h, p, ul } from './document.js';
 import type { ReportData } from './data.js';
 

@@ -8,10 +8,10 @@
  * helps most is kept. Builds indexes and takes locks: not for production.
  */
 import type { Engine } from '../engines/engine.js';
-import { createIndexSql } from '../migrate/ddl.js';
+import { createIndexSql } from '../sql/ddl.js';
 import type { Catalog } from '../model/catalog.js';
 import type { Comparison, Measurement, QueryMeasurement } from '../model/measurement.js';
-import { quoteIdentAlways } from '../model/names.js';
+import { quoteIdentAlways } from '../sql/names.js';
 import type { AdviceReport, Recommendation } from '../model/recommendation.js';
 import type { Workload } from '../model/workload.js';
 import { compareMeasurements } from './compare.js';

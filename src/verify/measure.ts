@@ -6,7 +6,7 @@
  */
 import type { AnalyzedQuery } from '../analysis/analyze-workload.js';
 import type { Engine } from '../engines/engine.js';
-import { IndexwiseError, oneLine } from '../errors.js';
+import { oneLine, TimeoutError } from '../errors.js';
 import type { Catalog } from '../model/catalog.js';
 import type { QueryMeasurement } from '../model/measurement.js';
 import { indexesUsed, type Plan, joinTypes, scanTypes } from '../model/plan.js';
@@ -116,7 +116,7 @@ export async function measureQuery(
       last = plan;
     }
   } catch (error) {
-    if (error instanceof IndexwiseError && error.code === 'TIMEOUT') {
+    if (error instanceof TimeoutError) {
       return {
         ...base(item, write),
         executed: { sql, params },

@@ -9,9 +9,8 @@ import { createHash } from 'node:crypto';
 import type { AnalyzedQuery } from '../analysis/analyze-workload.js';
 import { scanTokens } from '../analysis/parse.js';
 import type { Engine } from '../engines/engine.js';
-import type { QualifiedName, Table } from '../model/catalog.js';
-import type { Catalog } from '../model/catalog.js';
-import { quoteIdentAlways } from '../model/names.js';
+import { type Catalog, findTable, type QualifiedName } from '../model/catalog.js';
+import { quoteIdentAlways } from '../sql/names.js';
 
 export type ParamValue = string | null;
 
@@ -53,7 +52,7 @@ export function placeholderUses(item: AnalyzedQuery, catalog: Catalog): Map<numb
     }
   }
   for (const write of analysis.writes) {
-    const primaryKey = catalog.tables.find((t) => t.schema === write.table.schema && t.name === write.table.name)?.primaryKey ?? [];
+    const primaryKey = findTable(catalog, write.table)?.primaryKey ?? [];
     for (const [column, param] of Object.entries(write.valueParams ?? {})) {
       if (uses.has(param)) continue;
       const key = write.kind === 'insert' && primaryKey.length === 1 && primaryKey[0] === column;
@@ -69,10 +68,6 @@ function fraction(text: string): number {
   return createHash('sha1').update(text).digest().readUInt32BE(0) / 2 ** 32;
 }
 
-function tableOf(catalog: Catalog, name: QualifiedName): Table | undefined {
-  return catalog.tables.find((t) => t.schema === name.schema && t.name === name.name);
-}
-
 const from = (table: QualifiedName) => `${quoteIdentAlways(table.schema)}.${quoteIdentAlways(table.name)}`;
 
 /** One row's values of the given columns, at a position picked by `seed`. */
@@ -83,13 +78,13 @@ async function drawRow(
   columns: readonly string[],
   seed: string,
 ): Promise<Record<string, string | null>> {
-  const rows = tableOf(catalog, table)?.rowEstimate ?? 0;
+  const rows = findTable(catalog, table)?.rowEstimate ?? 0;
   const offset = Math.floor(fraction(seed) * Math.max(0, rows - 1));
   // CAST … AS text and LIMIT … OFFSET read the same in PostgreSQL and SQLite
   const list = columns.map((c, i) => `CAST(${quoteIdentAlways(c)} AS text) AS c${i}`).join(', ');
   const notNull = columns.map((c) => `${quoteIdentAlways(c)} IS NOT NULL`).join(' AND ');
   // in primary-key order, so the same position is the same row however the table was scanned
-  const key = tableOf(catalog, table)?.primaryKey ?? [];
+  const key = findTable(catalog, table)?.primaryKey ?? [];
   const order = key.length > 0 ? ` ORDER BY ${key.map(quoteIdentAlways).join(', ')}` : '';
   for (const skip of [offset, 0]) {
     const [row] = await engine.query(`SELECT ${list} FROM ${from(table)} WHERE ${notNull}${order} LIMIT 1 OFFSET $1`, [skip]);

@@ -6,7 +6,7 @@
 import { analyzeWorkload } from '../analysis/analyze-workload.js';
 import { loadParser } from '../analysis/parse.js';
 import type { Engine } from '../engines/engine.js';
-import { createIndexSql } from '../migrate/ddl.js';
+import { createIndexSql } from '../sql/ddl.js';
 import type { Catalog } from '../model/catalog.js';
 import type { Comparison, Measurement } from '../model/measurement.js';
 import type { Recommendation } from '../model/recommendation.js';
@@ -31,8 +31,8 @@ function pinnedStatements(measurement: Measurement | undefined): MeasureOptions[
 
 async function defaults(engine: Engine, options: VerifyOptions): Promise<MeasureOptions> {
   const info = await engine.info();
-  const safe = info.kind === 'pglite' || info.family === 'sqlite';
-  return { runs: options.runs ?? 5, timeoutMs: options.timeoutMs ?? 30_000, writes: options.writes ?? (safe ? 'rollback' : 'skip') };
+  const writes = options.writes ?? (info.capabilities.isolatedWrites ? 'rollback' : 'skip');
+  return { runs: options.runs ?? 5, timeoutMs: options.timeoutMs ?? 30_000, writes };
 }
 
 export async function measureWorkload(

@@ -84,11 +84,14 @@ export async function collectWorkload(
 async function* readSource(engine: Engine | null, spec: SourceSpec, options: CollectOptions) {
   switch (spec.kind) {
     case 'pg_stat_statements':
-      yield* await readPgStatStatements(needEngine(engine, spec.kind), { minCalls: options.minCalls, minTimeMs: options.minTimeMs });
+      yield* await readPgStatStatements(await needStatisticsViews(engine, spec.kind), {
+        minCalls: options.minCalls,
+        minTimeMs: options.minTimeMs,
+      });
       return;
     case 'pg_stat_activity': {
       const durationMs = options.sampleMs ?? 10_000;
-      yield* await sampleActivity(needEngine(engine, spec.kind), {
+      yield* await sampleActivity(await needStatisticsViews(engine, spec.kind), {
         durationMs,
         onProgress: (elapsedMs) => options.onProgress?.({ kind: 'sampling', elapsedMs, totalMs: durationMs }),
       });
@@ -108,8 +111,10 @@ async function* readSource(engine: Engine | null, spec: SourceSpec, options: Col
   }
 }
 
-function needEngine(engine: Engine | null, source: string): Engine {
-  if (engine === null || engine.family !== 'postgres') throw new InputError(`--from ${source} needs a PostgreSQL database (--db)`);
+/** pg_stat_statements and pg_stat_activity are PostgreSQL's statistics views. */
+async function needStatisticsViews(engine: Engine | null, source: string): Promise<Engine> {
+  if (engine === null || !(await engine.info()).capabilities.statisticsViews)
+    throw new InputError(`--from ${source} needs a PostgreSQL database (--db)`);
   return engine;
 }
 

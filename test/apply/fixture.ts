@@ -2,7 +2,7 @@
 import pg from 'pg';
 import { connect } from '../../src/engines/connect.js';
 import type { Engine } from '../../src/engines/engine.js';
-import { indexName } from '../../src/migrate/ddl.js';
+import { indexName } from '../../src/sql/ddl.js';
 import type { CreateStep, MigrationPlan } from '../../src/migrate/plan.js';
 import { type IndexDef, keyColumn } from '../../src/model/index-def.js';
 import type { TestDatabase } from '../helpers/postgres.js';

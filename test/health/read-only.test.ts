@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/engines/connect.js';
+import { SQLSTATE } from '../../src/errors.js';
 import { CHECKS } from '../../src/health/catalogue.js';
 import { runHealth } from '../../src/health/run.js';
 import type { Finding } from '../../src/model/finding.js';
@@ -102,7 +103,7 @@ describe.skipIf(!hasPostgres)('health as a read-only monitoring role', () => {
   it('the role really is read-only', async () => {
     const reader = await connect(readerUrl());
     try {
-      await expect(reader.query('CREATE INDEX nope ON t (v)')).rejects.toMatchObject({ sqlState: '42501' });
+      await expect(reader.query('CREATE INDEX nope ON t (v)')).rejects.toMatchObject({ sqlState: SQLSTATE.insufficientPrivilege });
     } finally {
       await reader.close();
     }

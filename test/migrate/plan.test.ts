@@ -1,12 +1,12 @@
 /** The plan model and the pure pieces of the formats: no database. */
 import { describe, expect, it } from 'vitest';
-import { recreateIndexSql } from '../../src/migrate/ddl.js';
+import { recreateIndexSql } from '../../src/sql/ddl.js';
 import { alembicHead, readRevision } from '../../src/migrate/formats/alembic-revisions.js';
 import { escapeBinds, pyString } from '../../src/migrate/formats/alembic.js';
 import { escapeKnexBindings } from '../../src/migrate/formats/knex.js';
 import { parsePlanInput } from '../../src/migrate/inputs.js';
 import { buildPlan, candidateSteps } from '../../src/migrate/plan.js';
-import { parseKeyColumn, parseQualifiedName } from '../../src/migrate/sql-names.js';
+import { parseKeyColumn, parseQualifiedName } from '../../src/sql/read-names.js';
 import { planSql } from '../../src/migrate/statements.js';
 
 const advice = JSON.stringify({

@@ -1,11 +1,12 @@
 /** `indexwise advise`: cost-proven indexes for the whole workload. */
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { ADVISE_DEFAULTS, advise } from '../../advisor/advise.js';
+import { advise } from '../../advisor/advise.js';
 import { DEFAULT_WHAT_IF_CONNECTIONS } from '../../advisor/lanes.js';
 import { adviseProgress } from '../advise-progress.js';
 import { connect } from '../../engines/connect.js';
 import { EXIT } from '../../errors.js';
+import { ADVISE_DEFAULTS } from '../../model/advise-defaults.js';
 import type { AdviceReport } from '../../model/recommendation.js';
 import { formatBytes, formatCost, heading, oneLineSql, renderTable } from '../format.js';
 import { databaseUrl, parseBytes, parseChoice, parseDuration, parseFraction, parseList, parseNonNegativeInt } from '../options.js';

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { connect } from '../../engines/connect.js';
 import type { WorkloadAnalysis } from '../../analysis/analyze-workload.js';
-import { formatQualified } from '../../model/names.js';
+import { formatQualified } from '../../sql/names.js';
 import { LOG_FORMATS, type LogFormat } from '../../workload/sources/log-file.js';
 import type { Engine } from '../../engines/engine.js';
 import type { Workload } from '../../model/workload.js';

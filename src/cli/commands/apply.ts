@@ -6,6 +6,7 @@ import { renderDryRun, renderPlan, renderProgress, renderSummary } from '../../a
 import type { ApplyEvent } from '../../apply/types.js';
 import { connect } from '../../engines/connect.js';
 import { parseConnectionString } from '../../engines/connection-string.js';
+import { KIND_CAPABILITIES } from '../../engines/kind-capabilities.js';
 import { EXIT, InputError } from '../../errors.js';
 import { databaseUrl, parseDuration, parseNonNegativeInt } from '../options.js';
 import { type ProgressFn, progressReporter } from '../progress.js';
@@ -73,12 +74,13 @@ Examples:
     .action(async (flags: ApplyFlags) => {
       const url = databaseUrl(flags.db);
       const log = progressReporter(!flags.quiet);
+      // what the database's kind can do, known without connecting: --dry-run opens nothing it does not need
       const kind = url ? parseConnectionString(url).kind : null;
       const database = new LazyEngine(url, { writable: true });
       try {
         const { plan } = await planFromFlags(flags, database, log);
         const view = {
-          concurrently: flags.concurrently && plan.dialect === 'postgres' && kind !== 'pglite',
+          concurrently: flags.concurrently && plan.dialect === 'postgres' && (kind === null || KIND_CAPABILITIES[kind].concurrently),
           lockTimeoutMs: flags.lockTimeout,
           statementTimeoutMs: flags.statementTimeout,
         };
@@ -101,13 +103,15 @@ Examples:
           }
         }
         const interrupt = interruptOnCtrlC();
-        const summary = await applyPlan(await database.get(), plan, {
+        const engine = await database.get();
+        const { capabilities } = await engine.info();
+        const summary = await applyPlan(engine, plan, {
           lockTimeoutMs: flags.lockTimeout,
           statementTimeoutMs: flags.statementTimeout,
           concurrently: flags.concurrently,
           retries: flags.retries,
           lockWaitMs: flags.wait,
-          reconnect: kind === 'postgres' ? () => connect(url ?? '') : undefined,
+          reconnect: capabilities.secondConnection ? () => connect(url ?? '') : undefined,
           onEvent: onEvent(log),
           signal: interrupt.signal,
         }).finally(interrupt.release);

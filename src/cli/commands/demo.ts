@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { type DemoReport, defaultReportPath, runDemo } from '../../demo/story.js';
+import { indexesOf } from '../../model/catalog.js';
 import type { Finding } from '../../model/finding.js';
 import { formatBytes, formatCount, heading, renderTable } from '../format.js';
 import { parseChoice, parseNonNegativeInt, parsePositiveNumber } from '../options.js';
@@ -82,8 +83,7 @@ export function renderDemo(report: DemoReport): string {
           t.name,
           formatCount(t.rowEstimate),
           formatBytes(t.totalBytes),
-          catalog.indexes
-            .filter((i) => i.table.schema === t.schema && i.table.name === t.name)
+          indexesOf(catalog, t)
             .map((i) => `${i.name}(${i.keys.map((k) => k.column ?? k.expression).join(', ')})`)
             .join(' '),
         ]),

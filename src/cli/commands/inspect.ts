@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { connect } from '../../engines/connect.js';
 import type { Catalog } from '../../model/catalog.js';
-import { formatQualified } from '../../model/names.js';
+import { formatQualified } from '../../sql/names.js';
 import type { EngineInfo } from '../../engines/engine.js';
 import { formatBytes, formatCount, heading, renderTable } from '../format.js';
 import { databaseUrl } from '../options.js';
@@ -33,10 +33,14 @@ export function registerInspect(program: Command): void {
 
 export function renderInspect(info: EngineInfo, catalog: Catalog): string {
   const caps = Object.entries(info.capabilities)
-    .filter(([, on]) => on)
+    .filter(([, on]) => on === true)
     .map(([name]) => name)
     .join(', ');
-  const out = [`${info.target}: ${info.kind} ${info.serverVersion}, database ${info.database}`, `capabilities: ${caps || 'none'}`];
+  const out = [
+    `${info.target}: ${info.kind} ${info.serverVersion}, database ${info.database}`,
+    `capabilities: ${caps || 'none'}`,
+    `what-if: ${info.capabilities.whatIfMethods.join(', ')}`,
+  ];
   out.push(heading('Tables'));
   out.push(
     renderTable(

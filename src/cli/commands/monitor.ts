@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { connect } from '../../engines/connect.js';
 import type { Engine } from '../../engines/engine.js';
-import { formatQualified } from '../../model/names.js';
+import { formatQualified } from '../../sql/names.js';
 import { databaseKey, openStore, report, snapshot } from '../../monitor/monitor.js';
 import type { MonitorReport } from '../../monitor/report.js';
 import { defaultStorePath } from '../../monitor/sqlite-store.js';

@@ -1,5 +1,5 @@
 /** `indexwise report`: the index-strategy document, generated from the live database and its workload. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { connect } from '../../engines/connect.js';
 import { redactConnectionString } from '../../engines/connection-string.js';
@@ -10,7 +10,7 @@ import { defaultStorePath } from '../../monitor/sqlite-store.js';
 import { openStore } from '../../monitor/monitor.js';
 import { collectReport } from '../../report/collect.js';
 import { reportFormat, writeReport } from '../../report/write.js';
-import { databaseUrl, parseDuration } from '../options.js';
+import { databaseUrl, parseDuration, readJsonFile } from '../options.js';
 import { progressReporter } from '../progress.js';
 import { addWorkloadOptions, type WorkloadFlags, workloadFromFlags } from './analyze.js';
 
@@ -20,16 +20,6 @@ interface ReportFlags extends WorkloadFlags {
   verify?: string;
   store?: string;
   since: number;
-}
-
-function readJsonFile(path: string, what: string): unknown {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new InputError(
-      `cannot read ${what} ${path}: ${(error as { code?: string }).code === 'ENOENT' ? 'no such file' : 'not valid JSON'}`,
-    );
-  }
 }
 
 /** A `verify compare --json` comparison, or the comparison inside a `verify --trial --json` result. */

@@ -1,5 +1,5 @@
 /** `indexwise verify`: measured execution, before and after — evidence, not estimates. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { connect } from '../../engines/connect.js';
@@ -9,7 +9,7 @@ import type { AdviceReport } from '../../model/recommendation.js';
 import { compareMeasurements } from '../../verify/compare.js';
 import { measureWorkload, trialAdvice } from '../../verify/verify.js';
 import { formatCount, heading, oneLineSql, renderTable } from '../format.js';
-import { databaseUrl, parseChoice, parseDuration, parseNonNegativeInt } from '../options.js';
+import { databaseUrl, parseChoice, parseDuration, parseNonNegativeInt, readJsonFile } from '../options.js';
 import { progressReporter } from '../progress.js';
 import { addWorkloadOptions, type WorkloadFlags, workloadFromFlags } from './analyze.js';
 
@@ -23,14 +23,7 @@ interface VerifyFlags extends WorkloadFlags {
 }
 
 function readJson<T>(path: string, what: string, check: (value: unknown) => boolean): T {
-  let value: unknown;
-  try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new InputError(
-      `cannot read ${what} ${path}: ${(error as { code?: string }).code === 'ENOENT' ? 'no such file' : 'not valid JSON'}`,
-    );
-  }
+  const value = readJsonFile(path, what);
   if (!check(value)) throw new InputError(`${path} is not ${what}`);
   return value as T;
 }

@@ -1,5 +1,14 @@
 /** Reads the catalog of a PostgreSQL-family database into the engine-neutral model. */
-import type { Catalog, Column, ForeignKey, Index, IndexKey, Table, TableKind } from '../../model/catalog.js';
+import {
+  type Catalog,
+  type Column,
+  type ForeignKey,
+  type Index,
+  type IndexKey,
+  sameName,
+  type Table,
+  type TableKind,
+} from '../../model/catalog.js';
 import type { Row } from '../engine.js';
 import { COLUMNS_SQL, FOREIGN_KEYS_SQL, INDEXES_SQL, SCHEMAS_SQL, SEARCH_PATH_SQL, TABLES_SQL, VIEWS_SQL } from './catalog-sql.js';
 import type { PgDriver } from './driver.js';
@@ -64,7 +73,7 @@ function tableKind(row: Row): TableKind {
 function toTable(row: Row, columns: Map<string, Column[]>, indexes: readonly Index[]): Table {
   const schema = String(row.schema);
   const name = String(row.name);
-  const primary = indexes.find((i) => i.primary && i.table.schema === schema && i.table.name === name);
+  const primary = indexes.find((i) => i.primary && sameName(i.table, { schema, name }));
   return {
     schema,
     name,

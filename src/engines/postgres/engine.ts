@@ -2,12 +2,14 @@
  * The PostgreSQL-family engine: everything above the driver, shared by a real
  * server (`pg`) and embedded PGlite.
  */
-import { DatabaseError, IndexwiseError, oneLine, sqlStateOf, UnsupportedError } from '../../errors.js';
-import type { Catalog } from '../../model/catalog.js';
-import { quoteIdentAlways } from '../../model/names.js';
+import { DatabaseError, IndexwiseError, oneLine, SQLSTATE, sqlStateOf, TimeoutError, UnsupportedError } from '../../errors.js';
+import { type Catalog, qualifiedKey } from '../../model/catalog.js';
+import { quoteIdentAlways } from '../../sql/names.js';
 import { type Plan, planFromExplainJson } from '../../model/plan.js';
 import type { Capabilities, Engine, EngineInfo, ExplainOptions, QueryOptions, Row } from '../engine.js';
-import type { WhatIfBackend, WhatIfMethod } from '../what-if.js';
+import { KIND_CAPABILITIES } from '../kind-capabilities.js';
+import type { WhatIfMethod } from '../../model/what-if.js';
+import type { WhatIfBackend } from '../what-if.js';
 import { readCatalog } from './catalog.js';
 import { HypoPgBackend, TransactionBackend } from './what-if.js';
 import { INFO_SQL } from './catalog-sql.js';
@@ -16,12 +18,6 @@ import type { PgDriver } from './driver.js';
 interface Extension {
   readonly version: string;
   readonly schema: string;
-}
-
-export class TimeoutError extends IndexwiseError {
-  constructor(readonly timeoutMs: number) {
-    super('TIMEOUT', `statement timed out after ${timeoutMs} ms`);
-  }
 }
 
 let preparedCounter = 0;
@@ -73,14 +69,15 @@ export class PostgresEngine implements Engine {
     const row = (await this.driver.query(INFO_SQL))[0] as Row;
     this.extensions = (row.extensions as Record<string, Extension> | null) ?? {};
     const versionNum = Number(row.server_version_num);
+    const hypopg = 'hypopg' in this.extensions;
     const capabilities: Capabilities = {
-      hypopg: 'hypopg' in this.extensions,
+      ...KIND_CAPABILITIES[this.driver.kind],
+      hypopg,
       statStatements: 'pg_stat_statements' in this.extensions && (await this.canRead('pg_stat_statements')),
-      concurrently: this.driver.kind === 'postgres',
       includeColumns: versionNum >= 110000,
       genericPlan: versionNum >= 160000,
-      statementTimeout: this.driver.kind === 'postgres',
       pgstattuple: 'pgstattuple' in this.extensions,
+      whatIfMethods: hypopg ? ['hypopg', 'transaction'] : ['transaction'],
     };
     return {
       kind: this.driver.kind,
@@ -216,7 +213,7 @@ export class PostgresEngine implements Engine {
        ORDER BY 1, 2`,
     );
     for (const table of stale) await this.query(`ANALYZE ${quoteIdentAlways(table.schema)}.${quoteIdentAlways(table.name)}`);
-    return stale.map((t) => `${t.schema}.${t.name}`);
+    return stale.map((t) => qualifiedKey(t));
   }
 
   private async withTimeout<T>(timeoutMs: number | undefined, fn: () => Promise<T>): Promise<T> {
@@ -237,7 +234,7 @@ export class PostgresEngine implements Engine {
     } catch (error) {
       if (error instanceof IndexwiseError) throw error;
       const sqlState = sqlStateOf(error);
-      if (sqlState === '57014' && timeoutMs !== undefined) throw new TimeoutError(timeoutMs);
+      if (sqlState === SQLSTATE.queryCanceled && timeoutMs !== undefined) throw new TimeoutError(timeoutMs);
       throw new DatabaseError(oneLine(error), { cause: error, sqlState });
     }
   }

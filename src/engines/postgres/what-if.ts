@@ -15,9 +15,9 @@
  *   user says is not in production.
  */
 import type { IndexDef } from '../../model/index-def.js';
-import { quoteIdentAlways } from '../../model/names.js';
+import { quoteIdentAlways } from '../../sql/names.js';
 import { indexesUsed } from '../../model/plan.js';
-import { createIndexSql } from '../../migrate/ddl.js';
+import { createIndexSql } from '../../sql/ddl.js';
 import { DatabaseError } from '../../errors.js';
 import type { ExplainOptions } from '../engine.js';
 import { IndexRefusedError, REFUSED_DEFINITION_STATES, type Refusal, type WhatIfBackend, type WhatIfExplain } from '../what-if.js';

@@ -10,7 +10,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { Catalog, Column, ColumnStats, ForeignKey, Index, Table, Trigger } from '../../model/catalog.js';
-import { quoteIdentAlways } from '../../model/names.js';
+import { quoteIdentAlways } from '../../sql/names.js';
 import { declaredCollations, readTrigger } from './ddl-text.js';
 import { bytesOf, type IndexListRow, readIndex } from './catalog-index.js';
 import { readStat1, statNumbers } from './stats.js';

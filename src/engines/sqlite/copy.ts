@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { quoteIdentAlways } from '../../model/names.js';
+import { quoteIdentAlways } from '../../sql/names.js';
 import { hasStat1, tablesWithoutStatistics } from './stats.js';
 import { fillSample } from './sample.js';
 

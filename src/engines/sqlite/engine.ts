@@ -9,10 +9,12 @@ import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { ConnectionError, DatabaseError, oneLine, UnsupportedError } from '../../errors.js';
 import type { Catalog } from '../../model/catalog.js';
-import { quoteIdentAlways } from '../../model/names.js';
 import type { Plan } from '../../model/plan.js';
+import type { WhatIfMethod } from '../../model/what-if.js';
+import { quoteIdentAlways } from '../../sql/names.js';
 import type { Engine, EngineInfo, ExplainOptions, Row } from '../engine.js';
-import type { WhatIfBackend, WhatIfMethod, WhatIfOptions } from '../what-if.js';
+import { KIND_CAPABILITIES } from '../kind-capabilities.js';
+import type { WhatIfBackend, WhatIfOptions } from '../what-if.js';
 import { readSqliteCatalog } from './catalog.js';
 import { type DatabaseCopy, openCopy } from './copy.js';
 import { explainPlan, isReadOnly, prepareBound, timedRun } from './explain.js';
@@ -63,13 +65,13 @@ export class SqliteEngine implements Engine {
       serverVersionNum: major * 1_000_000 + minor * 1_000 + patch,
       database: this.label,
       capabilities: {
+        ...KIND_CAPABILITIES.sqlite,
         hypopg: false,
         statStatements: false,
-        concurrently: false,
         includeColumns: false,
         genericPlan: true,
-        statementTimeout: false,
         pgstattuple: false,
+        whatIfMethods: ['sqlite-copy'],
       },
     };
   }

@@ -6,7 +6,7 @@
  * unique).
  */
 import type Database from 'better-sqlite3';
-import { quoteIdentAlways } from '../../model/names.js';
+import { quoteIdentAlways } from '../../sql/names.js';
 import { readStat1, statNumbers } from './stats.js';
 
 interface SchemaRow {

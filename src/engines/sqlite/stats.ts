@@ -4,7 +4,7 @@
  * WITHOUT ROWID primary keys. Cached until `invalidate()` (after ANALYZE or a new index).
  */
 import type Database from 'better-sqlite3';
-import { quoteIdentAlways } from '../../model/names.js';
+import { quoteIdentAlways } from '../../sql/names.js';
 import type { PlannerStats } from './cost.js';
 import { tableAliases } from './statement-text.js';
 

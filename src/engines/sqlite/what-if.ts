@@ -9,10 +9,11 @@
  * empty tables. SQLite's planner picks the plan; cost.ts prices it.
  */
 import type Database from 'better-sqlite3';
+import { qualifiedKey } from '../../model/catalog.js';
 import type { IndexDef } from '../../model/index-def.js';
-import { quoteIdentAlways } from '../../model/names.js';
 import { indexesUsed } from '../../model/plan.js';
-import { createIndexSql } from '../../migrate/ddl.js';
+import { createIndexSql } from '../../sql/ddl.js';
+import { quoteIdentAlways } from '../../sql/names.js';
 import type { ExplainOptions } from '../engine.js';
 import { IndexRefusedError, type Refusal, type WhatIfBackend, type WhatIfExplain } from '../what-if.js';
 import type { DatabaseCopy } from './copy.js';
@@ -21,8 +22,7 @@ import { addPlannedIndex, openPlanningDb } from './planning.js';
 import { rescaleStat } from './sample.js';
 import { StatsCache } from './stats.js';
 
-const onTables = (def: IndexDef | undefined, tables: ReadonlySet<string>) =>
-  def !== undefined && tables.has(`${def.table.schema}.${def.table.name}`);
+const onTables = (def: IndexDef | undefined, tables: ReadonlySet<string>) => def !== undefined && tables.has(qualifiedKey(def.table));
 
 export class SqliteCopyBackend implements WhatIfBackend {
   readonly method = 'sqlite-copy' as const;

@@ -3,46 +3,12 @@
  * expressions (in order, with directions), operator classes, collations, INCLUDE
  * columns and predicate. One of each group stays — the one enforcing a constraint,
  * else the primary or unique one, else the first by name; the others are findings.
- * A pure rule over the catalog.
+ * A pure rule over the catalog (src/model/index-relations.ts).
  */
-import type { Index } from '../../model/catalog.js';
-import { formatQualified } from '../../model/names.js';
-import { normalizePredicate } from '../../model/predicate.js';
+import { findDuplicates } from '../../model/index-relations.js';
+import { formatQualified } from '../../sql/names.js';
 import type { Check } from '../check.js';
-import { dropIndexFix } from '../fix.js';
-
-export function duplicateSignature(index: Index): string {
-  const keys = index.keys.map((k) => [k.column ?? `(${k.expression})`, k.descending, k.nullsFirst, k.opclass, k.collation].join('|'));
-  return [
-    index.table.schema,
-    index.table.name,
-    index.method,
-    keys.join(','),
-    index.include.join(','),
-    normalizePredicate(index.predicate),
-  ].join('\u0000');
-}
-
-/** Which index of a duplicate group to keep. */
-function keeperRank(index: Index): number {
-  return (index.constraint !== null ? 4 : 0) + (index.primary ? 2 : 0) + (index.unique ? 1 : 0);
-}
-
-export function findDuplicates(indexes: readonly Index[]): { keep: Index; drop: Index }[] {
-  const groups = new Map<string, Index[]>();
-  for (const index of indexes) {
-    if (index.parentIndex !== null || !index.valid) continue; // partition copies follow their parent; invalid ones have their own check
-    const signature = duplicateSignature(index);
-    groups.set(signature, [...(groups.get(signature) ?? []), index]);
-  }
-  const pairs: { keep: Index; drop: Index }[] = [];
-  for (const group of groups.values()) {
-    if (group.length < 2) continue;
-    const [keep, ...rest] = [...group].sort((a, b) => keeperRank(b) - keeperRank(a) || a.name.localeCompare(b.name));
-    for (const drop of rest) if (keep !== undefined && drop.constraint === null) pairs.push({ keep, drop });
-  }
-  return pairs;
-}
+import { dropIndexFix } from '../../sql/fix.js';
 
 export const duplicateIndex: Check = {
   id: 'duplicate-index',

@@ -6,9 +6,9 @@
  */
 import type { Engine } from '../../engines/engine.js';
 import type { Finding } from '../../model/finding.js';
-import { formatQualified } from '../../model/names.js';
+import { formatQualified } from '../../sql/names.js';
 import type { Check, CheckContext } from '../check.js';
-import { reindexFix } from '../fix.js';
+import { reindexFix } from '../../sql/fix.js';
 import { compactBytes, pgstatindex, pgstatindexSchema } from '../pgstatindex.js';
 import { checkSql } from '../sql-file.js';
 

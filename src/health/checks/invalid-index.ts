@@ -1,6 +1,6 @@
 /** invalid-index: see invalid-index.sql. Fix: drop it and build it again, concurrently. */
-import { dropIndexSql, recreateIndexSql } from '../../migrate/ddl.js';
-import { formatQualified } from '../../model/names.js';
+import { dropIndexSql, recreateIndexSql } from '../../sql/ddl.js';
+import { formatQualified } from '../../sql/names.js';
 import type { Check } from '../check.js';
 import { checkSql } from '../sql-file.js';
 

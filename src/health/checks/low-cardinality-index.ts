@@ -9,7 +9,7 @@
  */
 import { type Catalog, findTable, type Index } from '../../model/catalog.js';
 import type { Finding } from '../../model/finding.js';
-import { formatQualified, quoteIdent } from '../../model/names.js';
+import { formatQualified, quoteIdent } from '../../sql/names.js';
 import type { Check } from '../check.js';
 import { distinctValues, isPlainBtree, keyColumnOf, MIN_TABLE_ROWS } from '../columns.js';
 

@@ -8,10 +8,10 @@
 import type { EngineInfo } from '../../engines/engine.js';
 import { type Catalog, findTable, type Index } from '../../model/catalog.js';
 import type { Finding } from '../../model/finding.js';
-import { formatQualified, quoteIdent } from '../../model/names.js';
+import { formatQualified, quoteIdent } from '../../sql/names.js';
 import type { Check } from '../check.js';
 import { isPlainBtree, keyColumnOf, keysAsDefinition, MIN_TABLE_ROWS } from '../columns.js';
-import { createIndexFix, dropIndexFix } from '../fix.js';
+import { createIndexFix, dropIndexFix } from '../../sql/fix.js';
 
 export interface NullHeavy {
   readonly index: Index;

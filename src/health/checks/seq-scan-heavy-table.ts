@@ -5,7 +5,7 @@
  * the queries, and `indexwise advise` finds it from the workload.
  */
 import type { Finding } from '../../model/finding.js';
-import { formatQualified } from '../../model/names.js';
+import { formatQualified } from '../../sql/names.js';
 import type { Check } from '../check.js';
 import { checkSql } from '../sql-file.js';
 

@@ -8,7 +8,7 @@
 import type { Catalog, Index, Table } from '../../model/catalog.js';
 import { indexesOf } from '../../model/catalog.js';
 import type { Finding } from '../../model/finding.js';
-import { formatQualified, quoteIdent } from '../../model/names.js';
+import { formatQualified, quoteIdent } from '../../sql/names.js';
 import type { Check } from '../check.js';
 
 /** A unique index PostgreSQL accepts for ADD PRIMARY KEY USING INDEX: plain NOT NULL columns, default order, not partial. */

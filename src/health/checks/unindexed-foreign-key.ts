@@ -8,9 +8,9 @@ import type { EngineInfo } from '../../engines/engine.js';
 import { type Catalog, type ForeignKey, findTable, type QualifiedName } from '../../model/catalog.js';
 import type { Finding } from '../../model/finding.js';
 import { keyColumn } from '../../model/index-def.js';
-import { formatQualified, quoteIdent } from '../../model/names.js';
+import { formatQualified, quoteIdent } from '../../sql/names.js';
 import type { Check } from '../check.js';
-import { createIndexFix } from '../fix.js';
+import { createIndexFix } from '../../sql/fix.js';
 import { isForeignKeyCovered } from '../fk-coverage.js';
 import { checkSql } from '../sql-file.js';
 
@@ -82,7 +82,7 @@ export const unindexedForeignKey: Check = {
     const unindexed = findUnindexedForeignKeys(catalog);
     if (unindexed.length === 0) return [];
     // SQLite counts no writes: the finding has the table's size only
-    const rows = info.family === 'postgres' ? await engine.query<Row>(checkSql('unindexed-foreign-key')) : [];
+    const rows = info.capabilities.statisticsViews ? await engine.query<Row>(checkSql('unindexed-foreign-key')) : [];
     const writes = (t: QualifiedName): Writes => {
       const row = rows.find((r) => r.schema === t.schema && r.table_name === t.name);
       return row === undefined ? NO_WRITES : { inserts: Number(row.inserts), updates: Number(row.updates), deletes: Number(row.deletes) };

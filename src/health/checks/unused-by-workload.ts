@@ -13,12 +13,12 @@ import { loadParser } from '../../analysis/parse.js';
 import type { Engine } from '../../engines/engine.js';
 import type { Catalog, Index } from '../../model/catalog.js';
 import type { Finding } from '../../model/finding.js';
-import { formatQualified } from '../../model/names.js';
+import { formatQualified } from '../../sql/names.js';
 import { indexesUsed } from '../../model/plan.js';
 import type { Workload } from '../../model/workload.js';
 import { withTriggerStatements } from '../../workload/triggers.js';
 import type { Check, CheckContext } from '../check.js';
-import { dropIndexFix } from '../fix.js';
+import { dropIndexFix } from '../../sql/fix.js';
 import { keepReason } from './unused-index.js';
 
 export interface WorkloadUsage {

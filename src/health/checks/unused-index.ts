@@ -11,10 +11,10 @@
 import type { Engine } from '../../engines/engine.js';
 import { type Catalog, type Index, type QualifiedName, sameName } from '../../model/catalog.js';
 import type { Finding } from '../../model/finding.js';
-import { formatQualified } from '../../model/names.js';
-import { recreateIndexSql } from '../../migrate/ddl.js';
+import { formatQualified } from '../../sql/names.js';
+import { recreateIndexSql } from '../../sql/ddl.js';
 import type { Check, CheckContext } from '../check.js';
-import { dropIndexFix } from '../fix.js';
+import { dropIndexFix } from '../../sql/fix.js';
 import { foreignKeysServedBy } from '../fk-coverage.js';
 import { checkSql } from '../sql-file.js';
 

@@ -6,8 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { KeyColumn } from '../../model/index-def.js';
-import { keySql, recreateIndexSql } from '../ddl.js';
-import type { CreateStep, Dialect, DropStep, PlanStep } from '../plan.js';
+import { keySql, recreateIndexSql } from '../../sql/ddl.js';
+import type { Dialect } from '../../sql/dialect.js';
+import type { CreateStep, DropStep, PlanStep } from '../plan.js';
 import { onPartitionedTable, stepComment } from '../statements.js';
 import { alembicHead, pythonFiles, readRevision, versionsDir } from './alembic-revisions.js';
 import { type FormatInput, isoTime, joinPath, type MigrationFormat, stepLines, utcStamp } from './format.js';

@@ -2,7 +2,9 @@
  * What a migration format is: a pure renderer from the plan (and the few existing
  * files it asked to read, e.g. Alembic's revisions or Drizzle's journal) to files.
  */
-import type { Dialect, MigrationPlan } from '../plan.js';
+import { qualifiedKey } from '../../model/catalog.js';
+import type { Dialect } from '../../sql/dialect.js';
+import type { MigrationPlan } from '../plan.js';
 
 export const FORMATS = ['sql', 'alembic', 'node-pg-migrate', 'knex', 'kysely', 'drizzle', 'prisma'] as const;
 export type FormatId = (typeof FORMATS)[number];
@@ -77,8 +79,8 @@ export function joinPath(dir: string, file: string): string {
 export function stepLines(plan: MigrationPlan): string[] {
   return plan.steps.map((s) =>
     s.kind === 'create'
-      ? `create ${s.def.table.schema}.${s.name} on ${s.def.table.name}`
-      : `drop ${s.index.schema}.${s.index.name} (${s.check})`,
+      ? `create ${qualifiedKey(s.def.table.schema, s.name)} on ${s.def.table.name}`
+      : `drop ${qualifiedKey(s.index)} (${s.check})`,
   );
 }
 

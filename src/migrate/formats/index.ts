@@ -1,9 +1,9 @@
 /** The migration formats by id: one module each. */
 import { InputError } from '../../errors.js';
-import type { Dialect } from '../plan.js';
+import type { Dialect } from '../../sql/dialect.js';
 import { alembicFormat } from './alembic.js';
 import { drizzleFormat } from './drizzle.js';
-import { FORMATS, type FormatId, type MigrationFormat } from './format.js';
+import type { FormatId, MigrationFormat } from './format.js';
 import { knexFormat } from './knex.js';
 import { kyselyFormat } from './kysely.js';
 import { nodePgMigrateFormat } from './node-pg-migrate.js';
@@ -26,5 +26,3 @@ export function migrationFormat(id: FormatId, dialect: Dialect): MigrationFormat
     throw new InputError(`--format ${id} is for ${format.dialects.join(' and ')} only, not ${dialect}`);
   return format;
 }
-
-export { FORMATS, type FormatId };

@@ -13,7 +13,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { LogEntry, MutableLogEntry } from './log-entry.js';
 
-const MARKER = /(?<![A-Za-z0-9_])(LOG|ERROR|WARNING|NOTICE|INFO|DEBUG[1-5]?|FATAL|PANIC|DETAIL|HINT|CONTEXT|STATEMENT|QUERY|LOCATION):  /;
+const MARKER = /(?<![A-Za-z0-9_])(LOG|ERROR|WARNING|NOTICE|INFO|DEBUG[1-5]?|FATAL|PANIC|DETAIL|HINT|CONTEXT|STATEMENT|QUERY|LOCATION): {2}/;
 const ATTACHED_FIELDS: Readonly<Record<string, AttachedField>> = {
   DETAIL: 'detail',
   HINT: 'hint',

@@ -6,7 +6,7 @@
  */
 import { UnsupportedError } from '../../errors.js';
 import type { Engine } from '../../engines/engine.js';
-import { quoteIdentAlways } from '../../model/names.js';
+import { quoteIdentAlways } from '../../sql/names.js';
 import type { RawStatement } from '../../model/workload.js';
 
 export interface PgStatStatementsOptions {

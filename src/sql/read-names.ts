@@ -28,8 +28,10 @@ function tokens(text: string): (Token | '.')[] {
       let j = i + 1;
       for (;;) {
         if (j >= text.length) throw new InputError(`unterminated quoted name in "${text}"`);
-        if (text[j] === '"' && text[j + 1] === '"') ((value += '"'), (j += 2));
-        else if (text[j] === '"') break;
+        if (text[j] === '"' && text[j + 1] === '"') {
+          value += '"';
+          j += 2;
+        } else if (text[j] === '"') break;
         else value += text[j++];
       }
       out.push({ text: value, quoted: true });

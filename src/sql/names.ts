@@ -3,7 +3,7 @@
  * Same rule as PostgreSQL's quote_ident(): quote unless the name is a plain
  * lower-case identifier that is not a keyword (unreserved keywords excepted).
  */
-import type { QualifiedName } from './catalog.js';
+import type { QualifiedName } from '../model/catalog.js';
 
 // PostgreSQL's reserved, type/function-name and column-name keywords (kwlist.h).
 const KEYWORDS = new Set(
@@ -33,9 +33,4 @@ export function quoteIdentAlways(name: string): string {
 /** `schema.table`, quoting each part only where needed. */
 export function formatQualified(name: QualifiedName): string {
   return `${quoteIdent(name.schema)}.${quoteIdent(name.name)}`;
-}
-
-/** A string literal in standard SQL form (for generated files, never for queries we run). */
-export function quoteLiteral(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
 }

@@ -5,9 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 import { InputError } from '../errors.js';
-import type { QualifiedName } from '../model/catalog.js';
+import { type QualifiedName, qualifiedKey } from '../model/catalog.js';
 import type { IndexDef, KeyColumn } from '../model/index-def.js';
-import { formatQualified, quoteIdent } from '../model/names.js';
+import type { Dialect } from './dialect.js';
+import { formatQualified, quoteIdent } from './names.js';
 
 const MAX_IDENTIFIER_BYTES = 63;
 
@@ -36,17 +37,17 @@ export function indexName(def: IndexDef): string {
   if (def.include.length > 0 || def.where !== null || collations !== '')
     name += `_${shortHash(`${def.include.join(',')}|${def.where ?? ''}${collations}`, 6)}`;
   if (Buffer.byteLength(name) <= MAX_IDENTIFIER_BYTES) return name;
-  const full = `${def.table.schema}.${name}|${def.keys.map((k) => k.column).join(',')}`;
+  const full = `${qualifiedKey(def.table.schema, name)}|${def.keys.map((k) => k.column).join(',')}`;
   return `${name.slice(0, MAX_IDENTIFIER_BYTES - 9)}_${shortHash(full, 8)}`;
 }
 
 /** A collation name: SQLite's built-in ones (BINARY, NOCASE, RTRIM) plain, others quoted where needed. */
-function collationSql(name: string, dialect: 'postgres' | 'sqlite'): string {
+function collationSql(name: string, dialect: Dialect): string {
   return dialect === 'sqlite' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name.toUpperCase() : quoteIdent(name);
 }
 
 /** One key as CREATE INDEX writes it. SQLite has no operator classes and no NULLS FIRST/LAST in an index. */
-export function keySql(key: KeyColumn, dialect: 'postgres' | 'sqlite' = 'postgres'): string {
+export function keySql(key: KeyColumn, dialect: Dialect = 'postgres'): string {
   let sql = quoteIdent(key.column);
   if (key.collation) sql += ` COLLATE ${collationSql(key.collation, dialect)}`;
   if (key.opclass && dialect === 'postgres') sql += ` ${key.opclass}`;
@@ -60,7 +61,7 @@ export interface CreateIndexOptions {
   readonly concurrently?: boolean;
   readonly ifNotExists?: boolean;
   /** SQLite has no USING, INCLUDE or CONCURRENTLY. */
-  readonly dialect?: 'postgres' | 'sqlite';
+  readonly dialect?: Dialect;
   readonly unique?: boolean;
   /** ON ONLY: the parent's index of a partitioned table, without recursing into its partitions. */
   readonly only?: boolean;
@@ -84,7 +85,7 @@ export function createIndexSql(def: IndexDef, options: CreateIndexOptions = {}):
 
 export function dropIndexSql(
   index: QualifiedName,
-  options: { concurrently?: boolean; ifExists?: boolean; dialect?: 'postgres' | 'sqlite' } = {},
+  options: { concurrently?: boolean; ifExists?: boolean; dialect?: Dialect } = {},
 ): string {
   const sqlite = options.dialect === 'sqlite';
   const parts = ['DROP INDEX'];
@@ -103,6 +104,11 @@ const CREATE_INDEX = /^\s*CREATE\s+(UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF
 /** `name ON ONLY table`: the index of a partitioned parent, as pg_get_indexdef prints it. */
 const ON_ONLY = /^("(?:[^"]|"")+"|\S+)\s+ON\s+ONLY\s+/i;
 
+/** A CREATE INDEX statement (not the note SQLite's catalog gives an index a constraint made for itself). */
+export function isIndexDefinition(text: string): boolean {
+  return CREATE_INDEX.test(text);
+}
+
 /** The definition is a partitioned parent's index (`… ON ONLY table …`). */
 export function isPartitionedDefinition(definition: string): boolean {
   const match = CREATE_INDEX.exec(definition);
@@ -117,7 +123,7 @@ export function isPartitionedDefinition(definition: string): boolean {
  */
 export function recreateIndexSql(
   definition: string,
-  options: { concurrently?: boolean; ifNotExists?: boolean; dialect?: 'postgres' | 'sqlite' } = {},
+  options: { concurrently?: boolean; ifNotExists?: boolean; dialect?: Dialect } = {},
 ): string {
   const match = CREATE_INDEX.exec(definition);
   if (!match) throw new InputError(`not an index definition: ${definition.slice(0, 60)}`);
@@ -128,9 +134,4 @@ export function recreateIndexSql(
   if (options.concurrently && options.dialect !== 'sqlite' && !partitioned) parts.push('CONCURRENTLY');
   if (options.ifNotExists) parts.push('IF NOT EXISTS');
   return `${parts.join(' ')} ${rest}`;
-}
-
-/** How the index's columns read in a report: `user_id, created_at DESC`. */
-export function describeKeys(def: IndexDef): string {
-  return def.keys.map((k) => keySql(k)).join(', ');
 }
