@@ -81,6 +81,12 @@ export const SQLSTATE = {
   insufficientPrivilege: '42501',
   /** e.g. an operator class that does not accept the column's type (text_pattern_ops on an integer). */
   datatypeMismatch: '42804',
+  /** e.g. a type with no default operator class for the access method (json and b-tree). */
+  undefinedObject: '42704',
+  /** e.g. an index row larger than a b-tree page can hold. */
+  programLimitExceeded: '54000',
+  /** e.g. a function in an index expression or predicate that is not IMMUTABLE. */
+  invalidObjectDefinition: '42P17',
 } as const;
 
 const driverCode = (error: unknown): string | undefined => {

@@ -5,7 +5,7 @@
  */
 import type { AdvisorQuery } from '../../src/advisor/queries.js';
 import type { IndexCandidate } from '../../src/advisor/candidates.js';
-import { tableKey } from '../../src/advisor/what-if.js';
+import { qualifiedKey as tableKey } from '../../src/model/catalog.js';
 import type { Filter, TableAccess } from '../../src/model/analysis.js';
 import type { QualifiedName } from '../../src/model/catalog.js';
 import { type IndexDef, indexId, keyColumn } from '../../src/model/index-def.js';

@@ -12,7 +12,7 @@
  */
 import type { IndexCandidate } from '../../src/advisor/candidates.js';
 import type { AdvisorQuery } from '../../src/advisor/queries.js';
-import { tableKey } from '../../src/advisor/what-if.js';
+import { qualifiedKey as tableKey } from '../../src/model/catalog.js';
 import type { Engine } from '../../src/engines/engine.js';
 import { candidate, columnsOf, indexableColumns, permutations, uniqueCandidates } from './columns.js';
 import { baselineResult, bytesOf, type Oracle, openOracle } from './oracle.js';

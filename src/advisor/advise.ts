@@ -8,7 +8,9 @@
 import { analyzeWorkload } from '../analysis/analyze-workload.js';
 import { loadParser } from '../analysis/parse.js';
 import type { Engine, EngineInfo } from '../engines/engine.js';
-import type { WhatIfMethod, WhatIfOptions } from '../engines/what-if.js';
+import type { WhatIfOptions } from '../engines/what-if.js';
+import type { WhatIfMethod } from '../model/what-if.js';
+import { qualifiedKey } from '../model/catalog.js';
 import { InputError } from '../errors.js';
 import { ADVISE_DEFAULTS } from '../model/advise-defaults.js';
 import type { Catalog } from '../model/catalog.js';
@@ -25,7 +27,7 @@ import { type AdvisorQuery, selectQueries } from './queries.js';
 import { candidatesByTable, relevantCandidates } from './relevance.js';
 import { buildReport } from './report.js';
 import { type Selection, type SelectionCandidate, Selector } from './select.js';
-import { tableKey, WhatIfCoster } from './what-if.js';
+import { WhatIfCoster } from './what-if.js';
 import { writePenalty, type WriteQuery } from './write-cost.js';
 
 /** Selections and verifications at most (the planner usually has nothing new to say after two). */
@@ -66,9 +68,9 @@ export interface AdviseOptions {
 
 export async function chooseWhatIf(info: EngineInfo, requested: AdviseOptions['whatIf']): Promise<WhatIfMethod> {
   if (requested !== undefined && requested !== 'auto') return requested;
-  if (info.capabilities.hypopg) return 'hypopg';
-  if (info.kind === 'pglite') return 'transaction';
-  if (info.family === 'sqlite') return 'sqlite-copy';
+  // the least disturbing method first; a build in a transaction only where it disturbs no other session
+  const [best] = info.capabilities.whatIfMethods;
+  if (best !== undefined && (best !== 'transaction' || info.capabilities.isolatedWrites)) return best;
   throw new InputError(
     'HypoPG is not installed here: install it (CREATE EXTENSION hypopg), or pass --what-if transaction to build the candidates inside a rolled-back transaction (this takes locks: not on a busy production database)',
   );
@@ -95,7 +97,7 @@ export async function advise(engine: Engine, given: Workload, catalog: Catalog, 
   const candidates = generateCandidates(candidateQueries, catalog, {
     maxColumns: options.maxColumns ?? ADVISE_DEFAULTS.maxColumns,
     includeColumns: info.capabilities.includeColumns,
-    likePrefix: info.family === 'sqlite' ? 'nocase' : 'text_pattern_ops',
+    likePrefix: info.capabilities.operatorClasses ? 'text_pattern_ops' : 'nocase',
   });
   const exploration = explorationQueries(selected, candidates);
   clock.end('candidates');
@@ -209,8 +211,9 @@ function explorationQueries(queries: readonly AdvisorQuery[], candidates: readon
 /** What each candidate would cost its table's writes (the writers looked up per table). */
 function writePenaltiesOf(candidates: readonly IndexCandidate[], writers: readonly WriteQuery[]): Map<string, number> {
   const byTable = new Map<string, WriteQuery[]>();
-  for (const w of writers) for (const t of new Set(w.writes.map((x) => tableKey(x.table)))) byTable.set(t, [...(byTable.get(t) ?? []), w]);
-  return new Map(candidates.map((c) => [c.id, writePenalty(c.def, byTable.get(tableKey(c.def.table)) ?? [])]));
+  for (const w of writers)
+    for (const t of new Set(w.writes.map((x) => qualifiedKey(x.table)))) byTable.set(t, [...(byTable.get(t) ?? []), w]);
+  return new Map(candidates.map((c) => [c.id, writePenalty(c.def, byTable.get(qualifiedKey(c.def.table)) ?? [])]));
 }
 
 /** The queries each candidate can change, looked up once per candidate. */
@@ -238,7 +241,7 @@ function selectionCandidates(
   const inUse = new Set(usable.map((u) => u.candidate.id));
   return usable.map(({ candidate: c, bytes }) => ({
     id: c.id,
-    table: tableKey(c.def.table),
+    table: qualifiedKey(c.def.table),
     bytes,
     writePenalty: penalties.get(c.id) ?? 0,
     widenings: (wider.get(c.id) ?? []).filter((id) => inUse.has(id)),

@@ -9,7 +9,7 @@
 import type { Filter, TableAccess } from '../model/analysis.js';
 import type { Catalog, Index, Table } from '../model/catalog.js';
 import { type IndexDef, indexId, type KeyColumn, keyColumn } from '../model/index-def.js';
-import { normalizePredicate } from '../model/predicate.js';
+import { covers, plannedShape } from '../model/index-relations.js';
 import {
   coveringByKeys,
   equalityKey,
@@ -271,23 +271,10 @@ function withCovering(
   return byKeys === null ? [def] : [def, byKeys];
 }
 
-/** An existing valid b-tree whose leading keys are the candidate's, with the same predicate and the INCLUDEd columns. */
-export function coveredByExisting(def: IndexDef, existing: readonly Index[]): boolean {
-  return existing.some((index) => {
-    if (index.table.schema !== def.table.schema || index.table.name !== def.table.name) return false;
-    if (normalizePredicate(index.predicate) !== normalizePredicate(def.where)) return false;
-    if (index.keys.length < def.keys.length) return false;
-    const sameDirection = def.keys.every((k, i) => index.keys[i]?.descending === k.descending);
-    const reversed = def.keys.every((k, i) => index.keys[i]?.descending !== k.descending);
-    const leading = def.keys.every(
-      (k, i) =>
-        index.keys[i]?.column === k.column &&
-        (index.keys[i]?.opclass ?? null) === k.opclass &&
-        sameCollation(index.keys[i]?.collation, k.collation),
-    );
-    const available = new Set([...index.keys.map((k) => k.column), ...index.include]);
-    return leading && (sameDirection || reversed) && def.include.every((c) => available.has(c));
-  });
+/** An existing valid b-tree already serves what the candidate would (the one `covers` rule health uses too). */
+function coveredByExisting(def: IndexDef, existing: readonly Index[]): boolean {
+  const shape = plannedShape(def);
+  return existing.some((index) => covers(index, shape));
 }
 
 /**

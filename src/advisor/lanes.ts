@@ -5,7 +5,8 @@
  * each index once per lane and hold more locks).
  */
 import type { Engine } from '../engines/engine.js';
-import type { WhatIfBackend, WhatIfMethod, WhatIfOptions } from '../engines/what-if.js';
+import type { WhatIfBackend, WhatIfOptions } from '../engines/what-if.js';
+import type { WhatIfMethod } from '../model/what-if.js';
 
 export interface Lanes {
   readonly backends: readonly WhatIfBackend[];

@@ -4,6 +4,7 @@
  * greedy step never takes one. A bundle (one candidate per branch) is tried whole. Pure.
  */
 import type { Filter } from '../model/analysis.js';
+import { qualifiedKey } from '../model/catalog.js';
 import type { CandidateQuery, IndexCandidate } from './candidates.js';
 
 const LEADING_KINDS = ['equality', 'range', 'prefix'];
@@ -15,7 +16,7 @@ function candidateFor(branch: readonly Filter[], table: string, candidates: read
   if (lead === undefined) return undefined;
   const columns = new Set(usable.map((f) => f.column));
   const fitting = candidates.filter(
-    (c) => `${c.def.table.schema}.${c.def.table.name}` === table && c.def.where === null && c.def.keys[0]?.column === lead.column,
+    (c) => qualifiedKey(c.def.table) === table && c.def.where === null && c.def.keys[0]?.column === lead.column,
   );
   const score = (c: IndexCandidate) =>
     c.def.keys.filter((k) => columns.has(k.column)).length * 100 - c.def.keys.length - c.def.include.length;
@@ -26,7 +27,7 @@ export function orBundles(queries: readonly CandidateQuery[], candidates: readon
   const bundles = new Map<string, string[]>();
   for (const query of queries) {
     for (const access of query.accesses) {
-      const table = `${access.table.schema}.${access.table.name}`;
+      const table = qualifiedKey(access.table);
       for (const group of access.orGroups) {
         const picks = group.map((branch) => candidateFor(branch, table, candidates));
         if (picks.some((p) => p === undefined)) continue;

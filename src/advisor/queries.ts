@@ -6,7 +6,8 @@ import type { AnalyzedQuery } from '../analysis/analyze-workload.js';
 import { scanTokens } from '../analysis/parse.js';
 import type { QueryAnalysis, TableWrite } from '../model/analysis.js';
 import type { SkippedQuery } from '../model/recommendation.js';
-import { type CostText, tableKey } from './what-if.js';
+import { qualifiedKey } from '../model/catalog.js';
+import type { CostText } from './what-if.js';
 
 export interface AdvisorQuery {
   readonly fingerprint: string;
@@ -29,7 +30,7 @@ export interface QueryFilter {
 export function matchesTable(table: { schema: string; name: string }, patterns: readonly string[]): boolean {
   return patterns.some((p) => {
     const plain = p.replaceAll('"', '');
-    return plain === table.name || plain === `${table.schema}.${table.name}`;
+    return plain === table.name || plain === qualifiedKey(table);
   });
 }
 
@@ -72,7 +73,7 @@ export function selectQueries(
       ...(item.query.name === undefined ? {} : { name: item.query.name }),
       weight: item.query.calls,
       texts: costTexts(item),
-      tables: new Set(touched.map(tableKey)),
+      tables: new Set(touched.map((t) => qualifiedKey(t))),
       analysis: {
         ...analysis,
         accesses: analysis.accesses.filter((a) => included.some((t) => t.schema === a.table.schema && t.name === a.table.name)),

@@ -9,7 +9,7 @@
  */
 import type { TableAccess } from '../model/analysis.js';
 import type { IndexCandidate } from './candidates.js';
-import { tableKey } from './what-if.js';
+import { qualifiedKey } from '../model/catalog.js';
 
 const LEADING_FILTER_KINDS = new Set(['equality', 'range', 'prefix', 'null', 'not-null']);
 
@@ -39,7 +39,7 @@ export interface RelevanceQuery {
 export function candidatesByTable(candidates: readonly IndexCandidate[]): Map<string, IndexCandidate[]> {
   const byTable = new Map<string, IndexCandidate[]>();
   for (const c of candidates) {
-    const key = tableKey(c.def.table);
+    const key = qualifiedKey(c.def.table);
     const list = byTable.get(key);
     if (list === undefined) byTable.set(key, [c]);
     else list.push(c);
@@ -53,7 +53,7 @@ export function relevantCandidates(query: RelevanceQuery, byTable: ReadonlyMap<s
   for (const access of query.accesses) {
     const leading = leadingColumns(access);
     const stated = constantPredicates(access);
-    for (const c of byTable.get(tableKey(access.table)) ?? []) {
+    for (const c of byTable.get(qualifiedKey(access.table)) ?? []) {
       if (ids.has(c.id)) continue;
       const generatedHere = c.queries.includes(query.fingerprint);
       const leads = leading.has(c.def.keys[0]?.column ?? '');

@@ -5,10 +5,10 @@
  * them as drops. Pure: the redundant-index rule over the catalog plus the new indexes.
  */
 import type { EngineInfo } from '../engines/engine.js';
-import { findRedundant } from '../model/index-relations.js';
+import { findRedundant, plannedKeys } from '../model/index-relations.js';
 import { dropIndexFix } from '../sql/fix.js';
 import { createIndexSql } from '../sql/ddl.js';
-import type { Catalog, Index } from '../model/catalog.js';
+import { type Catalog, type Index, qualifiedKey } from '../model/catalog.js';
 import type { Finding } from '../model/finding.js';
 import type { IndexDef } from '../model/index-def.js';
 import { formatQualified } from '../sql/names.js';
@@ -23,14 +23,7 @@ export function plannedIndex(def: IndexDef, name: string, bytes: number): Index 
     unique: false,
     primary: false,
     valid: true,
-    keys: def.keys.map((k) => ({
-      column: k.column,
-      expression: null,
-      descending: k.descending,
-      nullsFirst: k.nullsFirst ?? k.descending,
-      opclass: k.opclass,
-      collation: k.collation ?? null,
-    })),
+    keys: plannedKeys(def),
     include: def.include,
     predicate: def.where,
     definition: createIndexSql(def, { name }),
@@ -41,9 +34,9 @@ export function plannedIndex(def: IndexDef, name: string, bytes: number): Index 
 }
 
 export function replacedIndexes(info: EngineInfo, catalog: Catalog, planned: readonly Index[]): Finding[] {
-  const names = new Set(planned.map((p) => `${p.schema}.${p.name}`));
+  const names = new Set(planned.map((p) => qualifiedKey(p)));
   return findRedundant([...catalog.indexes, ...planned])
-    .filter(({ drop, coveredBy }) => !names.has(`${drop.schema}.${drop.name}`) && names.has(`${coveredBy.schema}.${coveredBy.name}`))
+    .filter(({ drop, coveredBy }) => !names.has(qualifiedKey(drop)) && names.has(qualifiedKey(coveredBy)))
     .map(({ drop, coveredBy }) => ({
       check: 'redundant-index',
       severity: 'warning' as const,

@@ -1,6 +1,6 @@
 /** The advice as data: recommendations with their evidence, per-query costs, statistics. */
 import type { EngineInfo } from '../engines/engine.js';
-import type { WhatIfMethod } from '../engines/what-if.js';
+import type { WhatIfMethod } from '../model/what-if.js';
 import { createIndexSql, indexName, keySql } from '../sql/ddl.js';
 import { formatQualified, quoteIdent } from '../sql/names.js';
 import type { AdviceReport, CostedQueryReport, Recommendation, SkippedQuery } from '../model/recommendation.js';

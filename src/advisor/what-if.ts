@@ -7,6 +7,7 @@
  */
 import type { ExplainOptions } from '../engines/engine.js';
 import type { Refusal, WhatIfBackend } from '../engines/what-if.js';
+import { qualifiedKey } from '../model/catalog.js';
 import type { Plan } from '../model/plan.js';
 import type { IndexCandidate } from './candidates.js';
 
@@ -36,10 +37,6 @@ export interface WhatIfStats {
   lookups: number;
 }
 
-export function tableKey(table: { readonly schema: string; readonly name: string }): string {
-  return `${table.schema}.${table.name}`;
-}
-
 export class WhatIfCoster {
   private readonly cache = new Map<string, QueryCost>();
   private readonly byTable = new Map<string, IndexCandidate[]>();
@@ -53,7 +50,7 @@ export class WhatIfCoster {
   ) {
     if (lanes.length === 0) throw new Error('what-if: at least one backend is needed');
     for (const candidate of candidates) {
-      const key = tableKey(candidate.def.table);
+      const key = qualifiedKey(candidate.def.table);
       this.byTable.set(key, [...(this.byTable.get(key) ?? []), candidate]);
       for (const lane of lanes) lane.register(candidate.id, candidate.def);
     }

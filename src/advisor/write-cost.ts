@@ -7,7 +7,7 @@
  */
 import type { IndexDef } from '../model/index-def.js';
 import type { TableWrite } from '../model/analysis.js';
-import { tableKey } from './what-if.js';
+import { qualifiedKey } from '../model/catalog.js';
 
 export const INDEX_ENTRY_COST = 8;
 
@@ -23,12 +23,12 @@ export function indexColumns(def: IndexDef): string[] {
 }
 
 export function writePenalty(def: IndexDef, writers: readonly WriteQuery[]): number {
-  const table = tableKey(def.table);
+  const table = qualifiedKey(def.table);
   const columns = indexColumns(def);
   let penalty = 0;
   for (const query of writers) {
     for (const write of query.writes) {
-      if (tableKey(write.table) !== table) continue;
+      if (qualifiedKey(write.table) !== table) continue;
       const touches =
         write.kind === 'insert' ||
         write.kind === 'merge' ||

@@ -4,7 +4,7 @@
  * reads and writes. Pure.
  */
 import type { ColumnRole, QueryAnalysis } from '../model/analysis.js';
-import type { Catalog, QualifiedName } from '../model/catalog.js';
+import { type Catalog, type QualifiedName, qualifiedKey } from '../model/catalog.js';
 import type { Workload, WorkloadQuery } from '../model/workload.js';
 import { type AnalyzeOptions, analyzeStatement } from './analyze-query.js';
 import { type AstNode, LITERAL_TOKENS, scanTokens } from './parse.js';
@@ -99,9 +99,7 @@ function stableLiterals(samples: readonly string[]): (location: number) => boole
   return (location) => stable.has(location);
 }
 
-function key(table: QualifiedName): string {
-  return `${table.schema}.${table.name}`;
-}
+const key = (table: QualifiedName): string => qualifiedKey(table);
 
 function tableUsage(queries: readonly AnalyzedQuery[], basis: 'time' | 'calls'): TableUsage[] {
   const total = queries.reduce((sum, q) => sum + queryWeight(q.query, basis), 0) || 1;

@@ -5,11 +5,9 @@
  */
 import type { IndexDef } from '../model/index-def.js';
 import type { Plan } from '../model/plan.js';
-import { DatabaseError } from '../errors.js';
+import { DatabaseError, SQLSTATE } from '../errors.js';
 import type { WhatIfMethod } from '../model/what-if.js';
 import type { ExplainOptions } from './engine.js';
-
-export type { WhatIfMethod } from '../model/what-if.js';
 
 export interface WhatIfExplain {
   readonly plan: Plan;
@@ -31,7 +29,12 @@ export interface Refusal {
  * (42804), an index row too large for a b-tree (54000), a predicate or expression that
  * is not immutable (42P17). Any other error is not the candidate's fault and is raised.
  */
-export const REFUSED_DEFINITION_STATES: ReadonlySet<string> = new Set(['42704', '42804', '54000', '42P17']);
+export const REFUSED_DEFINITION_STATES: ReadonlySet<string> = new Set([
+  SQLSTATE.undefinedObject,
+  SQLSTATE.datatypeMismatch,
+  SQLSTATE.programLimitExceeded,
+  SQLSTATE.invalidObjectDefinition,
+]);
 
 /** size() of an index the database refused. */
 export class IndexRefusedError extends DatabaseError {

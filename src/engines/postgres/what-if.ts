@@ -14,21 +14,19 @@
  *   to it. This takes locks and builds indexes: only for PGlite or a database the
  *   user says is not in production.
  */
+import { qualifiedKey } from '../../model/catalog.js';
 import type { IndexDef } from '../../model/index-def.js';
 import { quoteIdentAlways } from '../../sql/names.js';
 import { indexesUsed } from '../../model/plan.js';
 import { createIndexSql } from '../../sql/ddl.js';
-import { DatabaseError } from '../../errors.js';
+import { DatabaseError, SQLSTATE } from '../../errors.js';
 import type { ExplainOptions } from '../engine.js';
 import { IndexRefusedError, REFUSED_DEFINITION_STATES, type Refusal, type WhatIfBackend, type WhatIfExplain } from '../what-if.js';
 import type { PostgresEngine } from './engine.js';
 
 const HYPOPG_RESET_AFTER = 2000;
-const INSUFFICIENT_PRIVILEGE = '42501';
 
-function tableOf(def: IndexDef): string {
-  return `${def.table.schema}.${def.table.name}`;
-}
+const tableOf = (def: IndexDef): string => qualifiedKey(def.table);
 
 /** Registered definitions and the sizes learned for them, shared by both backends. */
 abstract class Registry {
@@ -221,7 +219,7 @@ export class TransactionBackend extends Registry implements WhatIfBackend {
       return true;
     } catch (error) {
       await engine.query('ROLLBACK TO SAVEPOINT indexwise_probe');
-      if (error instanceof DatabaseError && error.sqlState === INSUFFICIENT_PRIVILEGE) return false;
+      if (error instanceof DatabaseError && error.sqlState === SQLSTATE.insufficientPrivilege) return false;
       throw error;
     }
   }
