@@ -159,7 +159,8 @@ export async function advise(engine: Engine, given: Workload, catalog: Catalog, 
           costAdding: (q, config, added, current) => model.estimateAdding(q.fingerprint, config, added, current),
         },
       );
-      selection = selector.select();
+      // later rounds continue from the configuration the planner just checked
+      selection = selector.select(selection?.chosen ?? []);
       clock.end('select');
       if (selection.cut) clock.cutShort('the selection stopped at the time limit');
       const chosen = new Set(selection.chosen);

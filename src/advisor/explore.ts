@@ -6,9 +6,12 @@
  * 1. All of them at once (as Dexter does): the plan uses the best ones, U1.
  * 2. For a join, elimination: the same without U1 — the plan then uses the next best,
  *    U2 — and so on for a few rounds: the alternative plans ranked by the planner itself.
- * 3. When U1 holds several indexes (a join, or two indexes combined), each of them
- *    alone, so a configuration holding only some of them is known too.
- * 4. Each OR bundle of the query (one index per branch), which only pays whole.
+ * 3. Candidates alone: the query's own (generated for it) and the narrowest of the
+ *    others per (table, leading column, predicate); a wider one stands in for these.
+ * 4. For a join, the cheap path: from nothing, the narrow index whose addition saves most
+ *    per byte, step by step — indexes that pay only together (the inner side of a join
+ *    reached through an index on the outer side) are found this way.
+ * 5. Each OR bundle of the query (one index per branch), which only pays whole.
  * After a selection, `verify` asks about the configuration it chose, per query, and
  * about that configuration without each index its plan uses: the next selection then
  * knows what the chosen mix really costs and what each query falls back to.
@@ -89,9 +92,9 @@ export async function exploreQuery(
     offered = offered.filter((id) => !used.has(id));
   }
   if (first.length === 0) return;
-  // Each candidate alone: for a query on one table the cost under any configuration is then the
-  // cheapest of its candidates there; for a join, what each index does without the others.
-  for (const id of query.relevant.slice(0, MAX_SINGLES)) {
+  // Candidates alone: for a query on one table the cost under a configuration is then the
+  // cheapest of these it holds; for a join, what each index does without the others.
+  for (const id of singleCandidates(query, byId).slice(0, MAX_SINGLES)) {
     const alone = await coster.costOffered(query, [id], lane);
     model.record(query.fingerprint, alone.used, alone.cost);
   }
@@ -162,7 +165,18 @@ async function cheapPath(
   }
 }
 
-export type CandidateLookup = ReadonlyMap<string, { readonly def: IndexDef }>;
+export type CandidateLookup = ReadonlyMap<string, { readonly def: IndexDef; readonly queries: readonly string[] }>;
+
+/**
+ * The candidates costed alone for a query: those generated for it (its own shapes), and
+ * the narrowest one per (table, leading column, predicate) of the rest — a wider one,
+ * shared with other queries, then stands in for it at its cost (cost-model.ts), and the
+ * verification rounds cost it exactly once chosen.
+ */
+function singleCandidates(query: ExplorationQuery, byId: CandidateLookup): string[] {
+  const own = query.relevant.filter((id) => byId.get(id)?.queries.includes(query.fingerprint));
+  return [...new Set([...own, ...representatives(query.relevant, byId)])].sort();
+}
 
 /**
  * The narrowest candidate per (table, leading column, predicate) among `ids`: fewest

@@ -145,8 +145,12 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
     return query.baseCost - cost >= this.options.minImprovement * query.baseCost ? cost : query.baseCost;
   }
 
-  select(): Selection {
-    let chosen = this.search();
+  /**
+   * @param start a configuration to start from (the previous round's choice, costed again by
+   *   the planner): the search continues from it instead of from nothing
+   */
+  select(start: readonly string[] = []): Selection {
+    let chosen = this.search(start.filter((id) => this.byId.has(id)));
     let costAfter = this.total(chosen);
     if (this.options.budgetBytes !== null) {
       for (const start of [() => this.narrowStart(), () => this.bigStart()]) {
@@ -175,8 +179,9 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
   }
 
   /** The main search: greedy, bundles, drop and swap passes; under a budget the refill and split passes. */
-  private search(): Set<string> {
-    const chosen = new Set<string>();
+  private search(start: readonly string[]): Set<string> {
+    const chosen = new Set<string>(start);
+    if (!this.fits(chosen.size, this.bytes(chosen))) chosen.clear();
     this.grow(chosen);
     this.swapPass(chosen);
     if (this.options.budgetBytes !== null) {
