@@ -4,6 +4,7 @@
  * second run with --reuse skips the load.
  *   scripts/bench.sh bench/scale/profile.ts --size 200 [--reuse]
  */
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { advise } from '../../src/advisor/advise.js';
 import { loadParser } from '../../src/analysis/parse.js';
@@ -15,7 +16,12 @@ import { loadScaleSchema, useSchema } from './load.js';
 
 const DATABASE = 'indexwise_bench_scale_profile';
 const { values } = parseArgs({
-  options: { size: { type: 'string', default: '200' }, reuse: { type: 'boolean', default: false }, connections: { type: 'string' } },
+  options: {
+    size: { type: 'string', default: '200' },
+    reuse: { type: 'boolean', default: false },
+    connections: { type: 'string' },
+    out: { type: 'string' },
+  },
 });
 const size = Number(values.size);
 await loadParser();
@@ -36,6 +42,7 @@ try {
     ...(values.connections === undefined ? {} : { whatIfConnections: Number(values.connections) }),
     onProgress: (m) => console.log(`[${((performance.now() - started) / 1000).toFixed(1)} s] ${m}`),
   });
+  if (values.out !== undefined) writeFileSync(values.out, JSON.stringify(report));
   console.log(JSON.stringify({ ...report.stats, cost: report.cost, recommendations: report.recommendations.length }));
 } finally {
   await engine.close();

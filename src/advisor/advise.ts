@@ -115,7 +115,8 @@ export async function advise(engine: Engine, given: Workload, catalog: Catalog, 
       onDone: step('baseline'),
     });
     clock.end('baseline');
-    const model = new CostModel(baseline, wideningsOf(candidates));
+    const wider = wideningsOf(candidates);
+    const model = new CostModel(baseline, wider);
     const candidateById = new Map(candidates.map((c) => [c.id, c]));
     const explorable = costed.filter((q) => q.relevant.length > 0);
     progress(`exploring ${explorable.length} queries that a candidate can help`);
@@ -166,7 +167,7 @@ export async function advise(engine: Engine, given: Workload, catalog: Catalog, 
       const chosen = new Set(selection.chosen);
       const callsBefore = coster.stats.whatIfCalls;
       const touched = costed.filter((q) => q.relevant.some((id) => chosen.has(id)));
-      const verified = await forEachOnLanes(touched, coster.laneCount, (q, lane) => verifyQuery(coster, model, q, chosen, lane), {
+      const verified = await forEachOnLanes(touched, coster.laneCount, (q, lane) => verifyQuery(coster, model, q, chosen, lane, wider), {
         deadline: clock.deadlineAt(1),
         onDone: step('verify'),
       });
@@ -266,13 +267,13 @@ async function costBaseline<Q extends AdvisorQuery & ExplorationQuery>(
     coster.laneCount,
     async (query, lane) => {
       try {
-        const { cost } = await coster.costOffered(query, [], lane);
+        const { cost, writtenRows } = await coster.costOffered(query, [], lane);
         if (cost < minCost) {
           skipped.push({ sql: query.sql, reason: `cost ${cost.toFixed(1)} is below --min-cost` });
           return;
         }
         baseline.set(query.fingerprint, cost);
-        if (query.writes.length > 0) rowsPerCall.set(query.fingerprint, await writtenRows(coster, query, lane));
+        if (query.writes.length > 0) rowsPerCall.set(query.fingerprint, writtenRows);
         costed.push(query);
       } catch (error) {
         skipped.push({ sql: query.sql, reason: `cannot plan: ${error instanceof Error ? error.message : String(error)}` });
@@ -285,13 +286,4 @@ async function costBaseline<Q extends AdvisorQuery & ExplorationQuery>(
   const order = new Map(queries.map((q, i) => [q.fingerprint, i]));
   costed.sort((a, b) => (order.get(a.fingerprint) ?? 0) - (order.get(b.fingerprint) ?? 0));
   return { costed, baseline, rowsPerCall };
-}
-
-/** Rows a write changes per call: the estimate under the ModifyTable node. */
-async function writtenRows(coster: WhatIfCoster, query: AdvisorQuery, lane: number): Promise<number> {
-  const [text] = query.texts;
-  if (text === undefined) return 1;
-  const plan = await coster.explainOn(lane, text.sql, { generic: text.generic }, query.tables);
-  const child = plan.root.Plans?.[0];
-  return Math.max(1, Number(child?.['Plan Rows'] ?? 1));
 }

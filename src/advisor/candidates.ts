@@ -175,16 +175,13 @@ function candidatesForAccess(
   const fixed = new Set(
     constants.filter((f) => f.kind === 'null' || f.kind === 'not-null' || !/ IN /.test(f.constantSql ?? '')).map((f) => f.column),
   );
-  const predicateColumns = new Set(constants.map((f) => f.column));
   for (const keys of keySets) {
-    const partialKeys = where === null ? [] : keys.filter((k) => !fixed.has(k.column));
-    // A full index that must INCLUDE the predicate's columns to cover is outdone by the partial one, which need not.
-    const cover = (def: IndexDef) =>
-      keys === primary
-        ? withCovering(def, access, table, options, def.where === null && partialKeys.length > 0 ? predicateColumns : new Set())
-        : [def];
+    const cover = (def: IndexDef) => (keys === primary ? withCovering(def, access, table, options) : [def]);
     defs.push(...cover(plain(access, keys)));
-    if (where !== null && partialKeys.length > 0) defs.push(...cover({ ...plain(access, partialKeys), where }));
+    if (where !== null) {
+      const partialKeys = keys.filter((k) => !fixed.has(k.column));
+      if (partialKeys.length > 0) defs.push(...cover({ ...plain(access, partialKeys), where }));
+    }
   }
   return defs.map((def) => ({ def, predicates: def.where === null ? [] : predicates }));
 }
@@ -248,13 +245,7 @@ function dedupeKeys(keys: readonly KeyColumn[]): KeyColumn[] {
 const MAX_INCLUDE_WIDTH = 64;
 
 /** The plain definition and, when the query reads a few other narrow columns, a covering one. */
-function withCovering(
-  def: IndexDef,
-  access: TableAccess,
-  table: Table,
-  options: CandidateOptions,
-  notWith: ReadonlySet<string>,
-): IndexDef[] {
+function withCovering(def: IndexDef, access: TableAccess, table: Table, options: CandidateOptions): IndexDef[] {
   if (access.allColumns) return [def];
   const keyNames = new Set(def.keys.map((k) => k.column));
   const predicateColumns =
@@ -263,7 +254,7 @@ function withCovering(
       : new Set(access.filters.filter((f) => f.constantSql && def.where?.includes(f.constantSql)).map((f) => f.column));
   const implicit = storedAnyway(table);
   const extra = access.columnsRead.filter((c) => !keyNames.has(c) && !predicateColumns.has(c) && !implicit.has(c)).sort();
-  if (extra.length === 0 || extra.length > (options.maxInclude ?? 3) || extra.some((c) => notWith.has(c))) return [def];
+  if (extra.length === 0 || extra.length > (options.maxInclude ?? 3)) return [def];
   const wide = extra.some((c) => (table.columns.find((col) => col.name === c)?.stats?.avgWidth ?? 0) > MAX_INCLUDE_WIDTH);
   if (wide) return [def];
   if (options.includeColumns) return [def, { ...def, include: extra }];

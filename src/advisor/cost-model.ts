@@ -37,6 +37,7 @@ export class CostModel {
   private readonly narrower = new Map<string, string[]>();
   /** Per query, per candidate: the atoms it can complete (it is a member, or extends one). */
   private readonly completing = new Map<string, Map<string, Atom[]>>();
+  private readonly known = new Map<string, Set<string>>();
 
   /**
    * @param base each query's cost with no candidate
@@ -49,9 +50,23 @@ export class CostModel {
     for (const [id, list] of wider) for (const w of list) this.narrower.set(w, [...(this.narrower.get(w) ?? []), id]);
   }
 
-  /** The configuration holds the index or one that extends it. */
-  private holds(config: Config, id: string): boolean {
-    return config.has(id) || (this.wider.get(id) ?? []).some((w) => config.has(w));
+  /**
+   * The configuration holds the index, or one that extends it and of which the planner
+   * said nothing for this query (what it did say about a wider index is its own atom:
+   * a bigger index can cost more than the narrow one it would stand in for).
+   */
+  private holds(config: Config, id: string, known: ReadonlySet<string>): boolean {
+    return config.has(id) || (this.wider.get(id) ?? []).some((w) => config.has(w) && !known.has(w));
+  }
+
+  /** Candidates some atom of the query holds. */
+  private knownFor(query: string): ReadonlySet<string> {
+    let known = this.known.get(query);
+    if (known === undefined) {
+      known = new Set((this.atoms.get(query) ?? []).flatMap((a) => a.ids));
+      this.known.set(query, known);
+    }
+    return known;
   }
 
   baseCost(query: string): number {
@@ -69,6 +84,7 @@ export class CostModel {
       list.splice(list.indexOf(same), 1);
     }
     this.completing.delete(query);
+    this.known.delete(query);
     // cheapest first: the first atom a configuration holds is its estimate
     const at = list.findIndex((a) => a.cost > cost);
     list.splice(at < 0 ? list.length : at, 0, { ids, cost });
@@ -81,10 +97,11 @@ export class CostModel {
   }
 
   estimate(query: string, config: Config): QueryEstimate {
+    const known = this.knownFor(query);
     const base = this.baseCost(query);
     for (const atom of this.atoms.get(query) ?? []) {
       if (atom.cost >= base) break;
-      if (atom.ids.every((id) => this.holds(config, id))) return { cost: atom.cost, used: atom.ids };
+      if (atom.ids.every((id) => this.holds(config, id, known))) return { cost: atom.cost, used: atom.ids };
     }
     return { cost: base, used: [] };
   }
@@ -95,11 +112,12 @@ export class CostModel {
    * `estimate` when a query has many atoms).
    */
   estimateAdding(query: string, config: Config, added: readonly string[], current: number): number {
+    const known = this.knownFor(query);
     let best = current;
     for (const id of added) {
       for (const atom of this.atomsCompletedBy(query, id)) {
         if (atom.cost >= best) break;
-        if (atom.ids.every((member) => this.holds(config, member))) best = atom.cost;
+        if (atom.ids.every((member) => this.holds(config, member, known))) best = atom.cost;
       }
     }
     return best;

@@ -65,6 +65,8 @@ export async function forEachOnLanes<T>(
 
 /** How many elimination rounds rank a query's alternatives (step 2). */
 export const ELIMINATION_ROUNDS = 3;
+/** Verification tries each used index widened into at most this many of its extensions. */
+const VERIFY_WIDENINGS = 2;
 /** At most this many candidates are costed alone per query (step 3). */
 export const MAX_SINGLES = 60;
 /** The cheap path considers at most this many representatives (step 4). */
@@ -115,18 +117,22 @@ export async function verifyQuery(
   query: ExplorationQuery,
   chosen: ReadonlySet<string>,
   lane: number,
+  wider: ReadonlyMap<string, readonly string[]>,
 ): Promise<void> {
   const offered = query.relevant.filter((id) => chosen.has(id));
   if (offered.length === 0) return;
   const result = await coster.costOffered(query, offered, lane);
   model.record(query.fingerprint, result.used, result.cost);
+  const mine = new Set(query.relevant);
   for (const id of result.used) {
-    const without = await coster.costOffered(
-      query,
-      offered.filter((other) => other !== id),
-      lane,
-    );
+    const others = offered.filter((other) => other !== id);
+    const without = await coster.costOffered(query, others, lane);
     model.record(query.fingerprint, without.used, without.cost);
+    // and with it widened: a wider index in its place may serve this query better (a join's inner side)
+    for (const w of (wider.get(id) ?? []).filter((x) => mine.has(x) && !chosen.has(x)).slice(0, VERIFY_WIDENINGS)) {
+      const widened = await coster.costOffered(query, [...others, w].sort(), lane);
+      model.record(query.fingerprint, widened.used, widened.cost);
+    }
   }
 }
 

@@ -477,8 +477,10 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
       for (const id of [...chosen]) {
         if (this.pastDeadline()) return;
         const freed = this.byId.get(id)?.bytes ?? 0;
+        // a swap for an index that serves none of the same queries is a drop plus an add: other passes do those
+        const serves = new Set(this.affects(id));
         for (const other of this.byTable.get(this.byId.get(id)?.table ?? '') ?? []) {
-          if (chosen.has(other.id) || !chosen.has(id)) continue;
+          if (chosen.has(other.id) || !chosen.has(id) || !this.affects(other.id).some((q) => serves.has(q))) continue;
           if (!this.fits(chosen.size, chosenBytes - freed + other.bytes)) continue;
           const result = this.change(chosen, new Overlay(chosen, [other.id], [id]), [id, other.id], current.raw);
           if (result.delta < -1e-9) {

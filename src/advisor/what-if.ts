@@ -5,7 +5,6 @@
  * keeps its hypothetical indexes per connection, so each lane is its own connection
  * and creates what its questions need.
  */
-import type { ExplainOptions } from '../engines/engine.js';
 import type { Refusal, WhatIfBackend } from '../engines/what-if.js';
 import { qualifiedKey } from '../model/catalog.js';
 import type { Plan } from '../model/plan.js';
@@ -29,6 +28,8 @@ export interface QueryCost {
   readonly cost: number;
   /** Ids of the candidates the plans use. */
   readonly used: readonly string[];
+  /** A write's rows per call: the estimate under the first plan's ModifyTable node (1 when unknown). */
+  readonly writtenRows: number;
 }
 
 export interface WhatIfStats {
@@ -101,17 +102,19 @@ export class WhatIfCoster {
     }
     const backend = this.lanes[lane % this.lanes.length] as WhatIfBackend;
     let total = 0;
+    let writtenRows: number | undefined;
     const used = new Set<string>();
     const refused: Refusal[] = [];
     for (const text of query.texts) {
       this.stats.whatIfCalls++;
       const result = await backend.explain(text.sql, { generic: text.generic }, active, query.tables);
       total += result.plan.totalCost;
+      writtenRows ??= rowsWritten(result.plan);
       for (const id of result.usedIds) used.add(id);
       refused.push(...result.refused);
     }
     for (const r of refused) this.refused.set(r.id, r.reason);
-    const cost = { cost: total / Math.max(1, query.texts.length), used: [...used].sort() };
+    const cost = { cost: total / Math.max(1, query.texts.length), used: [...used].sort(), writtenRows: writtenRows ?? 1 };
     this.cache.set(key, cost);
     if (refused.length > 0)
       this.cache.set(`${query.fingerprint}\u0000${active.filter((id) => !this.refused.has(id)).join('\u0001')}`, cost);
@@ -127,14 +130,13 @@ export class WhatIfCoster {
     return this.cache.get(`${query.fingerprint}\u0000${active.join('\u0001')}`);
   }
 
-  /** A plan with no candidate in place, on one lane. */
-  async explainOn(lane: number, sql: string, options: ExplainOptions, tables: ReadonlySet<string>): Promise<Plan> {
-    this.stats.whatIfCalls++;
-    const backend = this.lanes[lane % this.lanes.length] as WhatIfBackend;
-    return (await backend.explain(sql, options, [], tables)).plan;
-  }
-
   cacheHitRate(): number {
     return this.stats.lookups === 0 ? 0 : this.stats.cacheHits / this.stats.lookups;
   }
+}
+
+/** Rows a write changes per call: the estimate under the ModifyTable node (1 for a read). */
+function rowsWritten(plan: Plan): number {
+  if (plan.root['Node Type'] !== 'ModifyTable') return 1;
+  return Math.max(1, Number(plan.root.Plans?.[0]?.['Plan Rows'] ?? 1));
 }

@@ -13,7 +13,7 @@
  * - Of two indexes that can stand for each other, the *keeper* enforces a constraint, else
  *   is the primary or a unique one, else comes first by name.
  */
-import { type Index, type IndexKey, sameName } from './catalog.js';
+import { type Index, type IndexKey, qualifiedKey, sameName } from './catalog.js';
 import type { IndexDef } from './index-def.js';
 import { normalizePredicate } from './predicate.js';
 
@@ -110,10 +110,17 @@ const width = (index: Index) => index.keys.length * 1000 + index.include.length;
 export function findRedundant(indexes: readonly Index[]): { drop: Index; coveredBy: Index }[] {
   const live = indexes.filter((i) => i.valid && i.parentIndex === null);
   const duplicates = new Set(findDuplicates(indexes).map((pair) => pair.drop));
+  // only indexes of the same table can cover each other
+  const byTable = new Map<string, Index[]>();
+  for (const index of live) {
+    const list = byTable.get(qualifiedKey(index.table));
+    if (list === undefined) byTable.set(qualifiedKey(index.table), [index]);
+    else list.push(index);
+  }
   const found: { drop: Index; coveredBy: Index }[] = [];
   for (const narrow of live) {
     if (narrow.constraint !== null || duplicates.has(narrow)) continue;
-    const wider = live
+    const wider = (byTable.get(qualifiedKey(narrow.table)) ?? [])
       .filter((wide) => !duplicates.has(wide) && covers(wide, narrow) && beats(wide, narrow))
       .sort((a, b) => width(a) - width(b) || byKeeper(a, b));
     if (wider[0] !== undefined) found.push({ drop: narrow, coveredBy: wider[0] });

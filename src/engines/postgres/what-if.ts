@@ -94,39 +94,39 @@ export class HypoPgBackend extends Registry implements WhatIfBackend {
   }
 
   /**
-   * Creates the hypothetical indexes in one statement and learns their sizes in it.
-   * When the statement fails, each is created alone to find the one refused.
+   * Creates the hypothetical indexes — after dropping `drops`, in the same statement — and
+   * learns their sizes in it: one round trip. When the statement fails, each is created
+   * alone to find the one refused.
    */
-  private async create(ids: readonly string[]): Promise<void> {
+  private async create(ids: readonly string[], drops: readonly string[] = []): Promise<void> {
     const missing = ids.filter((id) => !this.live.has(id) && !this.refusals.has(id));
-    if (missing.length === 0) return;
-    if (missing.length > 1) {
-      try {
-        await this.createAll(missing);
-      } catch (error) {
-        if (!(error instanceof DatabaseError)) throw error;
-        // HypoPG's list is not transactional: what the failed statement created before the
-        // refused one would linger unseen, so start from a clean session.
-        await this.reset();
-        for (const id of missing) await this.create([id]);
-      }
-      return;
-    }
+    if (missing.length === 0) return this.drop(drops);
     try {
-      await this.createAll(missing);
+      await this.createAll(missing, drops);
     } catch (error) {
-      this.refuse(missing[0] as string, error);
+      if (!(error instanceof DatabaseError)) throw error;
+      if (missing.length === 1 && drops.length === 0) return this.refuse(missing[0] as string, error);
+      // HypoPG's list is not transactional: what the failed statement created before the
+      // refused one would linger unseen, so start from a clean session.
+      await this.reset();
+      for (const id of missing) await this.create([id]);
     }
   }
 
-  private async createAll(missing: readonly string[]): Promise<void> {
-    if (this.created + missing.length > HYPOPG_RESET_AFTER) await this.reset();
+  private async createAll(missing: readonly string[], drops: readonly string[]): Promise<void> {
+    if (this.created + missing.length > HYPOPG_RESET_AFTER) {
+      await this.reset();
+      drops = [];
+    }
     const statements = missing.map((id) => createIndexSql(this.def(id), { name: 'indexwise_hypothetical' }));
+    // the drops, when there are any, are a one-row subquery the creations are joined with
+    const dropFirst = drops.length === 0 ? '' : `(SELECT count(${this.fn('hypopg_drop_index')}(o)) FROM unnest($2::oid[]) o) dropped, `;
     const rows = await this.engine.query<{ n: number; oid: number; bytes: number }>(
       `SELECT d.n::int AS n, h.indexrelid::int8::float8 AS oid, ${this.fn('hypopg_relation_size')}(h.indexrelid)::float8 AS bytes
-         FROM unnest($1::text[]) WITH ORDINALITY AS d(sql, n), LATERAL ${this.fn('hypopg_create_index')}(d.sql) h`,
-      [statements],
+         FROM ${dropFirst}unnest($1::text[]) WITH ORDINALITY AS d(sql, n), LATERAL ${this.fn('hypopg_create_index')}(d.sql) h`,
+      drops.length === 0 ? [statements] : [statements, drops.map((id) => this.live.get(id) as number)],
     );
+    this.forget(drops);
     for (const row of rows) {
       const id = missing[Number(row.n) - 1] as string;
       const oid = Number(row.oid);
@@ -143,11 +143,17 @@ export class HypoPgBackend extends Registry implements WhatIfBackend {
 
   private async drop(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
-    const oids = ids.map((id) => this.live.get(id) as number);
-    await this.engine.query(`SELECT ${this.fn('hypopg_drop_index')}(o) FROM unnest($1::oid[]) o`, [oids]);
-    for (const [i, id] of ids.entries()) {
+    await this.engine.query(`SELECT ${this.fn('hypopg_drop_index')}(o) FROM unnest($1::oid[]) o`, [
+      ids.map((id) => this.live.get(id) as number),
+    ]);
+    this.forget(ids);
+  }
+
+  private forget(ids: readonly string[]): void {
+    for (const id of ids) {
+      const oid = this.live.get(id);
+      if (oid !== undefined) this.idByOid.delete(oid);
       this.live.delete(id);
-      this.idByOid.delete(oids[i] as number);
       this.liveOn.get(tableOf(this.def(id)))?.delete(id);
     }
   }
@@ -164,8 +170,7 @@ export class HypoPgBackend extends Registry implements WhatIfBackend {
     const wanted = new Set(active);
     const unwanted: string[] = [];
     for (const table of tables) for (const id of this.liveOn.get(table) ?? []) if (!wanted.has(id)) unwanted.push(id);
-    await this.drop(unwanted);
-    await this.create(active);
+    await this.create(active, unwanted);
     const plan = await this.engine.explain(sql, options);
     const usedIds = indexesUsed(plan)
       .map((name) => /^<(\d+)>/.exec(name)?.[1])
