@@ -24,7 +24,7 @@ import { DEFAULT_WHAT_IF_CONNECTIONS, openLanes } from './lanes.js';
 import { orBundles } from './or-bundles.js';
 import { PhaseClock, type AdvisePhase } from './phases.js';
 import { type AdvisorQuery, selectQueries } from './queries.js';
-import { candidatesByTable, relevantCandidates } from './relevance.js';
+import { candidatesByTable, frugalCandidates, relevantCandidates } from './relevance.js';
 import { buildReport } from './report.js';
 import { type Selection, type SelectionCandidate, Selector } from './select.js';
 import { WhatIfCoster } from './what-if.js';
@@ -99,7 +99,8 @@ export async function advise(engine: Engine, given: Workload, catalog: Catalog, 
     includeColumns: info.capabilities.includeColumns,
     likePrefix: info.capabilities.operatorClasses ? 'text_pattern_ops' : 'nocase',
   });
-  const exploration = explorationQueries(selected, candidates);
+  // a transaction builds each candidate it costs: there, fewer of them
+  const exploration = explorationQueries(selected, candidates, method === 'transaction');
   clock.end('candidates');
   const lanes = await openLanes(engine, method, options.whatIfConnections ?? DEFAULT_WHAT_IF_CONNECTIONS, options.whatIfOptions);
   progress(
@@ -118,7 +119,7 @@ export async function advise(engine: Engine, given: Workload, catalog: Catalog, 
     const wider = wideningsOf(candidates);
     const model = new CostModel(baseline, wider);
     const candidateById = new Map(candidates.map((c) => [c.id, c]));
-    const explorable = costed.filter((q) => q.relevant.length > 0);
+    const explorable = costed.filter((q) => q.explored.length > 0);
     progress(`exploring ${explorable.length} queries that a candidate can help`);
     const explored = await forEachOnLanes(explorable, coster.laneCount, (q, lane) => exploreQuery(coster, model, q, lane, candidateById), {
       deadline: exploreDeadline,
@@ -148,7 +149,7 @@ export async function advise(engine: Engine, given: Workload, catalog: Catalog, 
       });
       const selector = new Selector(
         selectionQueries,
-        selectionCandidates(usable, writePenalties),
+        selectionCandidates(usable, writePenalties, wider),
         (q, config) => model.estimate(q.fingerprint, config).cost,
         affectsFrom(model, byFingerprint),
         {
@@ -198,15 +199,23 @@ export async function advise(engine: Engine, given: Workload, catalog: Catalog, 
 }
 
 /** The advisor's queries with the candidates that can change their plans, and their OR bundles. */
-function explorationQueries(queries: readonly AdvisorQuery[], candidates: readonly IndexCandidate[]): (AdvisorQuery & ExplorationQuery)[] {
+function explorationQueries(
+  queries: readonly AdvisorQuery[],
+  candidates: readonly IndexCandidate[],
+  frugal: boolean,
+): (AdvisorQuery & ExplorationQuery)[] {
   const byTable = candidatesByTable(candidates);
+  const byId = new Map(candidates.map((c) => [c.id, c]));
+  const wider = wideningsOf(candidates);
   return queries.map((q) => {
-    const relevant = relevantCandidates({ fingerprint: q.fingerprint, accesses: q.analysis.accesses }, byTable);
+    const query = { fingerprint: q.fingerprint, accesses: q.analysis.accesses };
+    const relevant = relevantCandidates(query, byTable);
+    const explored = frugal ? frugalCandidates(query, relevant, byId, wider) : relevant;
     const mine = new Set(relevant);
     const bundles = orBundles([{ fingerprint: q.fingerprint, accesses: q.analysis.accesses }], candidates).filter((b) =>
       b.every((id) => mine.has(id)),
     );
-    return { ...q, relevant, bundles, accesses: q.analysis.accesses.length };
+    return { ...q, relevant, explored, bundles, accesses: q.analysis.accesses.length };
   });
 }
 
@@ -238,8 +247,8 @@ function affectsFrom<Q>(model: CostModel, byFingerprint: ReadonlyMap<string, Q>)
 function selectionCandidates(
   usable: readonly { candidate: IndexCandidate; bytes: number }[],
   penalties: ReadonlyMap<string, number>,
+  wider: ReadonlyMap<string, readonly string[]>,
 ): SelectionCandidate[] {
-  const wider = wideningsOf(usable.map((u) => u.candidate));
   const inUse = new Set(usable.map((u) => u.candidate.id));
   return usable.map(({ candidate: c, bytes }) => ({
     id: c.id,

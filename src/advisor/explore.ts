@@ -20,12 +20,15 @@
  * one query at a time.
  */
 import type { IndexDef } from '../model/index-def.js';
+import { representatives } from './relevance.js';
 import type { CostModel } from './cost-model.js';
 import type { CostableQuery, WhatIfCoster } from './what-if.js';
 
 export interface ExplorationQuery extends CostableQuery {
-  /** Candidates that can change its plan (sorted ids). */
+  /** Candidates that can change its plan (sorted ids): what verification offers of a chosen configuration. */
   readonly relevant: readonly string[];
+  /** Those the exploration asks about (all of them, or fewer where each costs a build). */
+  readonly explored: readonly string[];
   /** Table accesses in the query (a self-join counts its table twice). */
   readonly accesses: number;
   /** OR bundles of its candidates, one per OR group. */
@@ -81,7 +84,7 @@ export async function exploreQuery(
   lane: number,
   byId: CandidateLookup,
 ): Promise<void> {
-  let offered = query.relevant;
+  let offered = query.explored;
   let first: readonly string[] = [];
   // On one table the singles below rank the alternatives anyway: one round tells whether any helps.
   const rounds = query.accesses > 1 ? ELIMINATION_ROUNDS : 1;
@@ -123,7 +126,7 @@ export async function verifyQuery(
   if (offered.length === 0) return;
   const result = await coster.costOffered(query, offered, lane);
   model.record(query.fingerprint, result.used, result.cost);
-  const mine = new Set(query.relevant);
+  const mine = new Set(query.explored);
   for (const id of result.used) {
     const others = offered.filter((other) => other !== id);
     const without = await coster.costOffered(query, others, lane);
@@ -151,7 +154,7 @@ async function cheapPath(
   lane: number,
   byId: CandidateLookup,
 ): Promise<void> {
-  const reps = representatives(query.relevant, byId).slice(0, MAX_REPRESENTATIVES);
+  const reps = representatives(query.explored, byId).slice(0, MAX_REPRESENTATIVES);
   const bytes = (id: string) => Math.max(1, coster.knownSize(id) ?? 1);
   let path: string[] = [];
   let cost = model.baseCost(query.fingerprint);
@@ -180,24 +183,6 @@ export type CandidateLookup = ReadonlyMap<string, { readonly def: IndexDef; read
  * verification rounds cost it exactly once chosen.
  */
 function singleCandidates(query: ExplorationQuery, byId: CandidateLookup): string[] {
-  const own = query.relevant.filter((id) => byId.get(id)?.queries.includes(query.fingerprint));
-  return [...new Set([...own, ...representatives(query.relevant, byId)])].sort();
-}
-
-/**
- * The narrowest candidate per (table, leading column, predicate) among `ids`: fewest
- * keys, then fewest INCLUDE columns (by definition, not by size, so that the choice
- * does not depend on which lane created what first).
- */
-function representatives(ids: readonly string[], byId: CandidateLookup): string[] {
-  const narrowest = new Map<string, { id: string; width: number }>();
-  for (const id of ids) {
-    const def = byId.get(id)?.def;
-    if (def === undefined) continue;
-    const key = `${def.table.schema}.${def.table.name}\u0000${def.keys[0]?.column ?? ''}\u0000${def.where ?? ''}`;
-    const width = def.keys.length * 100 + def.include.length;
-    const seen = narrowest.get(key);
-    if (seen === undefined || width < seen.width) narrowest.set(key, { id, width });
-  }
-  return [...narrowest.values()].map((s) => s.id);
+  const own = query.explored.filter((id) => byId.get(id)?.queries.includes(query.fingerprint));
+  return [...new Set([...own, ...representatives(query.explored, byId)])].sort();
 }

@@ -8,6 +8,7 @@
  * Pure.
  */
 import type { TableAccess } from '../model/analysis.js';
+import type { IndexDef } from '../model/index-def.js';
 import type { IndexCandidate } from './candidates.js';
 import { qualifiedKey } from '../model/catalog.js';
 
@@ -62,4 +63,39 @@ export function relevantCandidates(query: RelevanceQuery, byTable: ReadonlyMap<s
     }
   }
   return [...ids].sort();
+}
+
+/**
+ * The narrowest candidate per (table, leading column, predicate) among `ids`: fewest
+ * keys, then fewest INCLUDE columns (by definition, not by size, so that the choice
+ * does not depend on which lane created what first).
+ */
+export function representatives(ids: readonly string[], byId: ReadonlyMap<string, { readonly def: IndexDef }>): string[] {
+  const narrowest = new Map<string, { id: string; width: number }>();
+  for (const id of ids) {
+    const def = byId.get(id)?.def;
+    if (def === undefined) continue;
+    const key = `${def.table.schema}.${def.table.name}\u0000${def.keys[0]?.column ?? ''}\u0000${def.where ?? ''}`;
+    const width = def.keys.length * 100 + def.include.length;
+    const seen = narrowest.get(key);
+    if (seen === undefined || width < seen.width) narrowest.set(key, { id, width });
+  }
+  return [...narrowest.values()].map((s) => s.id);
+}
+
+/**
+ * Where costing a candidate means building it (a rolled-back transaction), fewer of them:
+ * the query's own candidates that no other own one extends (its fullest shapes, which
+ * the planner prefers), and the narrowest per (table, leading column, predicate) of all
+ * that can matter (shared with other queries, and what a wider one stands in for).
+ */
+export function frugalCandidates(
+  query: RelevanceQuery,
+  relevant: readonly string[],
+  byId: ReadonlyMap<string, IndexCandidate>,
+  wider: ReadonlyMap<string, readonly string[]>,
+): string[] {
+  const own = new Set(relevant.filter((id) => byId.get(id)?.queries.includes(query.fingerprint)));
+  const fullest = [...own].filter((id) => !(wider.get(id) ?? []).some((w) => own.has(w)));
+  return [...new Set([...fullest, ...representatives(relevant, byId)])].sort();
 }

@@ -125,14 +125,14 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
   ) {
     this.byId = new Map(candidates.map((c) => [c.id, c]));
     for (const c of candidates) {
-      this.byTable.set(c.table, [...(this.byTable.get(c.table) ?? []), c]);
-      for (const q of affects(c.id)) this.affecting.set(q, [...(this.affecting.get(q) ?? []), c.id]);
-      for (const wider of c.widenings) this.narrower.set(wider, [...(this.narrower.get(wider) ?? []), c.id]);
+      append(this.byTable, c.table, c);
+      for (const q of affects(c.id)) append(this.affecting, q, c.id);
+      for (const wider of c.widenings) append(this.narrower, wider, c.id);
     }
     for (const group of options.groups ?? []) {
       if (group.length < 2 || !group.every((id) => this.byId.has(id))) continue;
       this.groups.push(group);
-      for (const id of group) this.groupsOf.set(id, [...(this.groupsOf.get(id) ?? []), group]);
+      for (const id of group) append(this.groupsOf, id, group);
     }
   }
 
@@ -302,7 +302,9 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
   private ratingsAlone(): Map<string, number | null> {
     if (this.firstRatings === null) {
       const none = new Set<string>();
-      this.firstRatings = new Map([...this.byId.keys()].map((id) => [id, this.rate(none, 0, { remove: null, add: [id] })]));
+      // with nothing chosen every query costs its base cost
+      const base = (q: Q) => q.baseCost;
+      this.firstRatings = new Map([...this.byId.keys()].map((id) => [id, this.rate(none, 0, { remove: null, add: [id] }, base)]));
     }
     return this.firstRatings;
   }
@@ -317,7 +319,8 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
     const queue = new MaxHeap<{ move: Move; version: number }>();
     const versions = new Map<string, number>();
     let chosenBytes = this.bytes(chosen);
-    const key = (move: Move) => `${move.remove ?? ''}\u0000${move.add.join('\u0001')}`;
+    const key = (move: Move) =>
+      move.remove === null && move.add.length === 1 ? (move.add[0] as string) : `${move.remove ?? ''}\u0000${move.add.join('\u0001')}`;
     const push = (move: Move, rating: number | null) => {
       const k = key(move);
       const version = (versions.get(k) ?? 0) + 1;
@@ -496,4 +499,10 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
       if (!improved) return;
     }
   }
+}
+
+function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
 }
