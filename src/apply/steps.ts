@@ -18,24 +18,20 @@ export interface StepOutcome extends Omit<Outcome, 'ok'> {
   readonly definition: string | null;
 }
 
-const skipped = (message: string, sql: string): StepOutcome => ({
-  status: 'skipped',
-  message,
-  attempts: 0,
-  cleanedUp: [],
-  notes: [],
-  sql,
-  definition: null,
-});
-const failed = (message: string, sql: string): StepOutcome => ({
-  status: 'failed',
-  message,
-  attempts: 0,
-  cleanedUp: [],
-  notes: [],
-  sql,
-  definition: null,
-});
+/** A step that ends before any attempt: skipped, or failed up front. */
+const before =
+  (status: 'skipped' | 'failed') =>
+  (message: string, sql: string): StepOutcome => ({
+    status,
+    message,
+    attempts: 0,
+    cleanedUp: [],
+    notes: [],
+    sql,
+    definition: null,
+  });
+const skipped = before('skipped');
+const failed = before('failed');
 
 export async function applyCreate(ctx: ApplyContext, step: CreateStep): Promise<StepOutcome> {
   const target = { def: step.def, name: step.name, unique: step.unique };
