@@ -40,9 +40,18 @@ export async function loadDemo(engine: Engine, options: LoadDemoOptions): Promis
     options.onProgress?.(`reusing the demo already in schema ${options.schema}`);
     return { schema: options.schema, scale: options.scale, sizes, built: false, seconds: 0 };
   }
-  await prepareSchema(engine, options.schema, existing);
-  await buildDemo(engine, sizes, options.onProgress);
-  await engine.query(`COMMENT ON SCHEMA ${quoteIdentAlways(options.schema)} IS '${marker}'`);
+  // One transaction: a failed load leaves nothing behind, and PGlite (wal_level minimal)
+  // writes no WAL for tables created in the transaction that fills them.
+  await engine.query('BEGIN');
+  try {
+    await prepareSchema(engine, options.schema, existing);
+    await buildDemo(engine, sizes, options.onProgress);
+    await engine.query(`COMMENT ON SCHEMA ${quoteIdentAlways(options.schema)} IS '${marker}'`);
+    await engine.query('COMMIT');
+  } catch (error) {
+    await engine.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
   const seconds = (performance.now() - started) / 1000;
   return { schema: options.schema, scale: options.scale, sizes, built: true, seconds };
 }
