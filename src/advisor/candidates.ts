@@ -10,6 +10,7 @@ import type { Filter, TableAccess } from '../model/analysis.js';
 import type { Catalog, Index, Table } from '../model/catalog.js';
 import { type IndexDef, indexId, type KeyColumn, keyColumn } from '../model/index-def.js';
 import { covers, plannedShape } from '../model/index-relations.js';
+import { type EqualityLookup, mergeMirrored } from './mirrored.js';
 import {
   coveringByKeys,
   equalityKey,
@@ -76,9 +77,26 @@ export function generateCandidates(queries: readonly CandidateQuery[], catalog: 
       if (!byId.has(id)) byId.set(id, merged);
     }
   }
+  mergeMirrored(byId, equalityLookup(queries));
   return [...byId.entries()]
     .filter(([, entry]) => !coveredByExisting(entry.def, existing.get(tableName(entry.def.table)) ?? []))
     .map(([id, entry]) => ({ id, def: entry.def, queries: [...entry.queries].sort(), predicates: entry.predicates }));
+}
+
+/** The columns each query fixes on a table: equalities and join keys, in every one of its accesses to it. */
+function equalityLookup(queries: readonly CandidateQuery[]): EqualityLookup {
+  const byFingerprint = new Map(queries.map((q) => [q.fingerprint, q]));
+  return (fingerprint, table) => {
+    const accesses = (byFingerprint.get(fingerprint)?.accesses ?? []).filter((a) => tableName(a.table) === table);
+    if (accesses.length === 0) return null;
+    const fixedIn = (a: TableAccess) =>
+      new Set([
+        ...a.filters.filter((f) => f.kind === 'equality' && INDEXABLE_OPERANDS.has(f.operand)).map((f) => f.column),
+        ...a.joins.map((j) => j.column),
+      ]);
+    const [first, ...rest] = accesses.map(fixedIn);
+    return new Set([...(first ?? [])].filter((c) => rest.every((set) => set.has(c))));
+  };
 }
 
 function byTableName<T extends { readonly table: { readonly schema: string; readonly name: string } }>(
@@ -243,6 +261,8 @@ function dedupeKeys(keys: readonly KeyColumn[]): KeyColumn[] {
 
 /** Columns wider than this on average (pg_stats.avg_width) are not copied into a covering index. */
 const MAX_INCLUDE_WIDTH = 64;
+/** Nor is a covering variant made that would hold more than this share of the row's width. */
+const MAX_ROW_SHARE = 0.5;
 
 /** The plain definition and, when the query reads a few other narrow columns, a covering one. */
 function withCovering(def: IndexDef, access: TableAccess, table: Table, options: CandidateOptions): IndexDef[] {
@@ -255,8 +275,12 @@ function withCovering(def: IndexDef, access: TableAccess, table: Table, options:
   const implicit = storedAnyway(table);
   const extra = access.columnsRead.filter((c) => !keyNames.has(c) && !predicateColumns.has(c) && !implicit.has(c)).sort();
   if (extra.length === 0 || extra.length > (options.maxInclude ?? 3)) return [def];
-  const wide = extra.some((c) => (table.columns.find((col) => col.name === c)?.stats?.avgWidth ?? 0) > MAX_INCLUDE_WIDTH);
-  if (wide) return [def];
+  const width = (c: string) => table.columns.find((col) => col.name === c)?.stats?.avgWidth ?? 0;
+  if (extra.some((c) => width(c) > MAX_INCLUDE_WIDTH)) return [def];
+  // an index that would hold most of each row is a second copy of the table, not an index
+  const rowWidth = table.columns.reduce((sum, col) => sum + (col.stats?.avgWidth ?? 0), 0);
+  const held = [...keyNames, ...extra].reduce((sum, c) => sum + width(c), 0);
+  if (rowWidth > 0 && held > MAX_ROW_SHARE * rowWidth) return [def];
   if (options.includeColumns) return [def, { ...def, include: extra }];
   const byKeys = coveringByKeys(def, extra, table);
   return byKeys === null ? [def] : [def, byKeys];

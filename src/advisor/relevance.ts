@@ -97,5 +97,12 @@ export function frugalCandidates(
 ): string[] {
   const own = new Set(relevant.filter((id) => byId.get(id)?.queries.includes(query.fingerprint)));
   const fullest = [...own].filter((id) => !(wider.get(id) ?? []).some((w) => own.has(w)));
-  return [...new Set([...fullest, ...representatives(relevant, byId)])].sort();
+  const lead = (id: string) => {
+    const def = byId.get(id)?.def;
+    return def === undefined ? '' : `${qualifiedKey(def.table)}\u0000${def.keys[0]?.column ?? ''}`;
+  };
+  // the narrowest of another query's candidates, only where none of the query's own leads with that column
+  const led = new Set(fullest.map(lead));
+  const others = representatives(relevant, byId).filter((id) => !led.has(lead(id)));
+  return [...new Set([...fullest, ...others])].sort();
 }
