@@ -4,14 +4,29 @@
  * reported as not finished, with the last progress it sent and its peak memory so far.
  */
 import { fork } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AdviseJob, AdvisorRun, ChildMessage } from './types.js';
 
 const CHILD = fileURLToPath(new URL('./advise-child.ts', import.meta.url));
 
-export function runInChild(job: AdviseJob, maxSeconds: number | null, onProgress: (message: string) => void): Promise<AdvisorRun> {
+/**
+ * @param checkout another checkout of indexwise whose bench/scale/advise-child.ts runs the job
+ *   instead (--baseline): the same measurement of another version, on the same database
+ */
+export function runInChild(
+  job: AdviseJob,
+  maxSeconds: number | null,
+  onProgress: (message: string) => void,
+  checkout?: string,
+): Promise<AdvisorRun> {
   return new Promise((resolve) => {
-    const child = fork(CHILD, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const script = checkout === undefined ? CHILD : join(checkout, 'bench', 'scale', 'advise-child.ts');
+    const child = fork(script, [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      ...(checkout === undefined ? {} : { cwd: checkout }),
+    });
     let lastProgress: string | null = null;
     let peakRssMb: number | null = null;
     let settled = false;

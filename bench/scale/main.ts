@@ -7,12 +7,16 @@
  * after; fits how time grows with the number of fingerprints. Prints a line per size and
  * a Markdown table; writes bench/results/scale.json and bench/results/scale.md.
  *
- *   npm run bench:scale -- --sizes 50,200 [--queries-per-table 5] [--max-seconds 600] [--dexter] [--seed 1]
+ *   npm run bench:scale -- --sizes 50,200 [--queries-per-table 5] [--max-seconds 600] [--dexter] [--seed 1] [--baseline DIR]
+ *
+ * --baseline DIR runs another checkout's indexwise on the same loaded schema too, e.g. the advisor
+ * before a change: `git worktree add /tmp/before <commit> && ln -s $PWD/node_modules /tmp/before/`.
  */
+import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { loadParser } from '../../src/analysis/parse.js';
 import type { Engine } from '../../src/engines/engine.js';
 import type { Workload } from '../../src/model/workload.js';
@@ -36,6 +40,8 @@ interface Options {
   readonly maxSeconds: number | null;
   readonly dexter: boolean;
   readonly seed: number;
+  /** Another checkout of indexwise to run on each size as the baseline (e.g. a worktree of an older commit). */
+  readonly baseline: string | null;
 }
 
 function positiveInteger(text: string, option: string): number {
@@ -52,6 +58,7 @@ function parseOptions(argv: readonly string[]): Options {
       'queries-per-table': { type: 'string', default: '5' },
       'max-seconds': { type: 'string' },
       dexter: { type: 'boolean', default: false },
+      baseline: { type: 'string' },
       seed: { type: 'string', default: '1' },
     },
   });
@@ -61,7 +68,17 @@ function parseOptions(argv: readonly string[]): Options {
     maxSeconds: values['max-seconds'] === undefined ? null : positiveInteger(values['max-seconds'], '--max-seconds'),
     dexter: values.dexter,
     seed: positiveInteger(values.seed, '--seed'),
+    baseline: values.baseline ?? null,
   };
+}
+
+function advisorsOf(options: Options): Advisor[] {
+  return ['indexwise', ...(options.baseline === null ? [] : ['baseline' as const]), ...(options.dexter ? ['dexter' as const] : [])];
+}
+
+async function commitOf(dir: string): Promise<string> {
+  const { stdout } = await promisify(execFile)('git', ['-C', dir, 'rev-parse', '--short', 'HEAD']);
+  return stdout.trim();
 }
 
 /** The workload read as `--from sql:FILE` reads it; one entry per generated shape, or the run stops here. */
@@ -88,12 +105,14 @@ async function measureSize(options: Options, size: number, engine: Engine): Prom
   const loadStarted = performance.now();
   await loadScaleSchema(engine, schema, generated.tables);
   const loadSeconds = (performance.now() - loadStarted) / 1000;
-  const advisors: Advisor[] = options.dexter ? ['indexwise', 'dexter'] : ['indexwise'];
   const runs = [];
   try {
-    for (const advisor of advisors) {
+    for (const advisor of advisorsOf(options)) {
       console.log(`${size} tables: ${advisor} on ${workload.queries.length} fingerprints…`);
-      runs.push(await runInChild({ advisor, database: DATABASE, schema, workload }, options.maxSeconds, (m) => console.log(`  ${m}`)));
+      const job = { advisor: advisor === 'baseline' ? ('indexwise' as const) : advisor, database: DATABASE, schema, workload };
+      const checkout = advisor === 'baseline' ? (options.baseline ?? undefined) : undefined;
+      const run = await runInChild(job, options.maxSeconds, (m) => console.log(`  ${m}`), checkout);
+      runs.push({ ...run, advisor });
     }
   } finally {
     await dropScaleSchema(engine, schema);
@@ -122,7 +141,7 @@ async function main(): Promise<void> {
       sizes.push(result);
       console.log(sizeLine(result));
     }
-    const advisors: Advisor[] = options.dexter ? ['indexwise', 'dexter'] : ['indexwise'];
+    const advisors = advisorsOf(options);
     const report: ScaleReport = {
       machine: machine(postgres),
       source: await sourceState(),
@@ -130,6 +149,7 @@ async function main(): Promise<void> {
       queriesPerTable: options.queriesPerTable,
       maxSeconds: options.maxSeconds,
       sizes,
+      baseline: options.baseline === null ? null : { dir: options.baseline, commit: await commitOf(options.baseline) },
       growth: Object.fromEntries(advisors.map((a) => [a, growthOf(sizes, a)])),
       measuredAt: new Date().toISOString(),
     };

@@ -12,6 +12,8 @@ export interface ScaleReport {
   readonly queriesPerTable: number;
   readonly maxSeconds: number | null;
   readonly sizes: readonly SizeResult[];
+  /** --baseline: the other checkout the 'baseline' rows ran, and its commit. */
+  readonly baseline: { readonly dir: string; readonly commit: string } | null;
   readonly growth: Readonly<Record<string, { readonly fitted: number | null; readonly largestPair: number | null }>>;
   readonly measuredAt: string;
 }
@@ -138,7 +140,12 @@ export function renderMarkdown(report: ScaleReport): string {
     '## Notes',
     '',
     '- Dexter (with --dexter) is bench/advise/dexter.ts without a budget, its cost before → after scored by bench/advise/evaluate.ts (every query EXPLAINed with its indexes); indexwise’s is its own report.cost. Both are Σ calls × planner cost.',
-    '- Rows come from generate_series with deterministic values; ANALYZE samples, so costs move a little between loads.',
+    '- Rows come from generate_series with deterministic values; ANALYZE samples, so costs move a little between loads: compare advisors within one size, where they ran on the same load.',
+    ...(report.baseline === null
+      ? []
+      : [
+          `- baseline is indexwise at commit ${report.baseline.commit} (another checkout, its own bench/scale/advise-child.ts), advising the same loaded schema in the same run: its cost before → after is its own report.cost, as indexwise’s.`,
+        ]),
     '',
   );
   return lines.join('\n');

@@ -1,7 +1,8 @@
 /** The shapes the scale benchmark's modules and its child processes pass each other. */
 import type { Workload } from '../../src/model/workload.js';
 
-export type Advisor = 'indexwise' | 'dexter';
+/** indexwise; Dexter re-implemented; indexwise of another checkout (--baseline DIR), run the same way. */
+export type Advisor = 'indexwise' | 'dexter' | 'baseline';
 
 /** What a child process is asked to do: advise one size's workload on one schema. */
 export interface AdviseJob {
