@@ -118,10 +118,10 @@ export async function advise(engine: Engine, given: Workload, catalog: Catalog, 
     clock.end('baseline');
     const wider = wideningsOf(candidates);
     const model = new CostModel(baseline, wider);
-    const candidateById = new Map(candidates.map((c) => [c.id, c]));
+    const explorer = { coster, model, byId: new Map(candidates.map((c) => [c.id, c])), wider };
     const explorable = costed.filter((q) => q.explored.length > 0);
     progress(`exploring ${explorable.length} queries that a candidate can help`);
-    const explored = await forEachOnLanes(explorable, coster.laneCount, (q, lane) => exploreQuery(coster, model, q, lane, candidateById), {
+    const explored = await forEachOnLanes(explorable, coster.laneCount, (q, lane) => exploreQuery(explorer, q, lane), {
       deadline: exploreDeadline,
       onDone: step('explore'),
     });
@@ -168,7 +168,7 @@ export async function advise(engine: Engine, given: Workload, catalog: Catalog, 
       const chosen = new Set(selection.chosen);
       const callsBefore = coster.stats.whatIfCalls;
       const touched = costed.filter((q) => q.relevant.some((id) => chosen.has(id)));
-      const verified = await forEachOnLanes(touched, coster.laneCount, (q, lane) => verifyQuery(coster, model, q, chosen, lane, wider), {
+      const verified = await forEachOnLanes(touched, coster.laneCount, (q, lane) => verifyQuery(explorer, q, chosen, lane), {
         deadline: clock.deadlineAt(1),
         onDone: step('verify'),
       });

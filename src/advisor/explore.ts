@@ -22,7 +22,7 @@
 import type { IndexDef } from '../model/index-def.js';
 import { representatives } from './relevance.js';
 import type { CostModel } from './cost-model.js';
-import type { CostableQuery, WhatIfCoster } from './what-if.js';
+import type { CostableQuery, QueryCost, WhatIfCoster } from './what-if.js';
 
 export interface ExplorationQuery extends CostableQuery {
   /** Candidates that can change its plan (sorted ids): what verification offers of a chosen configuration. */
@@ -77,20 +77,29 @@ const MAX_REPRESENTATIVES = 12;
 /** … and stops when no step saves this share of the cost so far. */
 const PATH_MIN_SAVING = 0.01;
 
-export async function exploreQuery(
-  coster: WhatIfCoster,
-  model: CostModel,
-  query: ExplorationQuery,
-  lane: number,
-  byId: CandidateLookup,
-): Promise<void> {
+/** What the planner calls go through and where their answers go. */
+export interface Explorer {
+  readonly coster: WhatIfCoster;
+  readonly model: CostModel;
+  readonly byId: CandidateLookup;
+  /** For each candidate, the candidates that extend it. */
+  readonly wider: ReadonlyMap<string, readonly string[]>;
+}
+
+/** Asks the planner about `offered` (through the cache) and keeps the answer as an atom. */
+async function ask(ex: Explorer, query: ExplorationQuery, offered: readonly string[], lane: number): Promise<QueryCost> {
+  const result = await ex.coster.costOffered(query, offered, lane);
+  ex.model.record(query.fingerprint, result.used, result.cost);
+  return result;
+}
+
+export async function exploreQuery(ex: Explorer, query: ExplorationQuery, lane: number): Promise<void> {
   let offered = query.explored;
   let first: readonly string[] = [];
   // On one table the singles below rank the alternatives anyway: one round tells whether any helps.
   const rounds = query.accesses > 1 ? ELIMINATION_ROUNDS : 1;
   for (let round = 0; round < rounds && offered.length > 0; round++) {
-    const result = await coster.costOffered(query, offered, lane);
-    model.record(query.fingerprint, result.used, result.cost);
+    const result = await ask(ex, query, offered, lane);
     if (result.used.length === 0) break;
     if (round === 0) first = result.used;
     const used = new Set(result.used);
@@ -99,42 +108,26 @@ export async function exploreQuery(
   if (first.length === 0) return;
   // Candidates alone: for a query on one table the cost under a configuration is then the
   // cheapest of these it holds; for a join, what each index does without the others.
-  for (const id of singleCandidates(query, byId).slice(0, MAX_SINGLES)) {
-    const alone = await coster.costOffered(query, [id], lane);
-    model.record(query.fingerprint, alone.used, alone.cost);
-  }
-  if (query.accesses > 1) await cheapPath(coster, model, query, lane, byId);
-  for (const bundle of query.bundles) {
-    const result = await coster.costOffered(query, [...bundle].sort(), lane);
-    model.record(query.fingerprint, result.used, result.cost);
-  }
+  for (const id of singleCandidates(query, ex.byId).slice(0, MAX_SINGLES)) await ask(ex, query, [id], lane);
+  if (query.accesses > 1) await cheapPath(ex, query, lane);
+  for (const bundle of query.bundles) await ask(ex, query, [...bundle].sort(), lane);
 }
 
 /**
  * Asks the planner about the chosen configuration for one query, and about it without
  * each index that plan uses.
  */
-export async function verifyQuery(
-  coster: WhatIfCoster,
-  model: CostModel,
-  query: ExplorationQuery,
-  chosen: ReadonlySet<string>,
-  lane: number,
-  wider: ReadonlyMap<string, readonly string[]>,
-): Promise<void> {
+export async function verifyQuery(ex: Explorer, query: ExplorationQuery, chosen: ReadonlySet<string>, lane: number): Promise<void> {
   const offered = query.relevant.filter((id) => chosen.has(id));
   if (offered.length === 0) return;
-  const result = await coster.costOffered(query, offered, lane);
-  model.record(query.fingerprint, result.used, result.cost);
+  const result = await ask(ex, query, offered, lane);
   const mine = new Set(query.explored);
   for (const id of result.used) {
     const others = offered.filter((other) => other !== id);
-    const without = await coster.costOffered(query, others, lane);
-    model.record(query.fingerprint, without.used, without.cost);
+    await ask(ex, query, others, lane);
     // and with it widened: a wider index in its place may serve this query better (a join's inner side)
-    for (const w of (wider.get(id) ?? []).filter((x) => mine.has(x) && !chosen.has(x)).slice(0, VERIFY_WIDENINGS)) {
-      const widened = await coster.costOffered(query, [...others, w].sort(), lane);
-      model.record(query.fingerprint, widened.used, widened.cost);
+    for (const w of (ex.wider.get(id) ?? []).filter((x) => mine.has(x) && !chosen.has(x)).slice(0, VERIFY_WIDENINGS)) {
+      await ask(ex, query, [...others, w].sort(), lane);
     }
   }
 }
@@ -147,23 +140,16 @@ export async function verifyQuery(
  * reached through an index on the outer side) is found too. The elimination rounds
  * find the biggest savings, this the cheapest; a tight budget picks from here.
  */
-async function cheapPath(
-  coster: WhatIfCoster,
-  model: CostModel,
-  query: ExplorationQuery,
-  lane: number,
-  byId: CandidateLookup,
-): Promise<void> {
-  const reps = representatives(query.explored, byId).slice(0, MAX_REPRESENTATIVES);
-  const bytes = (id: string) => Math.max(1, coster.knownSize(id) ?? 1);
+async function cheapPath(ex: Explorer, query: ExplorationQuery, lane: number): Promise<void> {
+  const reps = representatives(query.explored, ex.byId).slice(0, MAX_REPRESENTATIVES);
+  const bytes = (id: string) => Math.max(1, ex.coster.knownSize(id) ?? 1);
   let path: string[] = [];
-  let cost = model.baseCost(query.fingerprint);
+  let cost = ex.model.baseCost(query.fingerprint);
   for (let step = 0; step < query.accesses; step++) {
     let best: { path: string[]; cost: number; rating: number } | null = null;
     for (const id of reps.filter((r) => !path.includes(r))) {
       const next = [...path, id].sort();
-      const result = await coster.costOffered(query, next, lane);
-      model.record(query.fingerprint, result.used, result.cost);
+      const result = await ask(ex, query, next, lane);
       const rating = (cost - result.cost) / bytes(id);
       if (cost - result.cost > PATH_MIN_SAVING * cost && (best === null || rating > best.rating))
         best = { path: next, cost: result.cost, rating };
