@@ -166,6 +166,12 @@ for (const fixture of POSTGRES_FAMILY) {
       expect(report.workload.queries).toBe(4);
     });
 
+    it('a query the planner rejects is skipped and the others are still advised (it used to abort the what-if transaction)', async () => {
+      const report = await run('SELECT id, nosuch FROM accounts WHERE email = $1;\nSELECT * FROM accounts WHERE email = $1');
+      expect(report.workload.skipped.map((s) => s.reason)).toEqual(['cannot plan: column "nosuch" does not exist']);
+      expect(report.recommendations.map(describeIndex)).toEqual(['public.accounts(email)']);
+    });
+
     it('a query an existing index already serves gets nothing', async () => {
       const report = await run('SELECT * FROM served WHERE a = $1');
       expect(report.recommendations).toEqual([]);

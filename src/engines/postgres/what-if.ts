@@ -17,7 +17,7 @@
 import { qualifiedKey } from '../../model/catalog.js';
 import type { IndexDef } from '../../model/index-def.js';
 import { quoteIdentAlways } from '../../sql/names.js';
-import { indexesUsed } from '../../model/plan.js';
+import { indexesUsed, type Plan } from '../../model/plan.js';
 import { createIndexSql } from '../../sql/ddl.js';
 import { DatabaseError, SQLSTATE } from '../../errors.js';
 import type { ExplainOptions } from '../engine.js';
@@ -211,8 +211,9 @@ export class TransactionBackend extends Registry implements WhatIfBackend {
   }
 
   static async open(engine: PostgresEngine): Promise<TransactionBackend> {
-    await engine.query('BEGIN');
+    // the session's setting, before the transaction: it outlives a restart (see plan)
     await engine.enterGenericPlans();
+    await engine.query('BEGIN');
     return new TransactionBackend(engine, await TransactionBackend.mayUpdateCatalog(engine));
   }
 
@@ -305,11 +306,28 @@ export class TransactionBackend extends Registry implements WhatIfBackend {
   }
 
   private async plan(sql: string, options: ExplainOptions, active: readonly string[]): Promise<WhatIfExplain> {
-    const plan = await this.engine.explain(sql, options);
+    let plan: Plan;
+    try {
+      plan = await this.engine.explain(sql, options);
+    } catch (error) {
+      // A statement the planner rejects (an error at PREPARE or in a constant expression) aborts the
+      // transaction: start a new one, so the next statements can be costed; the candidates are built
+      // again as they are needed.
+      if (this.toggles) await this.restart();
+      throw error;
+    }
     const usedIds = indexesUsed(plan)
       .map((name) => this.idByName.get(name))
       .filter((id): id is string => id !== undefined);
     return { plan, usedIds, refused: this.refusedAmong(active) };
+  }
+
+  private async restart(): Promise<void> {
+    await this.engine.query('ROLLBACK').catch(() => {});
+    await this.engine.query('BEGIN');
+    this.built.clear();
+    this.idByName.clear();
+    this.visible.clear();
   }
 
   async close(): Promise<void> {
