@@ -30,6 +30,8 @@ import { type Selection, type SelectionCandidate, Selector } from './select.js';
 import { WhatIfCoster } from './what-if.js';
 import { writePenalty, type WriteQuery } from './write-cost.js';
 
+/** With a transaction what-if, a covering candidate holds at most this share of the row's width. */
+const FRUGAL_ROW_SHARE = 0.5;
 /** Selections and verifications at most (the planner usually has nothing new to say after two). */
 const MAX_ROUNDS = 4;
 /** Under --max-time, the share of the time the baseline and exploration may take. */
@@ -98,6 +100,8 @@ export async function advise(engine: Engine, given: Workload, catalog: Catalog, 
     maxColumns: options.maxColumns ?? ADVISE_DEFAULTS.maxColumns,
     includeColumns: info.capabilities.includeColumns,
     likePrefix: info.capabilities.operatorClasses ? 'text_pattern_ops' : 'nocase',
+    // where each candidate is a real build, no covering index that would copy most of the row
+    ...(method === 'transaction' ? { maxRowShare: FRUGAL_ROW_SHARE } : {}),
   });
   // a transaction builds each candidate it costs: there, fewer of them
   const exploration = explorationQueries(selected, candidates, method === 'transaction');

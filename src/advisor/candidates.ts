@@ -50,6 +50,12 @@ export interface CandidateOptions {
   readonly maxInclude?: number;
   /** How a `LIKE 'abc%'` is indexed (default text_pattern_ops; SQLite: nocase). */
   readonly likePrefix?: LikePrefixKey;
+  /**
+   * No covering variant that would hold more than this share of the row's width (a second
+   * copy of the table). Default: no limit — where costing is free (HypoPG) such an index is
+   * judged like any other; where each candidate costs a build, fewer are worth trying.
+   */
+  readonly maxRowShare?: number;
 }
 
 const INDEXABLE_OPERANDS = new Set(['param', 'constant', 'outer', 'expression']);
@@ -261,8 +267,6 @@ function dedupeKeys(keys: readonly KeyColumn[]): KeyColumn[] {
 
 /** Columns wider than this on average (pg_stats.avg_width) are not copied into a covering index. */
 const MAX_INCLUDE_WIDTH = 64;
-/** Nor is a covering variant made that would hold more than this share of the row's width. */
-const MAX_ROW_SHARE = 0.5;
 
 /** The plain definition and, when the query reads a few other narrow columns, a covering one. */
 function withCovering(def: IndexDef, access: TableAccess, table: Table, options: CandidateOptions): IndexDef[] {
@@ -277,10 +281,9 @@ function withCovering(def: IndexDef, access: TableAccess, table: Table, options:
   if (extra.length === 0 || extra.length > (options.maxInclude ?? 3)) return [def];
   const width = (c: string) => table.columns.find((col) => col.name === c)?.stats?.avgWidth ?? 0;
   if (extra.some((c) => width(c) > MAX_INCLUDE_WIDTH)) return [def];
-  // an index that would hold most of each row is a second copy of the table, not an index
   const rowWidth = table.columns.reduce((sum, col) => sum + (col.stats?.avgWidth ?? 0), 0);
   const held = [...keyNames, ...extra].reduce((sum, c) => sum + width(c), 0);
-  if (rowWidth > 0 && held > MAX_ROW_SHARE * rowWidth) return [def];
+  if (options.maxRowShare !== undefined && rowWidth > 0 && held > options.maxRowShare * rowWidth) return [def];
   if (options.includeColumns) return [def, { ...def, include: extra }];
   const byKeys = coveringByKeys(def, extra, table);
   return byKeys === null ? [def] : [def, byKeys];

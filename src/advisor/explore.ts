@@ -6,8 +6,9 @@
  * 1. All of them at once (as Dexter does): the plan uses the best ones, U1.
  * 2. For a join, elimination: the same without U1 — the plan then uses the next best,
  *    U2 — and so on for a few rounds: the alternative plans ranked by the planner itself.
- * 3. Candidates alone: the query's own (generated for it) and the narrowest of the
- *    others per (table, leading column, predicate); a wider one stands in for these.
+ * 3. Candidates alone: the query's own (generated for it), those generated for several
+ *    queries, and the narrowest of the others per (table, leading column, predicate); a
+ *    wider one stands in for these.
  * 4. For a join, the cheap path: from nothing, the narrow index whose addition saves most
  *    per byte, step by step — indexes that pay only together (the inner side of a join
  *    reached through an index on the outer side) are found this way.
@@ -163,12 +164,14 @@ async function cheapPath(ex: Explorer, query: ExplorationQuery, lane: number): P
 export type CandidateLookup = ReadonlyMap<string, { readonly def: IndexDef; readonly queries: readonly string[] }>;
 
 /**
- * The candidates costed alone for a query: those generated for it (its own shapes), and
- * the narrowest one per (table, leading column, predicate) of the rest — a wider one,
- * shared with other queries, then stands in for it at its cost (cost-model.ts), and the
- * verification rounds cost it exactly once chosen.
+ * The candidates costed alone for a query: those generated for it (its own shapes), those
+ * generated for several queries (the ones that can serve many: what it would get from
+ * sharing them), and the narrowest one per (table, leading column, predicate) of the rest
+ * — a wider one then stands in for it at its cost (cost-model.ts), and the verification
+ * rounds cost it exactly once chosen.
  */
 function singleCandidates(query: ExplorationQuery, byId: CandidateLookup): string[] {
   const own = query.explored.filter((id) => byId.get(id)?.queries.includes(query.fingerprint));
-  return [...new Set([...own, ...representatives(query.explored, byId)])].sort();
+  const shared = query.explored.filter((id) => (byId.get(id)?.queries.length ?? 0) >= 2);
+  return [...new Set([...own, ...shared, ...representatives(query.explored, byId)])].sort();
 }

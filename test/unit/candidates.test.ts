@@ -3,7 +3,7 @@
  * real PostgreSQL parser reads the queries).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateCandidates, type IndexCandidate } from '../../src/advisor/candidates.js';
+import { type CandidateOptions, generateCandidates, type IndexCandidate } from '../../src/advisor/candidates.js';
 import { candidatesByTable, relevantCandidates } from '../../src/advisor/relevance.js';
 import { analyzeWorkload } from '../../src/analysis/analyze-workload.js';
 import { loadParser } from '../../src/analysis/parse.js';
@@ -76,7 +76,10 @@ const CATALOG: Catalog = {
 };
 
 /** The candidates for `sql` (statements separated by `;`), and the ones relevant to its i-th statement. */
-async function candidatesFor(sql: string): Promise<{ candidates: IndexCandidate[]; ids: string[]; relevant: (i: number) => string[] }> {
+async function candidatesFor(
+  sql: string,
+  options: Partial<CandidateOptions> = {},
+): Promise<{ candidates: IndexCandidate[]; ids: string[]; relevant: (i: number) => string[] }> {
   const workload = await workloadFromSql(sql);
   const analysis = analyzeWorkload(workload, CATALOG);
   const queries = analysis.queries.map((q) => ({
@@ -84,7 +87,7 @@ async function candidatesFor(sql: string): Promise<{ candidates: IndexCandidate[
     sql: q.query.sql,
     accesses: q.analysis?.accesses ?? [],
   }));
-  const candidates = generateCandidates(queries, CATALOG, { maxColumns: 3, includeColumns: true });
+  const candidates = generateCandidates(queries, CATALOG, { maxColumns: 3, includeColumns: true, ...options });
   const byTable = candidatesByTable(candidates);
   const relevant = (i: number) => {
     const query = queries.find((q) => q.sql === sql.split(';')[i]?.trim());
@@ -117,9 +120,13 @@ describe('candidate generation', () => {
     expect(ids).toEqual([]);
   });
 
-  it('no covering variant that would hold most of a narrow row', async () => {
-    const { ids } = await candidatesFor('SELECT kind, at FROM events WHERE user_id = $1');
-    expect(ids).toEqual(['public.events(user_id)']);
+  it('with maxRowShare, no covering variant that would hold most of a narrow row', async () => {
+    expect((await candidatesFor('SELECT kind, at FROM events WHERE user_id = $1')).ids).toEqual([
+      'public.events(user_id)',
+      'public.events(user_id) include(at,kind)',
+    ]);
+    const frugal = await candidatesFor('SELECT kind, at FROM events WHERE user_id = $1', { maxRowShare: 0.5 });
+    expect(frugal.ids).toEqual(['public.events(user_id)']);
   });
 
   it('one index for two queries that sort the same keys in opposite directions after an equality', async () => {
