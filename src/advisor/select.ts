@@ -25,6 +25,8 @@
  * 6. Under a budget, two more searches: one that starts from single-column candidates
  *    only (then greedy over all, widening allowed, and the drop pass), one that starts
  *    from the index with the largest saving on its own; the best result wins.
+ * 7. With at most EXACT_LIMIT candidates, every subset that fits is tried as well (a few
+ *    thousand sums over cached numbers), so small workloads get the exact optimum.
  * Past the deadline every pass stops where it is: the result is the best found so far.
  */
 import type { Config } from './cost-model.js';
@@ -56,6 +58,8 @@ export interface SelectionOptions {
   /** performance.now() after which every pass stops and the best result so far is returned. */
   readonly deadline?: number;
   readonly costAdding?: AddingCostFn<SelectionQuery>;
+  /** Try every subset when there are at most this many candidates (default EXACT_LIMIT; 0: never). */
+  readonly exactLimit?: number;
 }
 
 /** A query's cost under a configuration (before the per-query threshold). */
@@ -82,6 +86,9 @@ export interface Selection {
 const SPLIT_CANDIDATES = 8;
 /** The refill pass leaves out each of at most this many chosen indexes, the largest first. */
 const REFILL_LIMIT = 24;
+
+/** Up to this many candidates, every subset is tried (2^12 = 4,096 configurations). */
+const EXACT_LIMIT = 12;
 
 /** Remove one chosen index (or none) and add one or more. */
 interface Move {
@@ -163,7 +170,42 @@ export class Selector<Q extends SelectionQuery = SelectionQuery> {
         }
       }
     }
+    if (this.byId.size <= (this.options.exactLimit ?? EXACT_LIMIT) && !this.pastDeadline()) {
+      const exact = this.exactSearch(costAfter);
+      if (exact !== null) {
+        chosen = exact.chosen;
+        costAfter = exact.cost;
+      }
+    }
     return { chosen: [...chosen], costBefore: this.total(new Set()), costAfter, cut: this.cut };
+  }
+
+  /**
+   * Every subset of the candidates that fits, in increasing order of its bit mask (a subset
+   * comes before its supersets, so a tie keeps the smaller set); null when none beats `bound`.
+   */
+  private exactSearch(bound: number): { chosen: Set<string>; cost: number } | null {
+    const all = [...this.byId.values()];
+    let best: { chosen: Set<string>; cost: number } | null = null;
+    let bestCost = bound - 1e-9;
+    for (let mask = 1; mask < 1 << all.length; mask++) {
+      if ((mask & 0xff) === 0 && this.pastDeadline()) break;
+      const members = all.filter((_, i) => (mask & (1 << i)) !== 0);
+      if (
+        !this.fits(
+          members.length,
+          members.reduce((sum, c) => sum + c.bytes, 0),
+        )
+      )
+        continue;
+      const config = new Set(members.map((c) => c.id));
+      const cost = this.total(config);
+      if (cost < bestCost) {
+        best = { chosen: config, cost };
+        bestCost = cost;
+      }
+    }
+    return best;
   }
 
   total(config: ReadonlySet<string>): number {
