@@ -34,6 +34,8 @@ INSERT INTO "Audit Log" SELECT g, g % 100, timestamptz '2025-01-01' - g * interv
 CREATE TABLE served (id bigint PRIMARY KEY, a int NOT NULL, b int NOT NULL);
 INSERT INTO served SELECT g, g % 10000, g % 7 FROM generate_series(1, 100000) g;
 CREATE INDEX served_a_idx ON served (a);
+CREATE TABLE posts (id bigint PRIMARY KEY, user_id int NOT NULL, blog_id int NOT NULL, title text NOT NULL, body text);
+INSERT INTO posts SELECT g, g % 10, (g * 7919) % 1000, 'title ' || g, repeat('b', 200) FROM generate_series(1, 100000) g;
 CREATE TABLE hot (id bigint PRIMARY KEY, k int NOT NULL, v int NOT NULL);
 INSERT INTO hot SELECT g, g % 50000, g FROM generate_series(1, 100000) g;
 `;
@@ -97,6 +99,15 @@ for (const fixture of POSTGRES_FAMILY) {
     it('three columns: equality (most selective first), then the ORDER BY with its direction', async () => {
       const report = await run('SELECT id, email FROM accounts WHERE status = $2 AND region = $1 ORDER BY created_at DESC LIMIT 20');
       expect(onTable(report, 'public.accounts').map((r) => r.columns)).toEqual([['region', 'status', 'created_at DESC']]);
+    });
+
+    it('an equality then the ORDER BY of a LIMIT query: (user_id, blog_id), not the sort key alone (issue 17 miss)', async () => {
+      // 10 users, 1,000 blogs: an index on (blog_id) alone walks a tenth of the table in order,
+      // (user_id, blog_id) reads the first 1,000 rows of one user already sorted
+      const report = await run('SELECT * FROM posts WHERE user_id = $1 ORDER BY blog_id LIMIT 1000');
+      expect(onTable(report, 'public.posts').map((r) => r.columns)).toEqual([['user_id', 'blog_id']]);
+      const [query] = report.queries;
+      expect(query?.costAfter).toBeLessThan((query?.costBefore ?? 0) / 2);
     });
 
     it('join keys', async () => {
