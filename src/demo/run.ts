@@ -70,7 +70,8 @@ export async function openDemo(options: DemoOptions = {}): Promise<DemoSession> 
   }
   const target = options.db === undefined ? { kind: 'pglite' as const, dir: options.keep ?? null } : parseConnectionString(options.db);
   if (target.kind === 'sqlite') throw new InputError('for the SQLite demo use --engine sqlite (and --keep FILE to keep it)');
-  options.onProgress?.(target.kind === 'pglite' ? 'starting embedded PostgreSQL (PGlite)' : 'connecting');
+  // Starting PGlite takes seconds; a server answers at once, and its refusal is then the only line.
+  if (target.kind === 'pglite') options.onProgress?.('starting embedded PostgreSQL (PGlite)');
   const engine = await connect(target, { create: true });
   try {
     const schema = target.kind === 'pglite' ? 'public' : (options.schema ?? 'indexwise_demo');
