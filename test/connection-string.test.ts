@@ -98,6 +98,8 @@ describe('PostgreSQL passwords with the characters a URL reserves', () => {
       ['host=h password=my secret dbname=db', /not followed by "="/],
       ['host=h secret=x', /unknown parameter/],
       ['host=h port=secret', /port is not a number/],
+      ["dbname='postgres://u:secret@h/db'", /dbname holds a connection string/],
+      ['postgres://h/db?dbname=user%3Du%20password%3Dsecret', /dbname holds a connection string/],
     ] as const;
     for (const [text, reason] of cases) {
       expect(() => parseConnectionString(text), text).toThrow(InputError);

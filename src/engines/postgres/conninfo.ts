@@ -206,6 +206,9 @@ function checked(params: Map<string, string>, error: (reason: string) => InputEr
         : `an unknown parameter (indexwise takes ${SUPPORTED_KEYWORDS.join(', ')})`,
     );
   }
+  // libpq can expand a connection string given as dbname; we do not, and would show it (password included) as a name.
+  const dbname = params.get('dbname') ?? '';
+  if (isPgUrl(dbname) || isPgKeyValue(dbname)) throw error('dbname holds a connection string: give the connection string alone');
   const port = params.get('port');
   if (port !== undefined && !/^\d{1,5}$/.test(port)) throw error('the port is not a number (write "?" in a password as %3F)');
   return params;
@@ -222,7 +225,7 @@ export function describePgConninfo(info: PgConninfo): string {
   const socket = host.startsWith('/');
   const user = p.has('user') ? shown(p.get('user') as string) : '';
   const userinfo = p.has('password') ? `${user}:***@` : user !== '' ? `${user}@` : '';
-  const hostPart = socket ? '' : host.includes(':') ? `[${host}]` : shown(host, ',');
+  const hostPart = socket ? '' : host.includes(':') ? `[${shown(host, ':')}]` : shown(host, ',');
   const port = p.has('port') ? `:${p.get('port')}` : '';
   const db = p.has('dbname') ? `/${shown(p.get('dbname') as string)}` : '';
   const query = [...p]
