@@ -210,7 +210,7 @@ describe.skipIf(!hasPostgres)('passwords are never shown (PostgreSQL, SCRAM)', (
       expectOneLineError(result, args.join(' '), /cannot connect to postgres:\/\/ixsec_all_\w+:\*\*\*@[^ ]+:1\/\w+: connection refused/);
     });
     expectNoSecretInFiles(out);
-  });
+  }, 300_000); // eleven CLI processes
 
   it('the commands that write files write no password (raw URL, key/value)', async () => {
     const raw = forms('all', db.name).raw;
@@ -253,5 +253,5 @@ describe.skipIf(!hasPostgres)('passwords are never shown (PostgreSQL, SCRAM)', (
     const table = await db.sql("SELECT string_agg(t::text, E'\\n') AS rows FROM ix_snapshots t");
     expectNoSecret(String(table.rows[0]?.rows), 'the ix_snapshots table');
     expect(String(table.rows[0]?.rows)).toContain(`${role('all')}:***@`);
-  });
+  }, 300_000); // ten CLI processes, advise and verify among them
 });
