@@ -131,6 +131,9 @@ describe('redactConnectionString', () => {
     expect(redactConnectionString('postgres://u:Sup3r/Secret@h/db')).toBe('postgres://u:***@h/db');
     expect(redactConnectionString('host=/tmp/sock dbname=db user=u password=x')).toBe('postgres://u:***@/db?host=/tmp/sock');
     expect(redactConnectionString('postgres://[::1]/db')).toBe('postgres://[::1]/db');
+    expect(redactConnectionString('postgres://h/db?sslmode=verify-ca&sslrootcert=/etc/ssl/root.crt')).toBe(
+      'postgres://h/db?sslmode=verify-ca&sslrootcert=/etc/ssl/root.crt',
+    );
   });
 
   it('escapes control characters and reduces what it cannot read to its kind', () => {

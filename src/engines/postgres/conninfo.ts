@@ -230,6 +230,6 @@ export function describePgConninfo(info: PgConninfo): string {
   const db = p.has('dbname') ? `/${shown(p.get('dbname') as string)}` : '';
   const query = [...p]
     .filter(([key]) => !['user', 'password', 'port', 'dbname'].includes(key) && (key !== 'host' || socket))
-    .map(([key, value]) => `${key}=${SECRET_KEYWORDS.has(key) ? '***' : shown(value, key === 'host' ? '/' : '')}`);
+    .map(([key, value]) => `${key}=${SECRET_KEYWORDS.has(key) ? '***' : shown(value, '/')}`);
   return `${info.scheme}://${userinfo}${hostPart}${port}${db}${query.length > 0 ? `?${query.join('&')}` : ''}`;
 }
