@@ -2,6 +2,7 @@
 export { EXIT, IndexwiseError, InputError, ConnectionError, DatabaseError, TimeoutError, UnsupportedError, SQLSTATE } from './errors.js';
 export { connect, type ConnectOptions } from './engines/connect.js';
 export { parseConnectionString, redactConnectionString, type ConnectionTarget, type EngineKind } from './engines/connection-string.js';
+export type { PgConninfo } from './engines/postgres/conninfo.js';
 export type { Engine, EngineInfo, EngineFamily, Capabilities, ExplainOptions, QueryOptions, Row } from './engines/engine.js';
 export type * from './model/catalog.js';
 export { findTable, indexesOf, sameName } from './model/catalog.js';

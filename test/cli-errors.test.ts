@@ -1,6 +1,8 @@
 /** Bad databases give one clear line on stderr and exit code 2, and never print a password. */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './helpers/cli.js';
+import { PROJECT_ROOT, runCli } from './helpers/cli.js';
 import { createTestDatabase, hasPostgres, type TestDatabase } from './helpers/postgres.js';
 import { tempDir } from './helpers/temp.js';
 
@@ -54,6 +56,75 @@ describe('bad connection strings', () => {
   it('a bad flag value', async () => {
     const result = await runCli(['demo', '--scale', 'lots']);
     expectOneLineError(result, /--scale must be a positive number/);
+  });
+});
+
+describe('usage errors are one exact line and exit 2', () => {
+  it('an unknown flag, on a command and on a nested command (which exited 1)', async () => {
+    for (const args of [['inspect', '--bogus'], ['monitor', 'snapshot', '--bogus'], ['--bogus']]) {
+      const result = await runCli(args);
+      expect(result, args.join(' ')).toEqual({ code: 2, stdout: '', stderr: "indexwise: unknown option '--bogus' (see --help)\n" });
+    }
+    expect(await runCli(['bogus'])).toEqual({ code: 2, stdout: '', stderr: "indexwise: unknown command 'bogus' (see --help)\n" });
+  });
+
+  it('control characters from the input reach the terminal escaped', async () => {
+    const db = await runCli(['inspect', '--db', 'sqlite:/nonexistent/a\u001b[2Jb\u009b.db']);
+    expect(db).toEqual({ code: 2, stdout: '', stderr: 'indexwise: cannot open sqlite:/nonexistent/a\\x1b[2Jb\\x9b.db: no such file\n' });
+    const scale = await runCli(['demo', '--scale', '1\n\u001b]0;title\u0007']);
+    expect(scale).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'indexwise: --scale must be a positive number, got "1\\x0a\\x1b]0;title\\x07"\n',
+    });
+  });
+
+  it('demo --keep FILE says the path is a file (was "[object Object]") and leaves the file alone', async () => {
+    const file = join(tempDir('keep'), 'notes.txt');
+    writeFileSync(file, 'mine');
+    expect(await runCli(['demo', '--keep', file])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `indexwise: --keep ${file} is a file: the PostgreSQL demo keeps a directory (a SQLite file needs --engine sqlite)\n`,
+    });
+    expect(await runCli(['inspect', '--db', `pglite:${file}`])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `indexwise: cannot open pglite:${file}: it is a file, not a directory\n`,
+    });
+    expect(readFileSync(file, 'utf8')).toBe('mine');
+  });
+
+  it('--store table: without a table is refused and creates no file named "table:"', async () => {
+    const result = await runCli(['monitor', 'snapshot', '--db', 'pglite:memory', '--store', 'table:']);
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'indexwise: --store table: needs a table, as table:NAME or table:SCHEMA.NAME\n',
+    });
+    expect(existsSync(join(PROJECT_ROOT, 'table:'))).toBe(false);
+  });
+});
+
+describe.skipIf(!hasPostgres)('sslmode on a server without SSL', () => {
+  const url = new URL(process.env.INDEXWISE_TEST_PG_URL ?? 'postgres://localhost');
+
+  it('sslmode=require: one line, no node-postgres SECURITY WARNING', async () => {
+    url.search = '?sslmode=require';
+    const result = await runCli(['inspect', '--db', url.toString()]);
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `indexwise: cannot connect to ${url.toString()}: The server does not support SSL connections\n`,
+    });
+  });
+
+  it('sslmode=prefer falls back to a plain connection, as libpq does', async () => {
+    url.search = '?sslmode=prefer';
+    const result = await runCli(['inspect', '--db', url.toString(), '--json']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).info.target).toBe(url.toString());
   });
 });
 

@@ -4,7 +4,8 @@
  * 2 bad input or unreachable database, 70 internal error).
  */
 import { Command, CommanderError } from 'commander';
-import { EXIT, IndexwiseError, oneLine } from '../errors.js';
+import { EXIT, IndexwiseError, InputError, oneLine } from '../errors.js';
+import { printable } from '../format.js';
 import { registerAdvise } from './commands/advise.js';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerApply } from './commands/apply.js';
@@ -24,7 +25,11 @@ export function buildProgram(): Command {
         'write migrations, apply them safely, verify that queries got faster, keep indexes healthy.',
     )
     .version(VERSION, '-V, --version')
-    .showHelpAfterError('(run with --help for usage)')
+    // Set before the commands are added, which copy it: a usage error is one line, as every other error.
+    .configureOutput({
+      writeErr: (text) => process.stderr.write(text),
+      outputError: (text, write) => write(`indexwise: ${printable(text.trim().replace(/^error: /, ''))} (see --help)\n`),
+    })
     .addHelpText(
       'after',
       `
@@ -54,9 +59,8 @@ Start here:
 
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
-  program.exitOverride();
-  program.configureOutput({ writeErr: (text) => process.stderr.write(text) });
-  for (const command of program.commands) command.exitOverride();
+  const withSubcommands = (command: Command): Command[] => [command, ...command.commands.flatMap(withSubcommands)];
+  for (const command of withSubcommands(program)) command.exitOverride();
   try {
     await program.parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
@@ -72,10 +76,11 @@ export function exitCodeFor(error: unknown): number {
     return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
   if (error instanceof IndexwiseError) {
-    process.stderr.write(`indexwise: ${oneLine(error)}\n`);
+    // Our own messages about the user's input are shown whole, any newline in the input escaped; others to their first line.
+    process.stderr.write(`indexwise: ${printable(error instanceof InputError ? error.message.trim() : oneLine(error))}\n`);
     return error.exitCode;
   }
-  process.stderr.write(`indexwise: internal error: ${oneLine(error)}\n`);
+  process.stderr.write(`indexwise: internal error: ${printable(oneLine(error))}\n`);
   if (process.env.INDEXWISE_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
   return EXIT.internal;
 }

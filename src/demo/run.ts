@@ -2,6 +2,7 @@
  * `indexwise demo`: build the demo application in embedded PGlite (or a server),
  * analyze its workload and advise indexes for it. Returns data; the CLI renders it.
  */
+import { existsSync, statSync } from 'node:fs';
 import { loadParser } from '../analysis/parse.js';
 import { connect } from '../engines/connect.js';
 import { parseConnectionString } from '../engines/connection-string.js';
@@ -64,9 +65,13 @@ export async function openDemo(options: DemoOptions = {}): Promise<DemoSession> 
   if (options.db !== undefined && options.keep !== undefined) {
     throw new InputError('--keep is for the embedded database; with --db the demo stays in that database');
   }
+  if (options.keep !== undefined && existsSync(options.keep) && !statSync(options.keep).isDirectory()) {
+    throw new InputError(`--keep ${options.keep} is a file: the PostgreSQL demo keeps a directory (a SQLite file needs --engine sqlite)`);
+  }
   const target = options.db === undefined ? { kind: 'pglite' as const, dir: options.keep ?? null } : parseConnectionString(options.db);
   if (target.kind === 'sqlite') throw new InputError('for the SQLite demo use --engine sqlite (and --keep FILE to keep it)');
-  options.onProgress?.(target.kind === 'pglite' ? 'starting embedded PostgreSQL (PGlite)' : 'connecting');
+  // Starting PGlite takes seconds; a server answers at once, and its refusal is then the only line.
+  if (target.kind === 'pglite') options.onProgress?.('starting embedded PostgreSQL (PGlite)');
   const engine = await connect(target, { create: true });
   try {
     const schema = target.kind === 'pglite' ? 'public' : (options.schema ?? 'indexwise_demo');

@@ -18,7 +18,7 @@ export async function connect(db: string | ConnectionTarget, options: ConnectOpt
   const target = typeof db === 'string' ? parseConnectionString(db) : db;
   switch (target.kind) {
     case 'postgres': {
-      const engine = new PostgresEngine(await connectPg(target.url));
+      const engine = new PostgresEngine(await connectPg(target.conninfo));
       return checked(engine);
     }
     case 'pglite':

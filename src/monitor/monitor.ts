@@ -16,6 +16,7 @@ export async function openStore(spec: string | undefined, engine: Engine | null)
     if (engine === null) throw new InputError('--store table:… keeps snapshots in the monitored database: pass --db');
     return openTableStore(engine, table[2] ?? 'public', table[4] as string);
   }
+  if (/^table:/i.test(text)) throw new InputError('--store table: needs a table, as table:NAME or table:SCHEMA.NAME');
   return openSqliteStore(text);
 }
 

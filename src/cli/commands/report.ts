@@ -31,11 +31,15 @@ function readComparison(path: string): Comparison {
   return comparison as Comparison;
 }
 
-/** The command line, passwords hidden, so the report can say how to repeat it. */
-export function commandLine(argv: readonly string[]): string {
-  return ['indexwise', ...argv.slice(2).map((a) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(a) ? redactConnectionString(a) : a))]
-    .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`))
-    .join(' ');
+/** The command line, passwords hidden, so the report can say how to repeat it: `--db`'s value is always shown redacted. */
+function commandLine(argv: readonly string[]): string {
+  const args = argv.slice(2);
+  const shown = args.map((a, i) => {
+    if (args[i - 1] === '--db') return redactConnectionString(a);
+    if (a.startsWith('--db=')) return `--db=${redactConnectionString(a.slice('--db='.length))}`;
+    return /^[a-z][a-z0-9+.-]*:\/\//i.test(a) || /^\s*[a-z_]+\s*=/i.test(a) ? redactConnectionString(a) : a;
+  });
+  return ['indexwise', ...shown].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`)).join(' ');
 }
 
 export function registerReport(program: Command): void {

@@ -1,5 +1,5 @@
 /** Embedded PostgreSQL (PGlite): in memory, or a data directory on disk. */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_stat_statements } from '@electric-sql/pglite/contrib/pg_stat_statements';
@@ -23,6 +23,10 @@ const START_SETTINGS = ['-c', 'wal_level=minimal', '-c', 'max_wal_senders=0'];
 
 export async function openPglite(dir: string | null, options: PgliteOpenOptions = {}): Promise<PgDriver> {
   const target = dir === null ? 'pglite:memory' : `pglite:${dir}`;
+  // PGlite's own error for a file in the directory's place is an object with no message.
+  if (dir !== null && existsSync(dir) && !statSync(dir).isDirectory()) {
+    throw new ConnectionError(`cannot open ${target}: it is a file, not a directory`);
+  }
   if (dir !== null && !options.create && !existsSync(join(dir, 'PG_VERSION'))) {
     throw new ConnectionError(
       existsSync(dir) ? `cannot open ${target}: the directory is not a PGlite data directory` : `cannot open ${target}: no such directory`,

@@ -1,27 +1,46 @@
 /** The `pg` driver for a real PostgreSQL server: one dedicated client per engine. */
 import pg from 'pg';
 import { ConnectionError, oneLine } from '../../errors.js';
-import { redactConnectionString } from '../connection-string.js';
 import type { Row } from '../engine.js';
+import { describePgConninfo, type PgConninfo } from './conninfo.js';
 import type { PgDriver } from './driver.js';
+import { pgClientSettings } from './pg-config.js';
 
-const CONNECT_TIMEOUT_MS = 10_000;
+const NO_SSL_ON_SERVER = 'The server does not support SSL connections';
 
-export async function connectPg(url: string): Promise<PgDriver> {
-  const target = redactConnectionString(url);
-  const client = new pg.Client({
-    connectionString: url,
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-    application_name: 'indexwise',
-  });
+export async function connectPg(info: PgConninfo): Promise<PgDriver> {
+  const target = describePgConninfo(info);
+  const settings = pgClientSettings(info);
+  let client: pg.Client;
+  try {
+    client = await open(settings.config);
+  } catch (error) {
+    // sslmode=prefer, as libpq: SSL when the server has it, plain text when it has not.
+    const plain = settings.fallbackToPlain && (error as Error).message === NO_SSL_ON_SERVER;
+    if (!plain) throw new ConnectionError(`cannot connect to ${target}: ${describeConnectError(error)}`, { cause: error });
+    try {
+      client = await open({ ...settings.config, ssl: false });
+    } catch (retryError) {
+      throw new ConnectionError(`cannot connect to ${target}: ${describeConnectError(retryError)}`, { cause: retryError });
+    }
+  }
+  return driverFor(client, target, info);
+}
+
+async function open(config: pg.ClientConfig): Promise<pg.Client> {
+  const client = new pg.Client(config);
   // An idle client that loses its server emits 'error'; without a listener node would crash.
   client.on('error', () => {});
   try {
     await client.connect();
+    return client;
   } catch (error) {
     await client.end().catch(() => {});
-    throw new ConnectionError(`cannot connect to ${target}: ${describeConnectError(error)}`, { cause: error });
+    throw error;
   }
+}
+
+function driverFor(client: pg.Client, target: string, info: PgConninfo): PgDriver {
   return {
     kind: 'postgres',
     target,
@@ -32,7 +51,7 @@ export async function connectPg(url: string): Promise<PgDriver> {
     async exec(sql: string): Promise<void> {
       await client.query(sql);
     },
-    reopen: () => connectPg(url),
+    reopen: () => connectPg(info),
     async close(): Promise<void> {
       await client.end().catch(() => {});
     },
