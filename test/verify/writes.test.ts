@@ -1,0 +1,201 @@
+/**
+ * Regression (issue 15, "verify writes to the database"): a data-modifying WITH, nextval(),
+ * SELECT … FOR UPDATE, a volatile function that inserts, SELECT INTO and a session advisory
+ * lock were taken for reads and run in autocommit. Every command that measures runs the
+ * workload below; afterwards the rows, the sequence, the locks and the tables are as before,
+ * and the connection is not left inside a transaction.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '../../src/engines/connect.js';
+import type { Engine } from '../../src/engines/engine.js';
+import type { Catalog } from '../../src/model/catalog.js';
+import { keyColumn } from '../../src/model/index-def.js';
+import type { Measurement } from '../../src/model/measurement.js';
+import type { Recommendation } from '../../src/model/recommendation.js';
+import { guardAdvice } from '../../src/verify/guard.js';
+import { measureWorkload, trialAdvice } from '../../src/verify/verify.js';
+import { runCli } from '../helpers/cli.js';
+import { POSTGRES, POSTGRES_FAMILY, type TestEngine } from '../helpers/engines.js';
+import { tempDir } from '../helpers/temp.js';
+import { workloadFromSql } from '../helpers/workload.js';
+
+export const HOSTILE_SETUP = `
+CREATE TABLE items (id int PRIMARY KEY, k int NOT NULL, note text);
+INSERT INTO items SELECT g, g % 100, 'n' || g FROM generate_series(1, 2000) g;
+CREATE TABLE audit (id int);
+CREATE SEQUENCE ticket_seq;
+SELECT nextval('ticket_seq');
+CREATE FUNCTION log_visit(x int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN INSERT INTO audit (id) VALUES (x); RETURN x; END $$;
+-- declared STABLE, yet it writes through the volatile function it calls: only the READ ONLY transaction stops it
+CREATE FUNCTION sneaky(x int) RETURNS int STABLE LANGUAGE plpgsql AS $$ BEGIN RETURN log_visit(x); END $$;
+ANALYZE items;
+`;
+
+export const HOSTILE_WORKLOAD = `-- name: cte-insert
+WITH i AS (INSERT INTO audit (id) VALUES (7) RETURNING id) SELECT id FROM i;
+-- name: cte-delete
+WITH d AS (DELETE FROM items WHERE k = 3 RETURNING id) SELECT count(*) FROM d;
+-- name: nextval
+SELECT nextval('ticket_seq'), id FROM items WHERE k = 5;
+-- name: for-update
+SELECT id FROM items WHERE k = 7 FOR UPDATE;
+-- name: volatile-function
+SELECT log_visit(id) FROM items WHERE k = 9;
+-- name: select-into
+SELECT id INTO items_copy FROM items WHERE k = 11;
+-- name: advisory-lock
+SELECT pg_advisory_lock(42), id FROM items WHERE k = 13;
+-- name: stable-but-writes
+SELECT sneaky(id) FROM items WHERE k = 15;
+-- name: plain-read
+SELECT id, note FROM items WHERE k = 17;
+`;
+
+/** The database as HOSTILE_SETUP left it, or what changed. */
+export async function hostileState(observer: Engine): Promise<Record<string, unknown>> {
+  const [row] = await observer.query(`SELECT (SELECT count(*)::int FROM items) AS items, (SELECT count(*)::int FROM audit) AS audit,
+    (SELECT last_value::int FROM ticket_seq) AS sequence, to_regclass('items_copy') IS NULL AS no_copy,
+    (SELECT count(*)::int FROM pg_locks WHERE locktype = 'advisory') AS advisory_locks`);
+  return row ?? {};
+}
+export const UNTOUCHED = { items: 2000, audit: 0, sequence: 1, no_copy: true, advisory_locks: 0 };
+
+const recommendation = {
+  name: 'items_k_trial',
+  index: { table: { schema: 'public', name: 'items' }, keys: [keyColumn('k')], include: [], where: null, method: 'btree', unique: false },
+} as unknown as Recommendation;
+
+const outcome = (m: Measurement) =>
+  Object.fromEntries(m.queries.map((q) => [q.name, q.skipped === undefined ? 'measured' : q.skipped.replace(/ \(.*$/s, '')]));
+
+const SKIPPED_ON_A_SERVER = {
+  'cte-insert': 'a write: not run',
+  'cte-delete': 'a write: not run',
+  nextval: 'not run: it calls nextval(), which a rollback does not undo',
+  'for-update': 'a write: not run',
+  'volatile-function': 'a write: not run',
+  'select-into': 'a write: not run',
+  'advisory-lock': 'not run: it calls pg_advisory_lock(), which a rollback does not undo',
+  'stable-but-writes': 'not run: it tried to write in a read-only transaction',
+  'plain-read': 'measured',
+};
+const ROLLED_BACK = {
+  ...SKIPPED_ON_A_SERVER,
+  'cte-insert': 'measured',
+  'cte-delete': 'measured',
+  'for-update': 'measured',
+  'volatile-function': 'measured',
+  'select-into': 'measured',
+};
+
+describe.each(POSTGRES_FAMILY.filter((f) => f.available))('measuring never keeps a write on $name', (fixture) => {
+  let db: TestEngine;
+  let catalog: Catalog;
+  /** Another connection where there can be one: it sees only what was committed, and tries the row locks. */
+  let observer: Engine;
+
+  beforeAll(async () => {
+    db = await fixture.open('writes');
+    await db.setup(HOSTILE_SETUP);
+    catalog = await db.engine.catalog();
+    observer = db.url === null ? db.engine : await connect(db.url);
+  });
+  afterAll(async () => {
+    if (observer !== db?.engine) await observer?.close();
+    await db?.cleanup();
+  });
+
+  async function expectUntouched(): Promise<void> {
+    expect(await hostileState(observer)).toEqual(UNTOUCHED);
+    if (observer === db.engine) return;
+    const [row] = await db.engine.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    const [activity] = await observer.query(`SELECT state FROM pg_stat_activity WHERE pid = $1`, [row?.pid]);
+    expect(activity?.state).toBe('idle'); // not idle in transaction
+    await observer.query('BEGIN');
+    try {
+      // no row lock left behind: NOWAIT fails at once (55P03) if one is held
+      await expect(observer.query('SELECT id FROM items WHERE k = 7 FOR UPDATE NOWAIT')).resolves.toHaveLength(20);
+    } finally {
+      await observer.query('ROLLBACK');
+    }
+  }
+
+  it('verify with the default for writes', async () => {
+    const m = await measureWorkload(db.engine, await workloadFromSql(HOSTILE_WORKLOAD), catalog, { runs: 2 });
+    expect(outcome(m)).toEqual(m.writes === 'skip' ? SKIPPED_ON_A_SERVER : ROLLED_BACK);
+    expect(m.writes).toBe(fixture.name === 'postgres' ? 'skip' : 'rollback');
+    expect(m.queries.filter((q) => q.write).map((q) => q.name)).not.toContain('plain-read');
+    await expectUntouched();
+  });
+
+  it('verify --writes rollback', async () => {
+    const m = await measureWorkload(db.engine, await workloadFromSql(HOSTILE_WORKLOAD), catalog, { runs: 2, writes: 'rollback' });
+    expect(outcome(m)).toEqual(ROLLED_BACK);
+    await expectUntouched();
+  });
+
+  it('verify --trial (the savepoint path inside the trial transaction)', async () => {
+    const workload = await workloadFromSql(HOSTILE_WORKLOAD);
+    const result = await trialAdvice(db.engine, workload, catalog, [recommendation], { runs: 1, writes: 'rollback' });
+    expect(outcome(result.after)).toEqual(ROLLED_BACK);
+    expect(result.after.trialIndexes).toHaveLength(1);
+    await expectUntouched();
+    const defaults = await trialAdvice(db.engine, workload, catalog, [recommendation], { runs: 1 });
+    expect(outcome(defaults.after)).toEqual(outcome(defaults.before));
+    await expectUntouched();
+  });
+
+  it('advise --measure (the measured guard)', async () => {
+    const workload = await workloadFromSql(HOSTILE_WORKLOAD);
+    await guardAdvice(db.engine, workload, catalog, [recommendation], { runs: 1, writes: 'rollback' });
+    await expectUntouched();
+    await guardAdvice(db.engine, workload, catalog, [recommendation], { runs: 1 });
+    await expectUntouched();
+    expect(await db.engine.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'items'`)).toEqual([{ indexname: 'items_pkey' }]);
+  });
+});
+
+describe.skipIf(!POSTGRES.available)('the CLI commands that measure, on PostgreSQL', () => {
+  let db: TestEngine;
+  let observer: Engine;
+  let dir: string;
+
+  beforeAll(async () => {
+    db = await POSTGRES.open('writes_cli');
+    await db.setup(HOSTILE_SETUP);
+    observer = await connect(db.url as string);
+    dir = tempDir('writes');
+    writeFileSync(join(dir, 'w.sql'), HOSTILE_WORKLOAD);
+    writeFileSync(join(dir, 'advice.json'), JSON.stringify({ recommendations: [recommendation] }));
+  });
+  afterAll(async () => {
+    await observer?.close();
+    await db?.cleanup();
+  });
+
+  const from = () => ['--db', db.url as string, '--from', `sql:${join(dir, 'w.sql')}`, '--runs', '1', '-q'];
+
+  it.each([
+    ['verify', [], SKIPPED_ON_A_SERVER],
+    ['verify --writes rollback', ['--writes', 'rollback'], ROLLED_BACK],
+    ['verify --trial', ['--writes', 'rollback', '--trial', 'advice.json'], null],
+  ] as const)('%s', async (_label, extra, expected) => {
+    const args = extra.map((a) => (a === 'advice.json' ? join(dir, a) : a));
+    const result = await runCli(['verify', ...from(), ...args, '--json']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const out = JSON.parse(result.stdout);
+    if (expected !== null) expect(outcome(out)).toEqual(expected);
+    else expect(outcome(out.after)).toEqual(ROLLED_BACK);
+    expect(await hostileState(observer)).toEqual(UNTOUCHED);
+  });
+
+  it('advise --measure', async () => {
+    const result = await runCli(['advise', ...from().filter((a) => a !== '--runs' && a !== '1'), '--measure', '--json']);
+    expect(result.code).toBe(0);
+    expect(await hostileState(observer)).toEqual(UNTOUCHED);
+    expect(await observer.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'items'`)).toEqual([{ indexname: 'items_pkey' }]);
+  });
+});
