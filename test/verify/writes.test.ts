@@ -18,49 +18,9 @@ import { guardAdvice } from '../../src/verify/guard.js';
 import { measureWorkload, trialAdvice } from '../../src/verify/verify.js';
 import { runCli } from '../helpers/cli.js';
 import { POSTGRES, POSTGRES_FAMILY, type TestEngine } from '../helpers/engines.js';
+import { HOSTILE_WORKLOAD, HOSTILE_SETUP, hostileState, UNTOUCHED } from '../helpers/hostile.js';
 import { tempDir } from '../helpers/temp.js';
 import { workloadFromSql } from '../helpers/workload.js';
-
-export const HOSTILE_SETUP = `
-CREATE TABLE items (id int PRIMARY KEY, k int NOT NULL, note text);
-INSERT INTO items SELECT g, g % 100, 'n' || g FROM generate_series(1, 2000) g;
-CREATE TABLE audit (id int);
-CREATE SEQUENCE ticket_seq;
-SELECT nextval('ticket_seq');
-CREATE FUNCTION log_visit(x int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN INSERT INTO audit (id) VALUES (x); RETURN x; END $$;
--- declared STABLE, yet it writes through the volatile function it calls: only the READ ONLY transaction stops it
-CREATE FUNCTION sneaky(x int) RETURNS int STABLE LANGUAGE plpgsql AS $$ BEGIN RETURN log_visit(x); END $$;
-ANALYZE items;
-`;
-
-export const HOSTILE_WORKLOAD = `-- name: cte-insert
-WITH i AS (INSERT INTO audit (id) VALUES (7) RETURNING id) SELECT id FROM i;
--- name: cte-delete
-WITH d AS (DELETE FROM items WHERE k = 3 RETURNING id) SELECT count(*) FROM d;
--- name: nextval
-SELECT nextval('ticket_seq'), id FROM items WHERE k = 5;
--- name: for-update
-SELECT id FROM items WHERE k = 7 FOR UPDATE;
--- name: volatile-function
-SELECT log_visit(id) FROM items WHERE k = 9;
--- name: select-into
-SELECT id INTO items_copy FROM items WHERE k = 11;
--- name: advisory-lock
-SELECT pg_advisory_lock(42), id FROM items WHERE k = 13;
--- name: stable-but-writes
-SELECT sneaky(id) FROM items WHERE k = 15;
--- name: plain-read
-SELECT id, note FROM items WHERE k = 17;
-`;
-
-/** The database as HOSTILE_SETUP left it, or what changed. */
-export async function hostileState(observer: Engine): Promise<Record<string, unknown>> {
-  const [row] = await observer.query(`SELECT (SELECT count(*)::int FROM items) AS items, (SELECT count(*)::int FROM audit) AS audit,
-    (SELECT last_value::int FROM ticket_seq) AS sequence, to_regclass('items_copy') IS NULL AS no_copy,
-    (SELECT count(*)::int FROM pg_locks WHERE locktype = 'advisory') AS advisory_locks`);
-  return row ?? {};
-}
-export const UNTOUCHED = { items: 2000, audit: 0, sequence: 1, no_copy: true, advisory_locks: 0 };
 
 const recommendation = {
   name: 'items_k_trial',
