@@ -86,6 +86,14 @@ export interface ExplainOptions extends QueryOptions {
 
 export type Row = Record<string, unknown>;
 
+/**
+ * The statement that opens a transaction which may write (to be rolled back): READ WRITE
+ * where sessions can be read-only by default (connect's `readOnly`), plain BEGIN in SQLite.
+ */
+export function beginWritable(capabilities: Capabilities): string {
+  return capabilities.readOnlyTransactions ? 'BEGIN READ WRITE' : 'BEGIN';
+}
+
 export interface Engine {
   readonly kind: EngineKind;
   readonly family: EngineFamily;

@@ -6,7 +6,7 @@
  * measurement: the timeout is then a lower bound of the query's time.
  */
 import type { AnalyzedQuery } from '../analysis/analyze-workload.js';
-import type { Engine } from '../engines/engine.js';
+import { beginWritable, type Capabilities, type Engine } from '../engines/engine.js';
 import { oneLine, SQLSTATE, sqlStateOf, TimeoutError } from '../errors.js';
 import type { Catalog } from '../model/catalog.js';
 import type { QueryMeasurement } from '../model/measurement.js';
@@ -174,10 +174,10 @@ const SAVEPOINT = 'indexwise_verify';
  * verify --trial's) that is always rolled back; READ ONLY for a read where the engine has
  * read-only transactions. SQLite reads need none: the file is open read-only, or is a copy.
  */
-function framing(write: boolean, inTransaction: boolean, readOnlyTransactions: boolean): { open: string[]; close: string[] } {
+function framing(write: boolean, inTransaction: boolean, capabilities: Capabilities): { open: string[]; close: string[] } {
   const close = inTransaction ? [`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`, `RELEASE SAVEPOINT ${SAVEPOINT}`] : ['ROLLBACK'];
-  if (write) return { open: [inTransaction ? `SAVEPOINT ${SAVEPOINT}` : 'BEGIN'], close };
-  if (!readOnlyTransactions) return { open: [], close: [] };
+  if (write) return { open: [inTransaction ? `SAVEPOINT ${SAVEPOINT}` : beginWritable(capabilities)], close };
+  if (!capabilities.readOnlyTransactions) return { open: [], close: [] };
   return { open: inTransaction ? [`SAVEPOINT ${SAVEPOINT}`, 'SET TRANSACTION READ ONLY'] : ['BEGIN READ ONLY'], close };
 }
 
@@ -189,7 +189,7 @@ async function runOnce(
   options: MeasureOptions,
 ): Promise<Plan> {
   const { capabilities } = await engine.info();
-  const { open, close } = framing(write, options.inTransaction ?? false, capabilities.readOnlyTransactions);
+  const { open, close } = framing(write, options.inTransaction ?? false, capabilities);
   // BEGIN's own failure leaves nothing open; SET TRANSACTION's leaves the savepoint, closed below
   if (open[0] !== undefined) await engine.query(open[0]);
   try {

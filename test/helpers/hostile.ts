@@ -1,7 +1,8 @@
 /**
  * The workload that made verify write (issue 15): a data-modifying WITH, nextval(), FOR
  * UPDATE, a volatile function that inserts, SELECT INTO, a session advisory lock, a function
- * declared STABLE that writes through a volatile one, and one plain read; and what the
+ * declared STABLE that writes through a volatile one (called by the planner too, to estimate
+ * `k = sneaky(19)`), and one plain read; and what the
  * database looks like when none of it was kept.
  */
 import type { Engine } from '../../src/engines/engine.js';
@@ -34,6 +35,8 @@ SELECT id INTO items_copy FROM items WHERE k = 11;
 SELECT pg_advisory_lock(42), id FROM items WHERE k = 13;
 -- name: stable-but-writes
 SELECT sneaky(id) FROM items WHERE k = 15;
+-- name: stable-in-where
+SELECT id FROM items WHERE k = sneaky(19);
 -- name: plain-read
 SELECT id, note FROM items WHERE k = 17;
 `;

@@ -7,7 +7,10 @@ import type { PgDriver } from './driver.js';
 
 const CONNECT_TIMEOUT_MS = 10_000;
 
-export async function connectPg(url: string): Promise<PgDriver> {
+/** Makes every later transaction of the session READ ONLY unless opened with BEGIN READ WRITE. */
+export const READ_ONLY_SESSION = `SELECT set_config('default_transaction_read_only', 'on', false)`;
+
+export async function connectPg(url: string, options: { readonly readOnly?: boolean } = {}): Promise<PgDriver> {
   const target = redactConnectionString(url);
   const client = new pg.Client({
     connectionString: url,
@@ -18,6 +21,7 @@ export async function connectPg(url: string): Promise<PgDriver> {
   client.on('error', () => {});
   try {
     await client.connect();
+    if (options.readOnly) await client.query(READ_ONLY_SESSION);
   } catch (error) {
     await client.end().catch(() => {});
     throw new ConnectionError(`cannot connect to ${target}: ${describeConnectError(error)}`, { cause: error });
@@ -32,7 +36,7 @@ export async function connectPg(url: string): Promise<PgDriver> {
     async exec(sql: string): Promise<void> {
       await client.query(sql);
     },
-    reopen: () => connectPg(url),
+    reopen: () => connectPg(url, options),
     async close(): Promise<void> {
       await client.end().catch(() => {});
     },
