@@ -20,6 +20,7 @@ import { runCli } from '../helpers/cli.js';
 import { POSTGRES, POSTGRES_FAMILY, type TestEngine } from '../helpers/engines.js';
 import { HOSTILE_WORKLOAD, HOSTILE_SETUP, hostileState, UNTOUCHED } from '../helpers/hostile.js';
 import { tempDir } from '../helpers/temp.js';
+import { sha256, sqliteFile } from '../sqlite/fixture.js';
 import { workloadFromSql } from '../helpers/workload.js';
 
 const recommendation = {
@@ -164,5 +165,39 @@ describe.skipIf(!POSTGRES.available)('the CLI commands that measure, on PostgreS
     expect(result.code, result.stderr).toBe(0);
     expect(await hostileState(observer)).toEqual(UNTOUCHED);
     expect(await observer.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'items'`)).toEqual([{ indexname: 'items_pkey' }]);
+  });
+});
+
+describe('SQLite keeps its own verdict (sqlite3_stmt_readonly)', () => {
+  const WORKLOAD = `-- name: with-then-insert
+WITH x AS (SELECT 5 AS v) INSERT INTO t (v) SELECT v FROM x;
+-- name: insert-in-with
+WITH i AS (INSERT INTO t (v) VALUES (6) RETURNING v) SELECT v FROM i;
+-- name: read
+SELECT v FROM t WHERE v = 1;
+`;
+
+  it('a WITH that ends in INSERT is a write, rolled back on a copy or skipped; an INSERT inside WITH is not SQLite', async () => {
+    const path = sqliteFile('CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1), (2);');
+    const before = sha256(path);
+    const engine = await connect(`sqlite:${path}`);
+    try {
+      const workload = await workloadFromSql(WORKLOAD);
+      const catalog = await engine.catalog();
+      const rolledBack = await measureWorkload(engine, workload, catalog, { runs: 1 });
+      expect(rolledBack.writes).toBe('rollback');
+      const skipped = await measureWorkload(engine, workload, catalog, { runs: 1, writes: 'skip' });
+      for (const m of [rolledBack, skipped]) {
+        expect(m.queries.find((q) => q.name === 'insert-in-with')?.skipped).toMatch(/^not run: cannot tell whether it writes/);
+        expect(m.queries.find((q) => q.name === 'read')?.skipped).toBeUndefined();
+      }
+      const insert = rolledBack.queries.find((q) => q.name === 'with-then-insert');
+      expect(insert?.write).toBe(true);
+      expect(insert?.skipped).toBeUndefined(); // measured on a copy, in a savepoint
+      expect(skipped.queries.find((q) => q.name === 'with-then-insert')?.skipped).toMatch(/^a write: not run/);
+    } finally {
+      await engine.close();
+    }
+    expect(sha256(path)).toBe(before);
   });
 });
