@@ -89,12 +89,15 @@ async function executable(
   return { sql, params: chosen.params };
 }
 
-export async function measureQuery(
-  engine: Engine,
-  catalog: Catalog,
-  item: AnalyzedQuery,
-  options: MeasureOptions,
-): Promise<QueryMeasurement> {
+interface Admitted {
+  readonly sql: string;
+  readonly params: (string | null)[];
+  /** Not provably read-only: runs in a transaction that is rolled back. */
+  readonly write: boolean;
+}
+
+/** What to run and whether it is a write (read-only.ts), or the measurement that says why it is not run. */
+async function admit(engine: Engine, catalog: Catalog, item: AnalyzedQuery, options: MeasureOptions): Promise<Admitted | QueryMeasurement> {
   const analysis = item.analysis;
   const declaredWrite = analysis !== null && analysis.kind !== 'select';
   if (analysis === null) return skipped(item, true, `cannot analyze: ${item.error ?? 'unknown error'}`);
@@ -107,16 +110,26 @@ export async function measureQuery(
     return skipped(item, declaredWrite, `cannot draw values: ${oneLine(error)}`);
   }
   if (typeof target === 'string') return skipped(item, declaredWrite, target);
-  const { sql, params } = target;
   let verdict: Verdict;
   try {
-    verdict = await judgeStatement(engine, catalog, sql);
+    verdict = await judgeStatement(engine, catalog, target.sql);
   } catch (error) {
     return skipped(item, true, `not run: cannot tell whether it writes (${oneLine(error)})`);
   }
-  const write = verdict.kind !== 'read';
   if (verdict.kind === 'irreversible') return skipped(item, true, `not run: it ${verdict.reason}, which a rollback does not undo`);
   if (verdict.kind === 'write' && options.writes === 'skip') return skipped(item, true, writeSkipped(verdict.reason));
+  return { ...target, write: verdict.kind === 'write' };
+}
+
+export async function measureQuery(
+  engine: Engine,
+  catalog: Catalog,
+  item: AnalyzedQuery,
+  options: MeasureOptions,
+): Promise<QueryMeasurement> {
+  const admitted = await admit(engine, catalog, item, options);
+  if (!('params' in admitted)) return admitted;
+  const { sql, params, write } = admitted;
   const runsMs: number[] = [];
   let last: Plan | null = null;
   try {
