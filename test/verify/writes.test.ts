@@ -8,6 +8,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadParser } from '../../src/analysis/parse.js';
+import { statementEffects } from '../../src/analysis/read-only.js';
 import { connect } from '../../src/engines/connect.js';
 import type { Engine } from '../../src/engines/engine.js';
 import type { Catalog } from '../../src/model/catalog.js';
@@ -83,6 +85,26 @@ describe.each(POSTGRES_FAMILY.filter((f) => f.available))('measuring never keeps
       await observer.query('ROLLBACK');
     }
   }
+
+  it('whyNotReadOnly: volatile, unknown and ambiguous names make a write; immutable and stable ones do not', async () => {
+    await loadParser();
+    await db.setup(`CREATE FUNCTION twin(x int) RETURNS int IMMUTABLE LANGUAGE sql AS 'SELECT x';
+      CREATE FUNCTION twin(x text) RETURNS text VOLATILE LANGUAGE sql AS 'SELECT x';
+      CREATE FUNCTION pure_int(x int) RETURNS int IMMUTABLE LANGUAGE sql AS 'SELECT x';
+      CREATE FUNCTION bump(a int, b int) RETURNS boolean VOLATILE LANGUAGE sql AS 'SELECT a = b';
+      CREATE OPERATOR === (LEFTARG = int, RIGHTARG = int, FUNCTION = bump);`);
+    const why = (sql: string) => db.engine.whyNotReadOnly(sql, statementEffects(sql, catalog));
+    expect(await why('SELECT lower(note), now(), count(*) FROM items WHERE k = $1 GROUP BY 1')).toBeNull();
+    expect(await why("SELECT id FROM items WHERE note LIKE 'x%' AND k BETWEEN 1 AND 3")).toBeNull();
+    expect(await why('SELECT pure_int(k) FROM items')).toBeNull();
+    expect(await why('SELECT public.pure_int(k) FROM items')).toBeNull();
+    expect(await why('SELECT pg_catalog.pure_int(k) FROM items')).toMatch(/pg_catalog\.pure_int\(\)/); // none in that schema
+    expect(await why('SELECT random()')).toMatch(/^calls random\(\): volatile or unknown$/);
+    expect(await why('SELECT twin(1)')).toMatch(/twin\(\)/); // an immutable and a volatile overload: cannot tell which
+    expect(await why('SELECT no_such_function(1)')).toMatch(/no_such_function\(\)/);
+    expect(await why('SELECT id FROM items WHERE k === 1')).toMatch(/operator ===/);
+    expect(await why('SELECT id FROM items FOR SHARE')).toBe('SELECT … FOR SHARE');
+  });
 
   it('verify with the default for writes', async () => {
     const m = await measureWorkload(db.engine, await workloadFromSql(HOSTILE_WORKLOAD), catalog, { runs: 2 });
