@@ -4,7 +4,7 @@ import { type ConnectionTarget, parseConnectionString } from './connection-strin
 import type { Engine } from './engine.js';
 import { openPglite } from './pglite/driver.js';
 import { PostgresEngine } from './postgres/engine.js';
-import { connectPg } from './postgres/pg-driver.js';
+import { connectPg, READ_ONLY_SESSION } from './postgres/pg-driver.js';
 import { SqliteEngine } from './sqlite/engine.js';
 
 export interface ConnectOptions {
@@ -12,17 +12,27 @@ export interface ConnectOptions {
   readonly create?: boolean;
   /** SQLite: open for writing (only `apply` and the demo do). */
   readonly writable?: boolean;
+  /**
+   * PostgreSQL family: every transaction of the session (and of its siblings) is READ ONLY
+   * unless it is opened with BEGIN READ WRITE (default_transaction_read_only), so nothing a
+   * read-only command runs can write, not even a function that is declared STABLE and writes
+   * when the planner calls it. The commands that only read connect this way.
+   */
+  readonly readOnly?: boolean;
 }
 
 export async function connect(db: string | ConnectionTarget, options: ConnectOptions = {}): Promise<Engine> {
   const target = typeof db === 'string' ? parseConnectionString(db) : db;
   switch (target.kind) {
     case 'postgres': {
-      const engine = new PostgresEngine(await connectPg(target.conninfo));
+      const engine = new PostgresEngine(await connectPg(target.conninfo, { readOnly: options.readOnly }));
       return checked(engine);
     }
-    case 'pglite':
-      return checked(new PostgresEngine(await openPglite(target.dir, { create: options.create })));
+    case 'pglite': {
+      const driver = await openPglite(target.dir, { create: options.create });
+      if (options.readOnly) await driver.query(READ_ONLY_SESSION);
+      return checked(new PostgresEngine(driver));
+    }
     case 'sqlite':
       return SqliteEngine.open(target.path, { readonly: !options.writable });
   }

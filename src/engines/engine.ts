@@ -2,6 +2,7 @@
  * The one small interface every database engine implements. Code outside
  * src/engines branches on `capabilities`, never on the engine's class.
  */
+import type { StatementEffects } from '../model/analysis.js';
 import type { Catalog } from '../model/catalog.js';
 import type { Plan } from '../model/plan.js';
 import type { EngineKind } from './connection-string.js';
@@ -46,6 +47,11 @@ export interface Capabilities {
   readonly operatorClasses: boolean;
   /** PostgreSQL's statistics views: pg_stat_activity, and scan and write counters per table and index (pg_stat_user_*). */
   readonly statisticsViews: boolean;
+  /**
+   * BEGIN READ ONLY exists (PostgreSQL family): a statement measured as a read runs in a
+   * transaction that cannot write and is rolled back, so even one misjudged cannot change anything.
+   */
+  readonly readOnlyTransactions: boolean;
 }
 
 export interface EngineInfo {
@@ -80,6 +86,14 @@ export interface ExplainOptions extends QueryOptions {
 
 export type Row = Record<string, unknown>;
 
+/**
+ * The statement that opens a transaction which may write (to be rolled back): READ WRITE
+ * where sessions can be read-only by default (connect's `readOnly`), plain BEGIN in SQLite.
+ */
+export function beginWritable(capabilities: Capabilities): string {
+  return capabilities.readOnlyTransactions ? 'BEGIN READ WRITE' : 'BEGIN';
+}
+
 export interface Engine {
   readonly kind: EngineKind;
   readonly family: EngineFamily;
@@ -88,6 +102,14 @@ export interface Engine {
   /** Runs one statement with bound parameters and returns its rows. */
   query<R extends Row = Row>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<R[]>;
   explain(sql: string, options?: ExplainOptions): Promise<Plan>;
+  /**
+   * Why running the statement might change something, or null when it provably only reads.
+   * `effects` is what its parse tree shows (src/analysis/read-only.ts). PostgreSQL family:
+   * a change in the tree, or a function or operator it names that is volatile
+   * (pg_proc.provolatile) or that the database does not know. SQLite: the prepared
+   * statement is not read-only (SQLite's own verdict).
+   */
+  whyNotReadOnly(sql: string, effects: StatementEffects): Promise<string | null>;
   /** Cost indexes that do not exist (see what-if.ts). One backend at a time per engine. */
   openWhatIf(method: WhatIfMethod, options?: WhatIfOptions): Promise<WhatIfBackend>;
   /** ANALYZE the tables whose statistics are missing or stale; returns their names. */

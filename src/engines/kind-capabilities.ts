@@ -9,7 +9,13 @@ import type { Capabilities } from './engine.js';
 
 export type KindCapabilities = Pick<
   Capabilities,
-  'concurrently' | 'statementTimeout' | 'isolatedWrites' | 'secondConnection' | 'operatorClasses' | 'statisticsViews'
+  | 'concurrently'
+  | 'statementTimeout'
+  | 'isolatedWrites'
+  | 'secondConnection'
+  | 'operatorClasses'
+  | 'statisticsViews'
+  | 'readOnlyTransactions'
 >;
 
 export const KIND_CAPABILITIES: Readonly<Record<EngineKind, KindCapabilities>> = {
@@ -20,6 +26,7 @@ export const KIND_CAPABILITIES: Readonly<Record<EngineKind, KindCapabilities>> =
     secondConnection: true,
     operatorClasses: true,
     statisticsViews: true,
+    readOnlyTransactions: true,
   },
   // one connection, in this process; single-threaded, so no statement_timeout
   pglite: {
@@ -29,6 +36,7 @@ export const KIND_CAPABILITIES: Readonly<Record<EngineKind, KindCapabilities>> =
     secondConnection: false,
     operatorClasses: true,
     statisticsViews: true,
+    readOnlyTransactions: true,
   },
   sqlite: {
     concurrently: false,
@@ -37,5 +45,6 @@ export const KIND_CAPABILITIES: Readonly<Record<EngineKind, KindCapabilities>> =
     secondConnection: false,
     operatorClasses: false,
     statisticsViews: false,
+    readOnlyTransactions: false,
   },
 };

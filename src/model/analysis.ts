@@ -113,3 +113,19 @@ export interface QueryAnalysis {
   /** $n placeholders used as LIMIT or OFFSET. */
   readonly limitParams: readonly number[];
 }
+
+/**
+ * What a statement's parse tree says about whether running it can change anything
+ * (src/analysis/read-only.ts). Whether the functions it calls are volatile is the
+ * database's to say (Engine.whyNotReadOnly).
+ */
+export interface StatementEffects {
+  /** Why it is not a plain read, e.g. "INSERT in WITH", "SELECT … FOR UPDATE", "SELECT INTO"; empty for a plain SELECT. */
+  readonly changes: readonly string[];
+  /** Every function called by name, as written: `nextval`, `public.f` (views it reads included). */
+  readonly functions: readonly string[];
+  /** Every operator used by name, as written: `=`, `===`. */
+  readonly operators: readonly string[];
+  /** Functions it calls whose effect a rollback does not undo (`nextval`, `setval`, session advisory locks, …). */
+  readonly irreversible: readonly string[];
+}

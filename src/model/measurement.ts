@@ -9,6 +9,7 @@ export interface QueryMeasurement {
   readonly executed: { readonly sql: string; readonly params: readonly (string | null)[] } | null;
   /** Calls in the workload: the weight in workload totals. */
   readonly calls: number;
+  /** Not provably read-only: a write, a locking or data-modifying clause, or a volatile function (verify/read-only.ts). */
   readonly write: boolean;
   /** Execution times of the measured runs, in milliseconds (the warm-up is not among them). */
   readonly runsMs: readonly number[];

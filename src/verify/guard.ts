@@ -7,7 +7,7 @@
  * savepoint, the queries that index touches are measured again, and the drop that
  * helps most is kept. Builds indexes and takes locks: not for production.
  */
-import type { Engine } from '../engines/engine.js';
+import { beginWritable, type Engine } from '../engines/engine.js';
 import { createIndexSql } from '../sql/ddl.js';
 import type { Catalog } from '../model/catalog.js';
 import type { Comparison, Measurement, QueryMeasurement } from '../model/measurement.js';
@@ -75,7 +75,7 @@ async function guardOn(
   const byFingerprint = new Map(before.queries.map((q) => [q.fingerprint, q]));
   const kept = new Map(recommendations.map((r) => [r.name, r]));
   const removed: RemovedIndex[] = [];
-  await engine.query('BEGIN');
+  await engine.query(beginWritable(info.capabilities));
   try {
     for (const rec of recommendations) {
       options.onProgress?.(`measured guard: building ${rec.name} (rolled back at the end)`);

@@ -1,17 +1,19 @@
 /**
- * Measuring one query: EXPLAIN (ANALYZE, BUFFERS) after a warm-up, N times. Writes
- * run inside a transaction (or a savepoint) that is always rolled back, or not at all.
- * A run that hits the statement timeout stops the measurement: the timeout is then a
- * lower bound of the query's time.
+ * Measuring one query: EXPLAIN (ANALYZE, BUFFERS) after a warm-up, N times. What runs
+ * is judged first (read-only.ts): a provable read runs in a READ ONLY transaction that is
+ * rolled back (PostgreSQL family), anything else inside a transaction (or a savepoint) that
+ * is always rolled back, or not at all. A run that hits the statement timeout stops the
+ * measurement: the timeout is then a lower bound of the query's time.
  */
 import type { AnalyzedQuery } from '../analysis/analyze-workload.js';
-import type { Engine } from '../engines/engine.js';
-import { oneLine, TimeoutError } from '../errors.js';
+import { beginWritable, type Capabilities, type Engine } from '../engines/engine.js';
+import { oneLine, SQLSTATE, sqlStateOf, TimeoutError } from '../errors.js';
 import type { Catalog } from '../model/catalog.js';
 import type { QueryMeasurement } from '../model/measurement.js';
 import { indexesUsed, type Plan, joinTypes, scanTypes } from '../model/plan.js';
 import { postgresForm } from '../analysis/sqlite-flavour.js';
 import { chooseParams, placeholderCount } from './params.js';
+import { judgeStatement, type Verdict } from './read-only.js';
 
 export interface MeasureOptions {
   readonly runs: number;
@@ -87,26 +89,47 @@ async function executable(
   return { sql, params: chosen.params };
 }
 
+interface Admitted {
+  readonly sql: string;
+  readonly params: (string | null)[];
+  /** Not provably read-only: runs in a transaction that is rolled back. */
+  readonly write: boolean;
+}
+
+/** What to run and whether it is a write (read-only.ts), or the measurement that says why it is not run. */
+async function admit(engine: Engine, catalog: Catalog, item: AnalyzedQuery, options: MeasureOptions): Promise<Admitted | QueryMeasurement> {
+  const analysis = item.analysis;
+  const declaredWrite = analysis !== null && analysis.kind !== 'select';
+  if (analysis === null) return skipped(item, true, `cannot analyze: ${item.error ?? 'unknown error'}`);
+  if (analysis.unknownTables.length > 0) return skipped(item, declaredWrite, `not in the schema: ${analysis.unknownTables.join(', ')}`);
+  if (declaredWrite && options.writes === 'skip') return skipped(item, true, writeSkipped(analysis.kind.toUpperCase()));
+  let target: Awaited<ReturnType<typeof executable>>;
+  try {
+    target = await executable(engine, catalog, item, options);
+  } catch (error) {
+    return skipped(item, declaredWrite, `cannot draw values: ${oneLine(error)}`);
+  }
+  if (typeof target === 'string') return skipped(item, declaredWrite, target);
+  let verdict: Verdict;
+  try {
+    verdict = await judgeStatement(engine, catalog, target.sql);
+  } catch (error) {
+    return skipped(item, true, `not run: cannot tell whether it writes (${oneLine(error)})`);
+  }
+  if (verdict.kind === 'irreversible') return skipped(item, true, `not run: it ${verdict.reason}, which a rollback does not undo`);
+  if (verdict.kind === 'write' && options.writes === 'skip') return skipped(item, true, writeSkipped(verdict.reason));
+  return { ...target, write: verdict.kind === 'write' };
+}
+
 export async function measureQuery(
   engine: Engine,
   catalog: Catalog,
   item: AnalyzedQuery,
   options: MeasureOptions,
 ): Promise<QueryMeasurement> {
-  const analysis = item.analysis;
-  const write = analysis !== null && analysis.kind !== 'select';
-  if (analysis === null) return skipped(item, write, `cannot analyze: ${item.error ?? 'unknown error'}`);
-  if (analysis.unknownTables.length > 0) return skipped(item, write, `not in the schema: ${analysis.unknownTables.join(', ')}`);
-  if (write && options.writes === 'skip')
-    return skipped(item, write, 'a write: not run (measure writes with --writes rollback on a database that is not in production)');
-  let target: Awaited<ReturnType<typeof executable>>;
-  try {
-    target = await executable(engine, catalog, item, options);
-  } catch (error) {
-    return skipped(item, write, `cannot draw values: ${oneLine(error)}`);
-  }
-  if (typeof target === 'string') return skipped(item, write, target);
-  const { sql, params } = target;
+  const admitted = await admit(engine, catalog, item, options);
+  if (!('params' in admitted)) return admitted;
+  const { sql, params, write } = admitted;
   const runsMs: number[] = [];
   let last: Plan | null = null;
   try {
@@ -116,6 +139,9 @@ export async function measureQuery(
       last = plan;
     }
   } catch (error) {
+    if (!write && sqlStateOf(error) === SQLSTATE.readOnlySqlTransaction) {
+      return skipped(item, true, `not run: it tried to write in a read-only transaction (${oneLine(error)})`);
+    }
     if (error instanceof TimeoutError) {
       return {
         ...base(item, write),
@@ -150,6 +176,24 @@ export async function measureQuery(
   };
 }
 
+function writeSkipped(why: string): string {
+  return `a write: not run (${why}; measure writes with --writes rollback on a database that is not in production)`;
+}
+
+const SAVEPOINT = 'indexwise_verify';
+
+/**
+ * The statements that open and close one run: a transaction (a savepoint inside
+ * verify --trial's) that is always rolled back; READ ONLY for a read where the engine has
+ * read-only transactions. SQLite reads need none: the file is open read-only, or is a copy.
+ */
+function framing(write: boolean, inTransaction: boolean, capabilities: Capabilities): { open: string[]; close: string[] } {
+  const close = inTransaction ? [`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`, `RELEASE SAVEPOINT ${SAVEPOINT}`] : ['ROLLBACK'];
+  if (write) return { open: [inTransaction ? `SAVEPOINT ${SAVEPOINT}` : beginWritable(capabilities)], close };
+  if (!capabilities.readOnlyTransactions) return { open: [], close: [] };
+  return { open: inTransaction ? [`SAVEPOINT ${SAVEPOINT}`, 'SET TRANSACTION READ ONLY'] : ['BEGIN READ ONLY'], close };
+}
+
 async function runOnce(
   engine: Engine,
   sql: string,
@@ -157,14 +201,14 @@ async function runOnce(
   write: boolean,
   options: MeasureOptions,
 ): Promise<Plan> {
-  if (!write) return engine.explain(sql, { analyze: true, params, timeoutMs: options.timeoutMs });
-  const [begin, rollback] = options.inTransaction
-    ? ['SAVEPOINT indexwise_verify', 'ROLLBACK TO SAVEPOINT indexwise_verify']
-    : ['BEGIN', 'ROLLBACK'];
-  await engine.query(begin);
+  const { capabilities } = await engine.info();
+  const { open, close } = framing(write, options.inTransaction ?? false, capabilities);
+  // BEGIN's own failure leaves nothing open; SET TRANSACTION's leaves the savepoint, closed below
+  if (open[0] !== undefined) await engine.query(open[0]);
   try {
+    for (const statement of open.slice(1)) await engine.query(statement);
     return await engine.explain(sql, { analyze: true, params, timeoutMs: options.timeoutMs });
   } finally {
-    await engine.query(rollback);
+    for (const statement of close) await engine.query(statement);
   }
 }

@@ -5,7 +5,7 @@
  */
 import { analyzeWorkload } from '../analysis/analyze-workload.js';
 import { loadParser } from '../analysis/parse.js';
-import type { Engine } from '../engines/engine.js';
+import { beginWritable, type Engine } from '../engines/engine.js';
 import { createIndexSql } from '../sql/ddl.js';
 import type { Catalog } from '../model/catalog.js';
 import type { Comparison, Measurement } from '../model/measurement.js';
@@ -104,7 +104,7 @@ async function trialOn(
 ): Promise<TrialResult> {
   const info = await engine.info();
   const before = await measureWorkload(engine, workload, catalog, options);
-  await engine.query('BEGIN');
+  await engine.query(beginWritable(info.capabilities));
   try {
     const built: string[] = [];
     for (const rec of recommendations) {

@@ -91,7 +91,7 @@ Examples:
   indexwise advise --db app.db --from sql:queries.sql                    # SQLite: costed on a copy, the file is never written`,
     )
     .action(async (flags: AdviseFlags) => {
-      const engine = await connect(databaseUrl(flags.db) ?? '');
+      const engine = await connect(databaseUrl(flags.db) ?? '', { readOnly: true });
       const log = progressReporter(!flags.quiet);
       const bar = adviseProgress(!flags.quiet);
       try {

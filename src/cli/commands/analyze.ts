@@ -95,7 +95,7 @@ Examples:
   cat queries.sql | indexwise analyze --db app.db --from -`,
     )
     .action(async (flags: AnalyzeFlags) => {
-      const engine = await connect(databaseUrl(flags.db) ?? '');
+      const engine = await connect(databaseUrl(flags.db) ?? '', { readOnly: true });
       const log = progressReporter(!flags.quiet);
       const progress = collectProgress(!flags.quiet, log);
       try {

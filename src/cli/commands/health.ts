@@ -69,7 +69,7 @@ Examples:
       const urls = flags.db.length > 0 ? flags.db : [databaseUrl(undefined) ?? ''];
       const engines: Engine[] = [];
       try {
-        for (const url of urls) engines.push(await connect(url));
+        for (const url of urls) engines.push(await connect(url, { readOnly: true }));
         const [primary, ...replicas] = engines as [Engine, ...Engine[]];
         const thresholds: Record<string, number> = {};
         for (const name of seen) {

@@ -20,7 +20,7 @@ export function registerInspect(program: Command): void {
     .option('--json', 'print the catalog as JSON')
     .addHelpText('after', '\nExample:\n  indexwise inspect --db postgres://postgres@localhost/app --json')
     .action(async (flags: InspectFlags) => {
-      const engine = await connect(databaseUrl(flags.db) ?? '');
+      const engine = await connect(databaseUrl(flags.db) ?? '', { readOnly: true });
       try {
         const info = await engine.info();
         const catalog = await engine.catalog();

@@ -123,7 +123,7 @@ Examples:
     )
     .action(async (flags: MigrateFlags) => {
       const log = progressReporter(!flags.quiet && !flags.list);
-      const database = new LazyEngine(databaseUrl(flags.db));
+      const database = new LazyEngine(databaseUrl(flags.db), { readOnly: true });
       try {
         const { plan, candidates } = await planFromFlags(flags, database, log);
         if (flags.list) {

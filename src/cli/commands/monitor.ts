@@ -32,7 +32,9 @@ export function registerMonitor(program: Command): void {
       '\nExamples:\n  indexwise monitor snapshot --db postgres://localhost/app\n  */10 * * * * indexwise monitor snapshot --db postgres://localhost/app --store /var/lib/indexwise/app.sqlite',
     )
     .action(async (flags: MonitorFlags) => {
-      const engine = await connect(databaseUrl(flags.db) ?? '');
+      // only a table: store writes into the monitored database
+      const readOnly = !(flags.store?.startsWith('table:') ?? false);
+      const engine = await connect(databaseUrl(flags.db) ?? '', { readOnly });
       const store = await openStore(flags.store, engine);
       try {
         const taken = await snapshot(engine, store);

@@ -65,7 +65,7 @@ Examples:
       if (advice !== undefined && !Array.isArray(advice.recommendations))
         throw new InputError(`${flags.advice} is not an advise --json file`);
       const verification = flags.verify ? readComparison(flags.verify) : null;
-      const engine = await connect(databaseUrl(flags.db) ?? '');
+      const engine = await connect(databaseUrl(flags.db) ?? '', { readOnly: true });
       const log = progressReporter(!flags.quiet);
       const storePath = flags.store ?? (existsSync(defaultStorePath()) ? defaultStorePath() : undefined);
       const store = storePath === undefined ? null : await openStore(storePath, engine);

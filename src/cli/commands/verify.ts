@@ -72,7 +72,7 @@ Examples:
       const advice = flags.trial
         ? readJson<AdviceReport>(flags.trial, 'an advise --json file', (v) => Array.isArray((v as AdviceReport)?.recommendations))
         : null;
-      const engine = await connect(databaseUrl(flags.db) ?? '');
+      const engine = await connect(databaseUrl(flags.db) ?? '', { readOnly: true });
       const log = progressReporter(!flags.quiet);
       try {
         const { workload } = await workloadFromFlags(engine, flags, log);

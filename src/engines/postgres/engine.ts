@@ -6,12 +6,14 @@ import { DatabaseError, IndexwiseError, oneLine, SQLSTATE, sqlStateOf, TimeoutEr
 import { type Catalog, qualifiedKey } from '../../model/catalog.js';
 import { quoteIdentAlways } from '../../sql/names.js';
 import { type Plan, planFromExplainJson } from '../../model/plan.js';
+import type { StatementEffects } from '../../model/analysis.js';
 import type { Capabilities, Engine, EngineInfo, ExplainOptions, QueryOptions, Row } from '../engine.js';
 import { KIND_CAPABILITIES } from '../kind-capabilities.js';
 import type { WhatIfMethod } from '../../model/what-if.js';
 import type { WhatIfBackend } from '../what-if.js';
 import { readCatalog } from './catalog.js';
 import { HypoPgBackend, TransactionBackend } from './what-if.js';
+import { whyNotReadOnly } from './volatility.js';
 import { INFO_SQL } from './catalog-sql.js';
 import type { PgDriver } from './driver.js';
 
@@ -119,6 +121,10 @@ export class PostgresEngine implements Engine {
     return this.guard(() => this.withTimeout(options.timeoutMs, run), options.timeoutMs);
   }
 
+  whyNotReadOnly(_sql: string, effects: StatementEffects): Promise<string | null> {
+    return this.guard(() => whyNotReadOnly(this.driver, effects));
+  }
+
   /**
    * A generic plan for a statement with $n parameters and no values: PREPARE it,
    * force the generic plan, and EXPLAIN EXECUTE it with NULLs. This works on every
@@ -223,7 +229,8 @@ export class PostgresEngine implements Engine {
     try {
       return await fn();
     } finally {
-      await this.driver.query(`SELECT set_config('statement_timeout', $1, false)`, [String(row?.v ?? '0')]);
+      // In a transaction the statement aborted this fails too; the rollback then restores the setting.
+      await this.driver.query(`SELECT set_config('statement_timeout', $1, false)`, [String(row?.v ?? '0')]).catch(() => {});
     }
   }
 

@@ -8,31 +8,35 @@ import { pgClientSettings } from './pg-config.js';
 
 const NO_SSL_ON_SERVER = 'The server does not support SSL connections';
 
-export async function connectPg(info: PgConninfo): Promise<PgDriver> {
+/** Makes every later transaction of the session READ ONLY unless opened with BEGIN READ WRITE. */
+export const READ_ONLY_SESSION = `SELECT set_config('default_transaction_read_only', 'on', false)`;
+
+export async function connectPg(info: PgConninfo, options: { readonly readOnly?: boolean } = {}): Promise<PgDriver> {
   const target = describePgConninfo(info);
   const settings = pgClientSettings(info);
   let client: pg.Client;
   try {
-    client = await open(settings.config);
+    client = await open(settings.config, options.readOnly === true);
   } catch (error) {
     // sslmode=prefer, as libpq: SSL when the server has it, plain text when it has not.
     const plain = settings.fallbackToPlain && (error as Error).message === NO_SSL_ON_SERVER;
     if (!plain) throw new ConnectionError(`cannot connect to ${target}: ${describeConnectError(error)}`, { cause: error });
     try {
-      client = await open({ ...settings.config, ssl: false });
+      client = await open({ ...settings.config, ssl: false }, options.readOnly === true);
     } catch (retryError) {
       throw new ConnectionError(`cannot connect to ${target}: ${describeConnectError(retryError)}`, { cause: retryError });
     }
   }
-  return driverFor(client, target, info);
+  return driverFor(client, target, info, options);
 }
 
-async function open(config: pg.ClientConfig): Promise<pg.Client> {
+async function open(config: pg.ClientConfig, readOnly: boolean): Promise<pg.Client> {
   const client = new pg.Client(config);
   // An idle client that loses its server emits 'error'; without a listener node would crash.
   client.on('error', () => {});
   try {
     await client.connect();
+    if (readOnly) await client.query(READ_ONLY_SESSION);
     return client;
   } catch (error) {
     await client.end().catch(() => {});
@@ -40,7 +44,7 @@ async function open(config: pg.ClientConfig): Promise<pg.Client> {
   }
 }
 
-function driverFor(client: pg.Client, target: string, info: PgConninfo): PgDriver {
+function driverFor(client: pg.Client, target: string, info: PgConninfo, options: { readonly readOnly?: boolean }): PgDriver {
   return {
     kind: 'postgres',
     target,
@@ -51,7 +55,7 @@ function driverFor(client: pg.Client, target: string, info: PgConninfo): PgDrive
     async exec(sql: string): Promise<void> {
       await client.query(sql);
     },
-    reopen: () => connectPg(info),
+    reopen: () => connectPg(info, options),
     async close(): Promise<void> {
       await client.end().catch(() => {});
     },

@@ -213,7 +213,7 @@ export class TransactionBackend extends Registry implements WhatIfBackend {
   static async open(engine: PostgresEngine): Promise<TransactionBackend> {
     // the session's setting, before the transaction: it outlives a restart (see plan)
     await engine.enterGenericPlans();
-    await engine.query('BEGIN');
+    await engine.query('BEGIN READ WRITE'); // READ WRITE: also on a session connected read-only
     return new TransactionBackend(engine, await TransactionBackend.mayUpdateCatalog(engine));
   }
 
@@ -324,7 +324,7 @@ export class TransactionBackend extends Registry implements WhatIfBackend {
 
   private async restart(): Promise<void> {
     await this.engine.query('ROLLBACK').catch(() => {});
-    await this.engine.query('BEGIN');
+    await this.engine.query('BEGIN READ WRITE');
     this.built.clear();
     this.idByName.clear();
     this.visible.clear();

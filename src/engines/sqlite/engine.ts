@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { ConnectionError, DatabaseError, oneLine, UnsupportedError } from '../../errors.js';
+import type { StatementEffects } from '../../model/analysis.js';
 import type { Catalog } from '../../model/catalog.js';
 import type { Plan } from '../../model/plan.js';
 import type { WhatIfMethod } from '../../model/what-if.js';
@@ -102,6 +103,11 @@ export class SqliteEngine implements Engine {
       const target = this.readonly && !isReadOnly(this.db, sql) ? this.scratchCopy().db : this.db;
       return { ...plan, executionTimeMs: timedRun(target, sql, params) };
     });
+  }
+
+  /** SQLite's own verdict (sqlite3_stmt_readonly); it has no data-modifying WITH and no writing functions. */
+  async whyNotReadOnly(sql: string, effects: StatementEffects): Promise<string | null> {
+    return this.guard(() => (isReadOnly(this.db, sql) ? null : effects.changes.join(', ') || 'a write (SQLite)'));
   }
 
   private scratchCopy(): SqliteEngine {
