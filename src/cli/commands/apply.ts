@@ -102,7 +102,8 @@ Examples:
             return;
           }
         }
-        const interrupt = interruptOnCtrlC(plan.dialect === 'postgres');
+        // a step left half-done matters on a server, where a build outlives the process (not in PGlite or SQLite)
+        const interrupt = interruptOnCtrlC(kind !== null && KIND_CAPABILITIES[kind].secondConnection);
         const engine = await database.get();
         const { capabilities } = await engine.info();
         const summary = await applyPlan(engine, plan, {
