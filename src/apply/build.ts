@@ -120,7 +120,8 @@ export async function dropIfInvalid(ctx: ApplyContext, index: QualifiedName, our
     const run = await runWithRetries(ctx, sql);
     if (run.ok) return [formatQualified(index)];
     if (run.cleanupError !== null) throw new LeftBehindError(index, run.cleanupError, true);
-    if (attempt >= CLEANUP_ATTEMPTS) throw new LeftBehindError(index, run.error, false);
+    // runWithRetries has waited out lock timeouts already; a cancel or an ended connection is worth another try
+    if (attempt >= CLEANUP_ATTEMPTS || sqlStateOf(run.error) === SQLSTATE.lockTimeout) throw new LeftBehindError(index, run.error, false);
     ctx.options.emit({
       kind: 'note',
       message: `dropping the invalid index ${formatQualified(index)} again: ${describeFailure(run.error)}`,
