@@ -25,6 +25,21 @@ SELECT id FROM accounts WHERE region = $1;
 -- name: add
 INSERT INTO accounts (id, region) VALUES ($1, $2);`;
 
+describe('user mistakes with files (no database)', () => {
+  it('demo --report into a missing directory or onto a directory: refused before the demo runs', async () => {
+    const dir = tempDir('cli-inputs-demo');
+    const missing = join(dir, 'missing', 'demo.html');
+    expectBadInput(
+      await runCli(['demo', '--report', missing]),
+      `--report ${missing}: the directory ${join(dir, 'missing')} does not exist`,
+    );
+    const taken = join(dir, 'taken.html');
+    mkdirSync(taken);
+    expectBadInput(await runCli(['demo', '--report', taken]), `--report ${taken} is a directory: give a file name`);
+    expect(readdirSync(dir)).toEqual(['taken.html']);
+  });
+});
+
 describe.skipIf(!hasPostgres)('user mistakes with files (real PostgreSQL)', () => {
   let db: TestDatabase;
   const dir = tempDir('cli-inputs');
