@@ -1,4 +1,5 @@
 /** monitor: snapshots with scans in between, across pg_stat_reset(), in the SQLite store and in a table; read-only. */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +105,27 @@ describe.skipIf(!hasPostgres)('monitor on PostgreSQL', () => {
     });
     expect(empty.code).toBe(2);
     expect(empty.stderr.trim()).toBe('indexwise: the store has no snapshots yet: run indexwise monitor snapshot');
+  });
+
+  // issue 15: the error was printed but the connection stayed open and the process never exited (one stuck process per cron run)
+  it('a store that cannot be opened: one line, exit 2, and the process exits', async () => {
+    const dir = tempDir('monitor-bad-store');
+    const text = join(dir, 'notes.txt');
+    writeFileSync(text, 'not a database\n');
+    const cases: [string, RegExp][] = [
+      [text, /^indexwise: cannot open the snapshot store .*notes\.txt: file is not a database$/],
+      [dir, /^indexwise: cannot open the snapshot store .*: unable to open database file$/],
+      ['table:nosuch.snap', /^indexwise: cannot open the snapshot store table:nosuch\.snap: schema "nosuch" does not exist$/],
+    ];
+    for (const [store, message] of cases) {
+      for (const command of ['snapshot', 'report']) {
+        // a hanging process is killed after 30 s and has no exit code
+        const result = await runCli(['monitor', command, '--db', db.url, '--store', store], { timeoutMs: 30_000 });
+        expect(result.code, `${command} --store ${store}`).toBe(2);
+        expect(result.stderr.trim()).toMatch(message);
+      }
+    }
+    expect(readFileSync(text, 'utf8')).toBe('not a database\n');
   });
 
   it('snapshot runs under a role with only pg_read_all_stats and SELECT rights', async () => {

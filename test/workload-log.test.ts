@@ -3,7 +3,7 @@
  * once, see scripts/test.sh), in four databases logging four ways, checked against what
  * the same queries give from the `sql:` source; then edge cases on small inputs.
  */
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -21,6 +21,7 @@ import { parseLoggedParameters } from '../src/workload/parsers/message-parts.js'
 import { parseStderrLog } from '../src/workload/parsers/stderr.js';
 import { detectLogFormat, LOG_FORMATS, type LogFormat, type LogReadOptions, readLogStatements } from '../src/workload/sources/log-file.js';
 import { sqlStatements } from '../src/workload/sources/sql-file.js';
+import { runCli } from './helpers/cli.js';
 import { createTestDatabase, hasPostgres, type TestDatabase } from './helpers/postgres.js';
 
 const logDir = process.env.INDEXWISE_TEST_PG_LOG_DIR;
@@ -403,6 +404,48 @@ describe('log:FILE edge cases', () => {
       const broken = await collect(readLogStatements(join(dir, 'broken.log'))).catch((e: unknown) => e);
       expect(broken).toBeInstanceOf(InputError);
       expect((broken as Error).message).toBe(`cannot read ${join(dir, 'broken.log')}: not a valid gzip file`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  // issue 15: a line over ~512 MB (V8's longest string) crashed the read with a Node stack trace
+  it('a line longer than the cap: one InputError naming the line, in every format, gzipped or not', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'indexwise-log-'));
+    try {
+      const ok = '2024-05-01 10:00:00 UTC [1] LOG:  duration: 1 ms  statement: SELECT 1\n';
+      const long = `2024-05-01 10:00:01 UTC [1] LOG:  duration: 1 ms  statement: SELECT '${'x'.repeat(3000)}'\n`;
+      const files: [string, string | Buffer][] = [
+        ['long.log', ok + long + ok],
+        ['long.csv', ok + long],
+        ['long.json', `{"timestamp":"2024-05-01"}\n${long}`],
+        ['long.log.gz', gzipSync(ok + long)],
+      ];
+      for (const [name, contents] of files) {
+        const path = join(dir, name);
+        await writeFile(path, contents);
+        const error = await collect(readLogStatements(path, { maxLineBytes: 1000 })).catch((e: unknown) => e);
+        expect(error, name).toBeInstanceOf(InputError);
+        expect((error as Error).message).toBe(`cannot read ${path}: line 2 is longer than 1000 B, the most indexwise reads as one line`);
+        await expect(collect(readLogStatements(path, { maxLineBytes: 4000 }))).resolves.toBeDefined();
+      }
+      // under the cap the long statement is read like any other
+      const workload = await collect(readLogStatements(join(dir, 'long.log'), { maxLineBytes: 4000 }));
+      expect(workload.queries.reduce((n, q) => n + q.calls, 0)).toBe(3);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the CLI on a 600 MB line (a sparse file): one line on stderr, exit 2, no stack trace', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'indexwise-log-'));
+    try {
+      const path = join(dir, 'huge.log');
+      await writeFile(path, '');
+      await truncate(path, 600 * 1024 * 1024);
+      const result = await runCli(['analyze', '--db', 'pglite:memory', '--from', `log:${path}`, '-q']);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(`indexwise: cannot read ${path}: line 1 is longer than 256 MB, the most indexwise reads as one line\n`);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -4,11 +4,12 @@
  * `indisvalid` checked — an invalid index a failed concurrent build leaves is dropped
  * and reported, never left behind.
  */
-import { DatabaseError, SQLSTATE, sqlStateOf } from '../errors.js';
+import { SQLSTATE, sqlStateOf } from '../errors.js';
 import type { IndexDef } from '../model/index-def.js';
 import type { QualifiedName } from '../model/catalog.js';
 import { formatQualified } from '../sql/names.js';
 import { createIndexSql, dropIndexSql } from '../sql/ddl.js';
+import { LeftBehindError } from './errors.js';
 import { indexState } from './pg-state.js';
 import type { BuildProgress } from './progress.js';
 import type { PgSession } from './session.js';
@@ -46,6 +47,11 @@ export interface RunResult {
   readonly attempts: number;
   readonly error: unknown;
   readonly cleanedUp: readonly string[];
+  /**
+   * After the failure, what went wrong putting things right: the connection could not be
+   * replaced (the server shutting down), or `cleanup` could not drop what the failure left.
+   */
+  readonly cleanupError: unknown;
 }
 
 /**
@@ -63,20 +69,26 @@ export async function runWithRetries(
   const build = options.watch !== undefined;
   for (let attempt = 1; ; attempt++) {
     // a build not started yet when apply is interrupted is not started at all (cleanups still run)
-    if (build && o.signal?.aborted) return { ok: false, attempts: attempt - 1, error: new Error(INTERRUPTED), cleanedUp };
+    if (build && o.signal?.aborted)
+      return { ok: false, attempts: attempt - 1, error: new Error(INTERRUPTED), cleanedUp, cleanupError: null };
     try {
       await session.setTimeouts(o.lockTimeoutMs, o.statementTimeoutMs);
       if (options.watch !== undefined) ctx.progress?.watch(session.pid, options.watch, o.emit);
       session.building = build;
       await session.engine.query(sql);
-      return { ok: true, attempts: attempt, error: null, cleanedUp };
+      return { ok: true, attempts: attempt, error: null, cleanedUp, cleanupError: null };
     } catch (error) {
       session.building = false;
       ctx.progress?.stop();
-      await session.recover();
-      cleanedUp.push(...((await options.cleanup?.()) ?? []));
+      try {
+        await session.recover();
+        cleanedUp.push(...((await options.cleanup?.()) ?? []));
+      } catch (cleanupError) {
+        // reported with the failure it followed, not in its place
+        return { ok: false, attempts: attempt, error, cleanedUp, cleanupError };
+      }
       if (sqlStateOf(error) !== SQLSTATE.lockTimeout || attempt > o.retries || o.signal?.aborted)
-        return { ok: false, attempts: attempt, error, cleanedUp };
+        return { ok: false, attempts: attempt, error, cleanedUp, cleanupError: null };
       const delayMs = o.retryDelayMs * 2 ** (attempt - 1);
       o.emit({ kind: 'retry', index: options.watch ?? sql, attempt, delayMs, reason: describeFailure(error) });
       await sleep(delayMs);
@@ -87,21 +99,34 @@ export async function runWithRetries(
   }
 }
 
+/** How often a clean-up's DROP INDEX is tried when something stops it (a cancel, a terminated backend). */
+const CLEANUP_ATTEMPTS = 3;
+
 /**
  * Drops `index` if it exists and is invalid; returns what was dropped. One that a build
  * is running on is left alone — unless that build was ours and just failed (`ours`): a
- * terminated backend can show in pg_stat_progress_create_index while it exits.
+ * terminated backend can show in pg_stat_progress_create_index while it exits. A DROP that
+ * is cancelled or whose connection ends is tried again on a working connection; when it
+ * cannot be done, LeftBehindError names the index and the command that drops it.
  */
 export async function dropIfInvalid(ctx: ApplyContext, index: QualifiedName, ours = false): Promise<string[]> {
-  const state = await indexState(ctx.session.engine, index);
-  if (state.kind !== 'index' || state.valid || (state.building && !ours)) return [];
-  const sql = dropIndexSql(index, { concurrently: ctx.options.concurrently && !state.partitioned, ifExists: true });
-  const run = await runWithRetries(ctx, sql);
-  if (!run.ok)
-    throw new DatabaseError(`could not drop the invalid index ${formatQualified(index)}: ${describeFailure(run.error)}`, {
-      cause: run.error,
+  for (let attempt = 1; ; attempt++) {
+    const state = await indexState(ctx.session.engine, index).catch((error: unknown) => {
+      throw new LeftBehindError(index, error, true);
     });
-  return [formatQualified(index)];
+    if (state.kind !== 'index' || state.valid || (state.building && !ours))
+      return attempt > 1 && state.kind === 'absent' ? [formatQualified(index)] : [];
+    const sql = dropIndexSql(index, { concurrently: ctx.options.concurrently && !state.partitioned, ifExists: true });
+    const run = await runWithRetries(ctx, sql);
+    if (run.ok) return [formatQualified(index)];
+    if (run.cleanupError !== null) throw new LeftBehindError(index, run.cleanupError, true);
+    // runWithRetries has waited out lock timeouts already; a cancel or an ended connection is worth another try
+    if (attempt >= CLEANUP_ATTEMPTS || sqlStateOf(run.error) === SQLSTATE.lockTimeout) throw new LeftBehindError(index, run.error, false);
+    ctx.options.emit({
+      kind: 'note',
+      message: `dropping the invalid index ${formatQualified(index)} again: ${describeFailure(run.error)}`,
+    });
+  }
 }
 
 export function indexOf(target: BuildTarget): QualifiedName {
@@ -131,6 +156,10 @@ export async function buildIndex(ctx: ApplyContext, target: BuildTarget): Promis
   });
   const cleanedUp = [...leftover, ...run.cleanedUp];
   if (!run.ok) {
+    if (run.cleanupError !== null) {
+      const left = leftBehind(index, run.cleanupError);
+      return { ok: false, message: `${describeFailure(run.error)}; ${left.message}`, attempts: run.attempts, cleanedUp, notes };
+    }
     const cleaned = run.cleanedUp.length > 0 ? '; the invalid index it left was dropped' : '';
     return { ok: false, message: `${describeFailure(run.error)}${cleaned}`, attempts: run.attempts, cleanedUp, notes };
   }
@@ -149,4 +178,9 @@ export async function buildIndex(ctx: ApplyContext, target: BuildTarget): Promis
   }
   const seconds = (performance.now() - started) / 1000;
   return { ok: true, message: `built in ${seconds.toFixed(1)} s`, attempts: run.attempts, cleanedUp, notes };
+}
+
+/** What a failed clean-up left: a LeftBehindError as it is, anything else (the reconnect failing) as one about `index`. */
+function leftBehind(index: QualifiedName, error: unknown): LeftBehindError {
+  return error instanceof LeftBehindError ? error : new LeftBehindError(index, error, true);
 }

@@ -5,8 +5,10 @@
  * partition has one. Sub-partitioned partitions recurse. On failure, what was built is dropped.
  */
 import { attachIndexSql, dropIndexSql, indexName } from '../sql/ddl.js';
+import type { QualifiedName } from '../model/catalog.js';
 import { formatQualified } from '../sql/names.js';
 import { type ApplyContext, type BuildTarget, buildIndex, indexOf, type Outcome, runWithRetries } from './build.js';
+import { LeftBehindError } from './errors.js';
 import { indexState, partitionsOf } from './pg-state.js';
 import { describeFailure } from './sql-state.js';
 
@@ -55,11 +57,13 @@ export async function buildPartitioned(ctx: ApplyContext, target: BuildTarget): 
 /** Drops the parent's index (with the partition indexes attached to it) and an unattached child. */
 async function dropBuilt(ctx: ApplyContext, target: BuildTarget, unattached: BuildTarget | null): Promise<string[]> {
   const dropped: string[] = [];
-  if (unattached !== null) {
-    const run = await runWithRetries(ctx, dropIndexSql(indexOf(unattached), { concurrently: true, ifExists: true }));
-    if (run.ok) dropped.push(formatQualified(indexOf(unattached)));
-  }
-  const run = await runWithRetries(ctx, dropIndexSql(indexOf(target), { ifExists: true }));
-  if (run.ok) dropped.push(formatQualified(indexOf(target)));
+  // what cannot be dropped is said, with how to drop it, never left silently
+  const drop = async (index: QualifiedName, concurrently: boolean) => {
+    const run = await runWithRetries(ctx, dropIndexSql(index, { concurrently, ifExists: true }));
+    if (!run.ok) throw new LeftBehindError(index, run.cleanupError ?? run.error, run.cleanupError !== null);
+    dropped.push(formatQualified(index));
+  };
+  if (unattached !== null) await drop(indexOf(unattached), true);
+  await drop(indexOf(target), false);
   return dropped;
 }

@@ -4,7 +4,7 @@
  * statement, and is replaced by a new connection when the server ends it mid-build.
  */
 import type { Engine } from '../engines/engine.js';
-import { ConnectionError } from '../errors.js';
+import { ConnectionError, oneLine } from '../errors.js';
 import { acquireApplyLock, releaseApplyLock } from './lock.js';
 
 export const APPLY_APPLICATION_NAME = 'indexwise apply';
@@ -55,7 +55,14 @@ export class PgSession {
     if (await alive(this.engine)) return true;
     if (this.reconnect === undefined)
       throw new ConnectionError('lost the connection to the database during apply, and cannot open another');
-    const engine = await this.reconnect();
+    let engine: Engine;
+    try {
+      engine = await this.reconnect();
+    } catch (error) {
+      throw new ConnectionError(`lost the connection to the database during apply, and could not open another: ${oneLine(error)}`, {
+        cause: error,
+      });
+    }
     this.owned.push(engine);
     // the ended backend releases the apply lock as it exits: give it a moment
     await acquireApplyLock(engine, Math.max(this.lockWaitMs, RELOCK_WAIT_MS));

@@ -14,7 +14,7 @@ export function describeFailure(error: unknown): string {
       return `duplicate values: ${message}${typeof detail === 'string' ? ` (${detail})` : ''}`;
     }
     case SQLSTATE.adminShutdown:
-      return `the build's connection was terminated (${message})`;
+      return `the connection was terminated (${message})`;
     default:
       return message ?? 'unknown error';
   }

@@ -17,14 +17,25 @@ function oneStatementOf(sql: string, kind: string): boolean {
   }
 }
 
+/** A partial index's predicate must be one expression (the parser must be loaded). */
+function checkWhere(name: string, where: string): void {
+  // in parentheses: a trailing comment or a second statement cannot close them
+  if (!oneStatementOf(`SELECT 1 WHERE (${where})`, 'SelectStmt'))
+    throw new InputError(`the WHERE of ${name} is not one SQL expression: "${where.slice(0, 80)}"`);
+}
+
+/** The predicates of indexes read from a file (verify --trial builds them as written). */
+export async function checkPredicates(indexes: readonly { readonly name: string; readonly where: string | null }[]): Promise<void> {
+  if (!indexes.some((i) => i.where !== null)) return;
+  await loadParser();
+  for (const index of indexes) if (index.where !== null) checkWhere(index.name, index.where);
+}
+
 export async function checkPlanSql(plan: MigrationPlan): Promise<void> {
   if (!plan.steps.some((s) => s.kind === 'drop' || s.def.where !== null)) return;
   await loadParser();
   for (const step of plan.steps) {
-    // in parentheses: a trailing comment or a second statement cannot close them
-    if (step.kind === 'create' && step.def.where !== null && !oneStatementOf(`SELECT 1 WHERE (${step.def.where})`, 'SelectStmt')) {
-      throw new InputError(`the WHERE of ${step.name} is not one SQL expression: "${step.def.where.slice(0, 80)}"`);
-    }
+    if (step.kind === 'create' && step.def.where !== null) checkWhere(step.name, step.def.where);
     if (step.kind === 'drop' && !oneStatementOf(step.definition, 'IndexStmt')) {
       throw new InputError(`the definition of ${step.index.name} is not one CREATE INDEX statement: "${step.definition.slice(0, 80)}"`);
     }

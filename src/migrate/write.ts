@@ -70,11 +70,24 @@ async function readWanted(dir: string, paths: readonly string[]): Promise<Map<st
   return existing;
 }
 
+/** The output directory, made when missing; a file in its place (or in a parent's) is refused. */
+async function makeDirectory(outDir: string): Promise<void> {
+  try {
+    await mkdir(outDir, { recursive: true });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR')
+      throw new InputError(`${outDir} is not a directory: the migration is written into a directory`, { cause: error });
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new InputError(`cannot make ${outDir}: ${code}`, { cause: error });
+    throw error;
+  }
+}
+
 export async function writeMigration(plan: MigrationPlan, options: WriteMigrationOptions): Promise<WrittenMigration> {
   if (plan.steps.length === 0) throw new InputError('nothing to migrate: the plan is empty (see --only, --drop-unused, --drop-duplicates)');
   const format = migrationFormat(options.format, plan.dialect);
   const outDir = resolve(options.outDir);
-  await mkdir(outDir, { recursive: true });
+  await makeDirectory(outDir);
   const listing = await listDirectory(outDir);
   const outName = basename(outDir);
   const existing = await readWanted(outDir, format.wants?.(listing, outName) ?? []);
@@ -83,11 +96,14 @@ export async function writeMigration(plan: MigrationPlan, options: WriteMigratio
   if (taken !== undefined) throw new InputError(`${join(outDir, taken.path)} exists already: not overwritten`);
   for (const file of output.files) {
     const path = join(outDir, file.path);
-    await mkdir(dirname(path), { recursive: true });
+    await makeDirectory(dirname(path));
     try {
       await writeFile(path, file.contents, { flag: file.replace ? 'w' : 'wx' });
     } catch (error) {
-      if ((error as { code?: string }).code === 'EEXIST') throw new InputError(`${path} exists already: not overwritten`);
+      const code = (error as { code?: string }).code;
+      if (code === 'EEXIST') throw new InputError(`${path} exists already: not overwritten`);
+      if (code === 'EISDIR' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
+        throw new InputError(`cannot write ${path}: ${code}`, { cause: error });
       throw error;
     }
   }

@@ -1,14 +1,19 @@
 /** Snapshots kept in a table of the monitored database — only when the user asks (--store table:SCHEMA.NAME). */
 import type { Engine } from '../engines/engine.js';
+import { InputError, oneLine } from '../errors.js';
 import { quoteIdentAlways } from '../sql/names.js';
 import type { Snapshot } from './snapshot.js';
 import type { SnapshotStore } from './store.js';
 
 export async function openTableStore(engine: Engine, schema: string, table: string): Promise<SnapshotStore> {
   const name = `${quoteIdentAlways(schema)}.${quoteIdentAlways(table)}`;
-  await engine.query(
-    `CREATE TABLE IF NOT EXISTS ${name} (id bigserial PRIMARY KEY, database text NOT NULL, taken_at timestamptz NOT NULL, body jsonb NOT NULL)`,
-  );
+  try {
+    await engine.query(
+      `CREATE TABLE IF NOT EXISTS ${name} (id bigserial PRIMARY KEY, database text NOT NULL, taken_at timestamptz NOT NULL, body jsonb NOT NULL)`,
+    );
+  } catch (error) {
+    throw new InputError(`cannot open the snapshot store table:${schema}.${table}: ${oneLine(error)}`, { cause: error });
+  }
   return {
     async save(snapshot) {
       await engine.query(`INSERT INTO ${name} (database, taken_at, body) VALUES ($1, $2, $3)`, [

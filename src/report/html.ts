@@ -49,9 +49,22 @@ function block(b: Block): string {
   }
 }
 
-/** JSON inside a <script>: `</` must not close the element. */
+const SCRIPT_ESCAPES: Readonly<Record<string, string>> = {
+  '<': '\\u003c',
+  '>': '\\u003e',
+  '&': '\\u0026',
+  '\u2028': '\\u2028',
+  '\u2029': '\\u2029',
+};
+
+/**
+ * JSON inside a <script>: no `<` at all, so neither `</script` nor `<!--` (which makes the
+ * HTML parser look for `-->` and turns a later `</script>` into text) can appear; the
+ * escapes are JSON's own, so JSON.parse reads the text unchanged. U+2028/2029 too, for
+ * readers that take the text as JavaScript.
+ */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replaceAll('</', '<\\/').replaceAll('<!--', '<\\!--');
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => SCRIPT_ESCAPES[c] ?? c);
 }
 
 const STYLE = `

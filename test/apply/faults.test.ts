@@ -170,6 +170,51 @@ describe.skipIf(!hasPostgres)('apply: faults', () => {
     }
   });
 
+  // issue 15: the clean-up's own DROP INDEX CONCURRENTLY terminated or cancelled left the invalid index behind, unsaid
+  it('the build terminated, then its clean-up terminated and cancelled too: dropped on the third try, and said so', async () => {
+    const step = createStep('accounts', ['score', 'email']);
+    const reader = await session(db);
+    // the open snapshot holds the build in its last phase, and its lock on the table holds each DROP INDEX CONCURRENTLY
+    await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    await reader.query('SELECT count(*) FROM accounts');
+    const { engine, reconnect } = await applyEngine(db);
+    const running = (statement: string) =>
+      waitFor(async () => {
+        const { rows } = await db.sql(
+          `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND query LIKE $2 AND state = 'active' AND wait_event IS NOT NULL`,
+          [APPLY_APPLICATION_NAME, `${statement}%`],
+        );
+        return rows[0]?.pid as number | undefined;
+      });
+    try {
+      const events: ApplyEvent[] = [];
+      const applying = applyPlan(engine, planOf(step), { lockTimeoutMs: 60_000, reconnect, onEvent: (e) => events.push(e) });
+      await db.sql('SELECT pg_terminate_backend($1)', [await running('CREATE INDEX CONCURRENTLY')]);
+      const firstDrop = await running('DROP INDEX CONCURRENTLY');
+      await db.sql('SELECT pg_terminate_backend($1)', [firstDrop]);
+      const secondDrop = await waitFor(async () => {
+        const pid = await running('DROP INDEX CONCURRENTLY');
+        return pid !== firstDrop && pid;
+      });
+      await db.sql('SELECT pg_cancel_backend($1)', [secondDrop]);
+      await waitFor(async () => events.filter((e) => e.kind === 'note' && /^dropping the invalid index/.test(e.message)).length === 2);
+      await reader.query('COMMIT');
+      const summary = await applying;
+      expect(summary.steps[0]).toMatchObject({ status: 'failed', cleanedUp: [`public.${step.name}`] });
+      expect(summary.steps[0]?.message).toMatch(/^the connection was terminated \(.*\); the invalid index it left was dropped$/);
+      const notes = events.flatMap((e) => (e.kind === 'note' ? [e.message] : []));
+      expect(notes).toEqual([
+        expect.stringMatching(new RegExp(`^dropping the invalid index public\\.${step.name} again: the connection was terminated`)),
+        expect.stringMatching(new RegExp(`^dropping the invalid index public\\.${step.name} again: statement timeout or cancel`)),
+      ]);
+      expect(await indexFacts(db, step.name)).toEqual({ exists: false, invalid: [] });
+    } finally {
+      await reader.query('COMMIT').catch(() => {});
+      await reader.end();
+      await engine.close();
+    }
+  });
+
   it('a unique index over duplicate values: reported, and the invalid index cleaned up', async () => {
     const step = createStep('accounts', ['email'], { unique: true });
     const { engine, reconnect } = await applyEngine(db);

@@ -160,4 +160,75 @@ describe.skipIf(!hasPostgres)('apply interrupted with Ctrl-C (CLI, PostgreSQL)',
       await reader.end();
     }
   });
+
+  // issue 15: a second Ctrl-C quit at once, while the clean-up's DROP was running, and left the invalid index silently
+  describe('Ctrl-C again while the cancelled build is cleaned up', () => {
+    const building = `SELECT 1 FROM pg_stat_progress_create_index p JOIN pg_stat_activity a ON a.pid = p.pid WHERE a.application_name = $1`;
+    const dropping = `SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'DROP INDEX CONCURRENTLY%' AND wait_event IS NOT NULL`;
+    const invalid = async () =>
+      (
+        await db.sql(
+          `SELECT n.nspname || '.' || c.relname AS n FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT x.indisvalid`,
+        )
+      ).rows.map((r) => r.n);
+
+    /** Starts apply, holds its first build and then its clean-up's DROP with an open snapshot and table lock, presses Ctrl-C once. */
+    async function interruptedApply() {
+      const reader = await session(db);
+      await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      await reader.query('SELECT count(*) FROM "Order Items"');
+      const { child, done } = startCli(['apply', '--db', db.url, '--input', advice, '--yes', '--json']);
+      let stderr = '';
+      child.stderr?.on('data', (d) => (stderr += d));
+      await waitFor(
+        async () => (await db.sql(`${building} AND p.phase = 'waiting for old snapshots'`, [APPLY_APPLICATION_NAME])).rowCount === 1,
+      );
+      child.kill('SIGINT');
+      await waitFor(async () => (await db.sql(dropping, [APPLY_APPLICATION_NAME])).rowCount === 1);
+      child.kill('SIGINT');
+      const still = await waitFor(async () => /still cleaning up (\S+): an invalid index is never left behind silently/.exec(stderr));
+      return { reader, child, done, index: still[1] as string, stderr: () => stderr };
+    }
+
+    it('a second Ctrl-C says the clean-up is still running and lets it finish: exit 130, no invalid index', async () => {
+      const { reader, done } = await interruptedApply();
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(await db.sql(dropping, [APPLY_APPLICATION_NAME]).then((r) => r.rowCount)).toBe(1); // still there, still waiting
+        await reader.query('COMMIT');
+        const result = await done;
+        expect(result.code).toBe(130);
+        const summary = JSON.parse(result.stdout);
+        expect(summary.steps[0]).toMatchObject({ status: 'failed', cleanedUp: [expect.any(String)] });
+        expect(await invalid()).toEqual([]);
+      } finally {
+        await reader.query('COMMIT').catch(() => {});
+        await reader.end();
+      }
+    });
+
+    it('a third Ctrl-C quits, naming the index it may leave and the command that drops it; apply again drops it first', async () => {
+      const { reader, child, done, index } = await interruptedApply();
+      try {
+        child.kill('SIGINT');
+        const result = await done;
+        expect(result.code).toBe(130);
+        expect(result.stderr).toContain(
+          `quitting: ${index} may be left as an invalid index: drop it with DROP INDEX CONCURRENTLY IF EXISTS ${index}, or apply the same plan again (it drops it before building)`,
+        );
+        // the orphaned DROP could still finish on its own once the lock is free: end it, so the index is left for sure
+        await db.sql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`, [APPLY_APPLICATION_NAME]);
+        await reader.query('COMMIT');
+        expect(await invalid()).toEqual([index]);
+        const again = await runCli(['apply', '--db', db.url, '--input', advice, '--yes', '--json']);
+        expect(again.code).toBe(0);
+        const summary = JSON.parse(again.stdout);
+        expect(summary.steps[0]).toMatchObject({ status: 'built', cleanedUp: [index] });
+        expect(await invalid()).toEqual([]);
+      } finally {
+        await reader.query('COMMIT').catch(() => {});
+        await reader.end();
+      }
+    });
+  });
 });

@@ -148,3 +148,73 @@ describe.skipIf(!hasChromium)('the HTML report in headless Chromium', () => {
     }
   });
 });
+
+// issue 15: a name containing `<!--` made the HTML parser swallow the end of the charts' JSON script, and every chart broke
+// (52 bytes with the "k" of the index: under PostgreSQL's 63)
+const HOSTILE = '<!--</script><script>window.hacked=1</script>\u2028\u2029&';
+const HOSTILE_SCHEMA = `
+CREATE TABLE "t${HOSTILE}" (id bigint PRIMARY KEY, k int NOT NULL, v text);
+CREATE INDEX "k${HOSTILE}" ON "t${HOSTILE}" (k);
+INSERT INTO "t${HOSTILE}" SELECT g, g % 500, 'v' || g FROM generate_series(1, 20000) g;
+ANALYZE;`;
+
+describe.skipIf(!hasChromium)('the HTML report with names that look like HTML', () => {
+  it('`<!--`, `</script>`, U+2028 and U+2029 in index and query names: the charts’ JSON parses and they are drawn', async () => {
+    const hostile = await PGLITE.open('report-hostile');
+    try {
+      await hostile.setup(HOSTILE_SCHEMA);
+      const workload = await workloadFromSql(`SELECT id FROM "t${HOSTILE}" WHERE k = $1 AND v = $2;`);
+      const hostileData = await collectReport(hostile.engine, workload, { sources: ['sql:test'], commands: [] });
+      expect(hostileData.counters.some((c) => c.index === `k${HOSTILE}`)).toBe(true);
+      const file = join(dir, 'hostile.html');
+      writeReport(hostileData, file);
+      const html = readFileSync(file, 'utf8');
+      const json = /<script type="application\/json" id="indexwise-charts">([^]*?)<\/script>/.exec(html)?.[1] ?? '';
+      expect(json).not.toMatch(/[<>\u2028\u2029]/);
+      const charts = JSON.parse(json) as { id: string; config: { data: { labels?: string[] } } }[];
+      // the index's name is a scatter point's label, the query's text a bar's
+      expect(JSON.stringify(charts)).toContain(JSON.stringify(`public."k${HOSTILE}"`).slice(1, -1));
+      expect(charts.find((c) => c.id === 'chart-cost')?.config.data.labels?.[0]).toMatch(/^SELECT id FROM "t<!--<\/script><script>/);
+      await withPage(file, async (page, errors) => {
+        await page.waitForFunction(() => document.querySelectorAll('canvas').length >= 2);
+        const parsed = await page.evaluate(
+          () => JSON.parse(document.getElementById('indexwise-charts')?.textContent ?? '') as { id: string }[],
+        );
+        expect(parsed.map((c) => c.id)).toEqual(charts.map((c) => c.id));
+        expect(await page.evaluate(() => (window as unknown as { hacked?: number }).hacked)).toBeUndefined();
+        for (const painted of await paintedPixels(page)) expect(painted).toBeGreaterThan(500);
+        expect(errors).toEqual([]);
+      });
+    } finally {
+      await hostile.cleanup();
+    }
+  });
+});
+
+async function withPage(file: string, body: (page: import('playwright-core').Page, errors: string[]) => Promise<void>): Promise<void> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`file://${file}`);
+    await body(page, errors);
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Per canvas, how many of its pixels something was drawn on. */
+function paintedPixels(page: import('playwright-core').Page): Promise<number[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('canvas')].map((canvas) => {
+      const context = canvas.getContext('2d');
+      if (!context || canvas.width === 0) return 0;
+      const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+      let painted = 0;
+      for (let i = 3; i < pixels.length; i += 4) if ((pixels[i] ?? 0) > 0) painted++;
+      return painted;
+    }),
+  );
+}

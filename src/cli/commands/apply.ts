@@ -102,7 +102,8 @@ Examples:
             return;
           }
         }
-        const interrupt = interruptOnCtrlC();
+        // a step left half-done matters on a server, where a build outlives the process (not in PGlite or SQLite)
+        const interrupt = interruptOnCtrlC(kind !== null && KIND_CAPABILITIES[kind].secondConnection);
         const engine = await database.get();
         const { capabilities } = await engine.info();
         const summary = await applyPlan(engine, plan, {
@@ -112,7 +113,10 @@ Examples:
           retries: flags.retries,
           lockWaitMs: flags.wait,
           reconnect: capabilities.secondConnection ? () => connect(url ?? '') : undefined,
-          onEvent: onEvent(log),
+          onEvent: (event) => {
+            interrupt.track(event);
+            onEvent(log)(event);
+          },
           signal: interrupt.signal,
         }).finally(interrupt.release);
         process.stdout.write(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : renderSummary(summary));
@@ -126,15 +130,38 @@ Examples:
 
 /**
  * The first Ctrl-C interrupts the apply cleanly (the build in flight cancelled, its
- * invalid index dropped, the rest skipped, the summary printed); a second one quits.
+ * invalid index dropped, the rest skipped, the summary printed); a second one quits —
+ * unless a step on a server is still running (a cancelled build whose invalid index is
+ * being dropped, a DROP INDEX CONCURRENTLY): then it says so, and a third one quits,
+ * naming the index that may be left invalid and how to drop it.
  */
-function interruptOnCtrlC(): { signal: AbortSignal; release: () => void } {
+function interruptOnCtrlC(server: boolean): { signal: AbortSignal; release: () => void; track: (event: ApplyEvent) => void } {
   const controller = new AbortController();
+  let inFlight: string | null = null;
+  let presses = 0;
   const onSigint = () => {
-    if (controller.signal.aborted) process.exit(EXIT.interrupted);
-    process.stderr.write('\ninterrupting: cancelling the build in flight and cleaning up (Ctrl-C again to quit at once)\n');
-    controller.abort();
+    presses++;
+    if (presses === 1) {
+      process.stderr.write('\ninterrupting: cancelling the build in flight and cleaning up (Ctrl-C again to quit at once)\n');
+      controller.abort();
+      return;
+    }
+    if (inFlight !== null && presses === 2) {
+      process.stderr.write(
+        `\nstill cleaning up ${inFlight}: an invalid index is never left behind silently (Ctrl-C once more to quit and leave it)\n`,
+      );
+      return;
+    }
+    if (inFlight !== null)
+      process.stderr.write(
+        `\nquitting: ${inFlight} may be left as an invalid index: drop it with DROP INDEX CONCURRENTLY IF EXISTS ${inFlight}, or apply the same plan again (it drops it before building)\n`,
+      );
+    process.exit(EXIT.interrupted);
+  };
+  const track = (event: ApplyEvent) => {
+    if (server && event.kind === 'step') inFlight = event.index;
+    if (event.kind === 'result') inFlight = null;
   };
   process.on('SIGINT', onSigint);
-  return { signal: controller.signal, release: () => process.off('SIGINT', onSigint) };
+  return { signal: controller.signal, release: () => process.off('SIGINT', onSigint), track };
 }

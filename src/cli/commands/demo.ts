@@ -10,6 +10,8 @@ import { progressReporter } from '../progress.js';
 import { renderAdvice } from './advise.js';
 import { renderColumnRoles } from './analyze.js';
 import { renderComparison } from './verify.js';
+import { checkOutFile } from '../out-files.js';
+import { reportFormat } from '../../report/write.js';
 
 interface DemoFlags {
   engine: 'postgres' | 'sqlite';
@@ -51,6 +53,11 @@ Examples:
   indexwise demo --db postgres://postgres@localhost/scratch --schema demo`,
     )
     .action(async (flags: DemoFlags) => {
+      // checked before the demo's minute of work, not after it
+      if (flags.report !== undefined) {
+        reportFormat(flags.report);
+        checkOutFile(flags.report, '--report');
+      }
       const report = await runDemo({
         engine: flags.engine,
         scale: flags.scale,

@@ -10,6 +10,7 @@ import { writeMigration } from '../../migrate/write.js';
 import { DIALECTS, type Dialect } from '../../sql/dialect.js';
 import { parseSourceSpec } from '../../workload/collect.js';
 import { collectValues, databaseUrl, parseBytes, parseChoice, parseList, parseNonNegativeInt } from '../options.js';
+import { checkOutDirectory } from '../out-files.js';
 import { type ProgressFn, progressReporter } from '../progress.js';
 import { addWorkloadOptions, collectOptions, type WorkloadFlags } from './analyze.js';
 
@@ -125,6 +126,7 @@ Examples:
       const log = progressReporter(!flags.quiet && !flags.list);
       const database = new LazyEngine(databaseUrl(flags.db), { readOnly: true });
       try {
+        if (flags.out !== undefined && !flags.list) checkOutDirectory(flags.out);
         const { plan, candidates } = await planFromFlags(flags, database, log);
         if (flags.list) {
           process.stdout.write(

@@ -6,6 +6,7 @@ import { formatQualified } from '../../sql/names.js';
 import { databaseKey, openStore, report, snapshot } from '../../monitor/monitor.js';
 import type { MonitorReport } from '../../monitor/report.js';
 import { defaultStorePath } from '../../monitor/sqlite-store.js';
+import type { SnapshotStore } from '../../monitor/store.js';
 import { formatBytes, formatCount, heading, renderTable } from '../format.js';
 import { databaseUrl, parseDuration } from '../options.js';
 
@@ -35,8 +36,10 @@ export function registerMonitor(program: Command): void {
       // only a table: store writes into the monitored database
       const readOnly = !(flags.store?.startsWith('table:') ?? false);
       const engine = await connect(databaseUrl(flags.db) ?? '', { readOnly });
-      const store = await openStore(flags.store, engine);
+      // the connection is closed whatever fails, opening the store too: a process left waiting on it never exits (cron)
+      let store: SnapshotStore | null = null;
       try {
+        store = await openStore(flags.store, engine);
         const taken = await snapshot(engine, store);
         process.stdout.write(
           flags.json
@@ -44,7 +47,7 @@ export function registerMonitor(program: Command): void {
             : `snapshot of ${taken.database} at ${taken.takenAt}: ${taken.indexes.length} indexes, ${taken.tables.length} tables\n`,
         );
       } finally {
-        await store.close();
+        await store?.close();
         await engine.close();
       }
     });
@@ -60,12 +63,13 @@ export function registerMonitor(program: Command): void {
       const url = databaseUrl(flags.db);
       const tableStore = flags.store?.startsWith('table:') ?? false;
       const engine: Engine | null = tableStore ? await connect(url ?? '') : null;
-      const store = await openStore(flags.store, engine);
+      let store: SnapshotStore | null = null;
       try {
+        store = await openStore(flags.store, engine);
         const result = await report(store, url === undefined ? undefined : databaseKey(url), new Date(Date.now() - flags.since));
         process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : renderMonitor(result));
       } finally {
-        await store.close();
+        await store?.close();
         await engine?.close();
       }
     });

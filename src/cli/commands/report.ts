@@ -3,14 +3,14 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { connect } from '../../engines/connect.js';
 import { redactConnectionString } from '../../engines/connection-string.js';
-import { InputError } from '../../errors.js';
-import type { Comparison } from '../../model/measurement.js';
-import type { AdviceReport } from '../../model/recommendation.js';
 import { defaultStorePath } from '../../monitor/sqlite-store.js';
 import { openStore } from '../../monitor/monitor.js';
+import type { SnapshotStore } from '../../monitor/store.js';
 import { collectReport } from '../../report/collect.js';
-import { reportFormat, writeReport } from '../../report/write.js';
-import { databaseUrl, parseDuration, readJsonFile } from '../options.js';
+import { renderReport, reportFormat } from '../../report/write.js';
+import { readAdviceFile, readComparisonFile } from '../input-files.js';
+import { databaseUrl, parseDuration } from '../options.js';
+import { checkOutFile, writeOutFile } from '../out-files.js';
 import { progressReporter } from '../progress.js';
 import { addWorkloadOptions, type WorkloadFlags, workloadFromFlags } from './analyze.js';
 
@@ -20,15 +20,6 @@ interface ReportFlags extends WorkloadFlags {
   verify?: string;
   store?: string;
   since: number;
-}
-
-/** A `verify compare --json` comparison, or the comparison inside a `verify --trial --json` result. */
-function readComparison(path: string): Comparison {
-  const value = readJsonFile(path, 'a verify result') as { comparison?: Comparison } & Partial<Comparison>;
-  const comparison = value.comparison ?? value;
-  if (!Array.isArray(comparison.queries) || comparison.workload === undefined)
-    throw new InputError(`${path} is not a verify comparison (verify compare --json or verify --trial --json)`);
-  return comparison as Comparison;
 }
 
 /** The command line, passwords hidden, so the report can say how to repeat it: `--db`'s value is always shown redacted. */
@@ -61,15 +52,15 @@ Examples:
     )
     .action(async (flags: ReportFlags) => {
       const format = reportFormat(flags.out);
-      const advice = flags.advice ? (readJsonFile(flags.advice, 'an advise --json file') as AdviceReport) : undefined;
-      if (advice !== undefined && !Array.isArray(advice.recommendations))
-        throw new InputError(`${flags.advice} is not an advise --json file`);
-      const verification = flags.verify ? readComparison(flags.verify) : null;
+      checkOutFile(flags.out);
+      const advice = flags.advice ? readAdviceFile(flags.advice) : undefined;
+      const verification = flags.verify ? readComparisonFile(flags.verify) : null;
       const engine = await connect(databaseUrl(flags.db) ?? '', { readOnly: true });
       const log = progressReporter(!flags.quiet);
       const storePath = flags.store ?? (existsSync(defaultStorePath()) ? defaultStorePath() : undefined);
-      const store = storePath === undefined ? null : await openStore(storePath, engine);
+      let store: SnapshotStore | null = null;
       try {
+        if (storePath !== undefined) store = await openStore(storePath, engine);
         const { workload, sources } = await workloadFromFlags(engine, flags, log);
         const data = await collectReport(engine, workload, {
           sources,
@@ -81,7 +72,7 @@ Examples:
           adviseOptions: { onProgress: log },
           onProgress: log,
         });
-        writeReport(data, flags.out);
+        writeOutFile(flags.out, renderReport(data, format));
         process.stdout.write(`wrote ${flags.out} (${format === 'html' ? 'HTML, self-contained' : 'Markdown'})\n`);
       } finally {
         await store?.close();

@@ -1,15 +1,15 @@
 /** `indexwise verify`: measured execution, before and after — evidence, not estimates. */
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { connect } from '../../engines/connect.js';
 import { InputError } from '../../errors.js';
 import type { Comparison, Measurement } from '../../model/measurement.js';
-import type { AdviceReport } from '../../model/recommendation.js';
 import { compareMeasurements } from '../../verify/compare.js';
 import { measureWorkload, trialAdvice } from '../../verify/verify.js';
 import { formatCount, heading, oneLineSql, renderTable } from '../format.js';
+import { readBuildableAdvice } from '../input-files.js';
 import { databaseUrl, parseChoice, parseDuration, parseNonNegativeInt, readJsonFile } from '../options.js';
+import { checkOutFile, writeOutFile } from '../out-files.js';
 import { progressReporter } from '../progress.js';
 import { addWorkloadOptions, type WorkloadFlags, workloadFromFlags } from './analyze.js';
 
@@ -69,9 +69,9 @@ Examples:
         mode === 'compare'
           ? readJson<Measurement>(file as string, 'a baseline measurement', (v) => (v as Measurement)?.kind === 'indexwise-measurement')
           : null;
-      const advice = flags.trial
-        ? readJson<AdviceReport>(flags.trial, 'an advise --json file', (v) => Array.isArray((v as AdviceReport)?.recommendations))
-        : null;
+      // every input checked before the database is touched: a trial never starts on a file it cannot finish
+      const advice = flags.trial ? await readBuildableAdvice(flags.trial) : null;
+      if (flags.out !== undefined) checkOutFile(flags.out);
       const engine = await connect(databaseUrl(flags.db) ?? '', { readOnly: true });
       const log = progressReporter(!flags.quiet);
       try {
@@ -80,13 +80,13 @@ Examples:
         const options = { runs: flags.runs, timeoutMs: flags.timeout, writes: flags.writes, onProgress: log };
         if (advice !== null) {
           const result = await trialAdvice(engine, workload, catalog, advice.recommendations, options);
-          if (flags.out) writeFileSync(flags.out, `${JSON.stringify(result.after, null, 2)}\n`);
+          if (flags.out) writeOutFile(flags.out, `${JSON.stringify(result.after, null, 2)}\n`);
           process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : renderComparison(result.comparison));
           return;
         }
         // compare runs the baseline's own statements and values again
         const now = await measureWorkload(engine, workload, catalog, { ...options, pinned: before ?? undefined });
-        if (flags.out) writeFileSync(flags.out, `${JSON.stringify(now, null, 2)}\n`);
+        if (flags.out) writeOutFile(flags.out, `${JSON.stringify(now, null, 2)}\n`);
         if (before === null) {
           process.stdout.write(flags.json ? `${JSON.stringify(now, null, 2)}\n` : renderMeasurement(now));
         } else {

@@ -11,6 +11,7 @@ import { open, stat } from 'node:fs/promises';
 import { type Readable, Transform } from 'node:stream';
 import { constants, createGunzip, gunzipSync } from 'node:zlib';
 import { IndexwiseError, InputError, oneLine } from '../../errors.js';
+import { formatBytes } from '../../format.js';
 import type { RawStatement } from '../../model/workload.js';
 import { parseCsvLog } from '../parsers/csvlog.js';
 import { parseJsonLog } from '../parsers/jsonlog.js';
@@ -29,7 +30,16 @@ export interface LogReadOptions {
   readonly database?: string;
   /** Called as the file is read; bytes of the file as stored (compressed, for a .gz). */
   readonly onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** The longest line read, in bytes (default MAX_LINE_BYTES); a longer one stops the read with an InputError. */
+  readonly maxLineBytes?: number;
 }
+
+/**
+ * A line is one string to the parsers, and V8 cannot make a string of more than 2^29 − 24
+ * characters: a longer line (a runaway bulk INSERT, a file that is not a log) would crash
+ * the read with "Invalid string length". Half of that is the most a line may hold.
+ */
+export const MAX_LINE_BYTES = 256 * 1024 * 1024;
 
 const PARSERS: Readonly<Record<LogFormat, (input: Readable) => AsyncGenerator<LogEntry>>> = {
   stderr: parseStderrLog,
@@ -75,7 +85,7 @@ export async function* readLogStatements(path: string, options: LogReadOptions =
   if (size === 0) return;
   const format = options.format ?? detectLogFormat(path, head);
   const reader = new LogStatementReader(`log:${path}`);
-  const log = openLogStream(path, path.toLowerCase().endsWith('.gz') || isGzip(head), size, options.onProgress);
+  const log = openLogStream(path, path.toLowerCase().endsWith('.gz') || isGzip(head), size, options);
   let databaseNamed = false;
   try {
     for await (const entry of PARSERS[format](log.text)) {
@@ -103,32 +113,55 @@ export async function* readLogStatements(path: string, options: LogReadOptions =
  * short inside its data (still being written) reads as far as it goes: node's gunzip
  * stream ends there without an error.
  */
-function openLogStream(
-  path: string,
-  gzip: boolean,
-  size: number,
-  onProgress: LogReadOptions['onProgress'],
-): { text: Readable; close(): void } {
+function openLogStream(path: string, gzip: boolean, size: number, options: LogReadOptions): { text: Readable; close(): void } {
   const file = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
   let bytesRead = 0;
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       bytesRead += chunk.length;
-      onProgress?.(bytesRead, size);
+      options.onProgress?.(bytesRead, size);
       done(null, chunk);
     },
   });
   const gunzip = gzip ? createGunzip() : undefined;
-  const text = gunzip ?? counter;
+  const text = lineCap(path, options.maxLineBytes ?? MAX_LINE_BYTES);
   file.on('error', (error) => text.destroy(error));
+  gunzip?.on('error', (error) => text.destroy(error));
   file.pipe(counter);
-  if (gunzip !== undefined) counter.pipe(gunzip);
+  (gunzip === undefined ? counter : counter.pipe(gunzip)).pipe(text);
   return {
     text,
     close() {
-      for (const stream of [file, counter, text]) stream.destroy();
+      for (const stream of [file, counter, gunzip, text]) stream?.destroy();
     },
   };
+}
+
+/** Passes the text through, stopping with an InputError at a line longer than `maxBytes`. */
+function lineCap(path: string, maxBytes: number): Transform {
+  let line = 1;
+  let length = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      for (let from = 0; ;) {
+        const newline = chunk.indexOf(10, from);
+        length += (newline === -1 ? chunk.length : newline) - from;
+        if (length > maxBytes) {
+          done(
+            new InputError(
+              `cannot read ${path}: line ${line} is longer than ${formatBytes(maxBytes)}, the most indexwise reads as one line`,
+            ),
+          );
+          return;
+        }
+        if (newline === -1) break;
+        line++;
+        length = 0;
+        from = newline + 1;
+      }
+      done(null, chunk);
+    },
+  });
 }
 
 async function openLog(path: string): Promise<{ size: number; head: Buffer }> {
