@@ -114,7 +114,7 @@ describe.skipIf(!hasPostgres)('user mistakes with files (real PostgreSQL)', () =
     delete edited.recommendations[0].index.keys;
     const missing = join(dir, 'edited-trial.json');
     writeFileSync(missing, JSON.stringify(edited));
-    const message = `${missing} is not a complete advise --json file: "recommendations[0].index.keys" is missing`;
+    const message = `${missing} is not an advise --json file with indexes to build: "recommendations[0].index.keys" is missing`;
     expectBadInput(
       await runCli(['verify', '--trial', missing, '--db', db.url, '--from', `sql:${workload}`, '--writes', 'rollback', '-q']),
       message,

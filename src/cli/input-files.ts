@@ -68,6 +68,21 @@ const ADVICE: Shape = {
   queries: [{ fingerprint: 'string', sql: 'string', costBefore: 'number', costAfter: 'number' }],
 };
 
+/** What verify --trial reads of an advise --json: the indexes to build and their names. */
+const TRIAL_ADVICE: Shape = {
+  recommendations: [
+    {
+      name: 'string',
+      index: {
+        table: { schema: 'string', name: 'string' },
+        keys: [{ column: 'string', descending: 'boolean', nullsFirst: 'boolean|null', opclass: 'string|null' }],
+        include: ['string'],
+        where: 'string|null',
+      },
+    },
+  ],
+};
+
 /** What report reads of a verify comparison. */
 const COMPARISON: Shape = {
   before: { measuredAt: 'string' },
@@ -101,7 +116,12 @@ export function readAdviceFile(path: string): AdviceReport {
  * expression and every operator class a name, so no edited file can slip in a statement.
  */
 export async function readBuildableAdvice(path: string): Promise<AdviceReport> {
-  const advice = readAdviceFile(path);
+  const advice = checked<AdviceReport>(
+    readJsonFile(path, 'an advise --json file'),
+    TRIAL_ADVICE,
+    path,
+    'an advise --json file with indexes to build',
+  );
   for (const r of advice.recommendations) {
     const opclass = r.index.keys.find(
       (k) => k.opclass !== null && !/^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$/.test(k.opclass),
