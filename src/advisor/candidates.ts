@@ -14,6 +14,7 @@ import { type EqualityLookup, mergeMirrored } from './mirrored.js';
 import {
   coveringByKeys,
   equalityKey,
+  joinKey,
   type LikePrefixKey,
   rangeKey,
   sameCollation,
@@ -56,6 +57,8 @@ export interface CandidateOptions {
    * judged like any other; where each candidate costs a build, fewer are worth trying.
    */
   readonly maxRowShare?: number;
+  /** Keys may be expressions of columns (`lower(email)`); default true. */
+  readonly expressionKeys?: boolean;
 }
 
 const INDEXABLE_OPERANDS = new Set(['param', 'constant', 'outer', 'expression']);
@@ -84,7 +87,9 @@ export function generateCandidates(queries: readonly CandidateQuery[], catalog: 
     }
   }
   mergeMirrored(byId, equalityLookup(queries));
+  const expressions = options.expressionKeys ?? true;
   return [...byId.entries()]
+    .filter(([, entry]) => expressions || entry.def.keys.every((k) => k.expression === undefined))
     .filter(([, entry]) => !coveredByExisting(entry.def, existing.get(tableName(entry.def.table)) ?? []))
     .map(([id, entry]) => ({ id, def: entry.def, queries: [...entry.queries].sort(), predicates: entry.predicates }));
 }
@@ -186,8 +191,14 @@ function candidatesForAccess(
   // On the inner side of a nested loop a join key is probed like an equality: its shapes are
   // the query's with the join key among the equality columns (Q17's (l_partkey, l_quantity)).
   for (const join of access.joins) {
-    add([keyColumn(join.column)]);
-    const probed: Filter = { column: join.column, kind: 'equality', operator: '= (join)', operand: 'outer' };
+    add([joinKey(join)]);
+    const probed: Filter = {
+      column: join.column,
+      ...(join.expression === undefined ? {} : { expression: join.expression }),
+      kind: 'equality',
+      operator: '= (join)',
+      operand: 'outer',
+    };
     shapes([...access.filters, probed]);
   }
   if (access.groupBy.length > 0 && access.orderBy.length === 0) add([...equality, ...access.groupBy.map((c) => keyColumn(c))]);
@@ -240,6 +251,8 @@ function addFilterShapes(
   // the most selective column alone: an index other queries can share as a prefix
   const [first] = equality;
   if (equality.length > 1 && first !== undefined) add([first]);
+  // an expression's selectivity is unknown until it is indexed (it sorts last): offer it alone too
+  for (const key of equality.slice(1)) if (key.expression) add([key]);
   return fullest;
 }
 
@@ -319,6 +332,7 @@ function extendsIndex(wide: IndexDef, narrow: IndexDef): boolean {
     return (
       w !== undefined &&
       w.column === k.column &&
+      (w.expression === undefined) === (k.expression === undefined) &&
       w.descending === k.descending &&
       w.nullsFirst === k.nullsFirst &&
       w.opclass === k.opclass &&

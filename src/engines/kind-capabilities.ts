@@ -9,7 +9,7 @@ import type { Capabilities } from './engine.js';
 
 export type KindCapabilities = Pick<
   Capabilities,
-  'concurrently' | 'statementTimeout' | 'isolatedWrites' | 'secondConnection' | 'operatorClasses' | 'statisticsViews'
+  'concurrently' | 'statementTimeout' | 'isolatedWrites' | 'secondConnection' | 'operatorClasses' | 'expressionIndexes' | 'statisticsViews'
 >;
 
 export const KIND_CAPABILITIES: Readonly<Record<EngineKind, KindCapabilities>> = {
@@ -19,6 +19,7 @@ export const KIND_CAPABILITIES: Readonly<Record<EngineKind, KindCapabilities>> =
     isolatedWrites: false,
     secondConnection: true,
     operatorClasses: true,
+    expressionIndexes: true,
     statisticsViews: true,
   },
   // one connection, in this process; single-threaded, so no statement_timeout
@@ -28,6 +29,7 @@ export const KIND_CAPABILITIES: Readonly<Record<EngineKind, KindCapabilities>> =
     isolatedWrites: true,
     secondConnection: false,
     operatorClasses: true,
+    expressionIndexes: true,
     statisticsViews: true,
   },
   sqlite: {
@@ -36,6 +38,7 @@ export const KIND_CAPABILITIES: Readonly<Record<EngineKind, KindCapabilities>> =
     isolatedWrites: true,
     secondConnection: false,
     operatorClasses: false,
+    expressionIndexes: false,
     statisticsViews: false,
   },
 };

@@ -15,12 +15,13 @@
  */
 import { type Index, type IndexKey, qualifiedKey, sameName } from './catalog.js';
 import type { IndexDef } from './index-def.js';
-import { normalizePredicate } from './predicate.js';
+import { normalizeExpression, normalizePredicate } from './predicate.js';
 
 /** What decides which queries an index serves: an index of the catalog, or a planned one (`plannedShape`). */
 export type IndexShape = Pick<Index, 'table' | 'method' | 'unique' | 'keys' | 'include' | 'predicate'>;
 
-const keyTarget = (k: IndexKey) => k.column ?? `(${k.expression})`;
+// an expression is never the column it reads: `lower(email)` does not serve `email = $1`
+const keyTarget = (k: IndexKey) => k.column ?? `(${normalizeExpression(k.expression ?? '')})`;
 // collation names compared without case, as SQLite does (NOCASE, nocase)
 const keyId = (k: IndexKey) => [keyTarget(k), k.opclass ?? '', (k.collation ?? '').toLowerCase()].join('\u0000');
 const direction = (k: IndexKey) => `${k.descending}|${k.nullsFirst}`;
@@ -29,8 +30,8 @@ const reversed = (k: IndexKey) => `${!k.descending}|${!k.nullsFirst}`;
 /** A planned index's keys as the catalog will show them once built: NULLS order explicit (NULLS FIRST is DESC's default). */
 export function plannedKeys(def: IndexDef): IndexKey[] {
   return def.keys.map((k) => ({
-    column: k.column,
-    expression: null,
+    column: k.expression ? null : k.column,
+    expression: k.expression ? k.column : null,
     descending: k.descending,
     nullsFirst: k.nullsFirst ?? k.descending,
     opclass: k.opclass,

@@ -37,6 +37,8 @@ export function placeholderUses(item: AnalyzedQuery, catalog: Catalog): Map<numb
   if (analysis === null) return uses;
   for (const access of analysis.accesses) {
     for (const filter of [...access.filters, ...access.orGroups.flat(2)]) {
+      // an expression's value is not a column's: its placeholders get no value drawn from a row
+      if (filter.expression) continue;
       (filter.params ?? []).forEach((param, i) => {
         if (uses.has(param)) return;
         const as =
