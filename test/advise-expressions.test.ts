@@ -109,6 +109,19 @@ for (const fixture of POSTGRES_FAMILY) {
       expect(compositePlan).not.toMatch(/Sort/);
     });
 
+    it('an existing index on the expression that a recommendation extends is listed as replaced', async () => {
+      await db.setup(`CREATE INDEX people_month_idx ON people (date_trunc('month', created_at))`);
+      try {
+        const withIndex = await db.engine.catalog();
+        const sql = "SELECT * FROM people WHERE date_trunc('month', created_at) = $1 ORDER BY name LIMIT 5";
+        const report = await advise(db.engine, await workloadFromSql(sql), withIndex);
+        expect(report.recommendations.map(describeIndex)).toEqual(["public.people((date_trunc('month', created_at)), name)"]);
+        expect(report.replaces.map((f) => [f.check, f.index])).toEqual([['redundant-index', 'public.people_month_idx']]);
+      } finally {
+        await db.setup('DROP INDEX people_month_idx');
+      }
+    });
+
     it('an existing index on the expression serves the query: nothing to add', async () => {
       await db.setup('CREATE INDEX people_lower_email_idx ON people (lower(email))');
       try {

@@ -40,6 +40,20 @@ describe('advise on SQLite: the expected index, or none', () => {
 });
 
 describe('advise on SQLite: details', () => {
+  it('no index on an expression (not costed on the copy): said in a note, the column neighbour still advised', async () => {
+    const path = sqliteFile(`CREATE TABLE people (id INTEGER PRIMARY KEY, email TEXT, note TEXT);
+      INSERT INTO people SELECT x, 'User' || x || '@example.com', 'n' || x FROM ${series(20_000)};`);
+    const report = await adviseFile(
+      path,
+      '-- calls: 50\nSELECT * FROM people WHERE lower(email) = ?;\n-- calls: 50\nSELECT * FROM people WHERE email = ?;',
+    );
+    expect(shapes(report)).toEqual(['people(email)']);
+    expect(report.notes.join(' ')).toMatch(
+      /Indexes on expressions are not proposed on SQLite \(the workload compares or sorts by lower\(email\)\)/,
+    );
+    expect(report.stats.candidates).toBe(1);
+  });
+
   it('never indexes the rowid, and says how it costed (a copy of the file, ANALYZE there)', async () => {
     const path = sqliteFile(`CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER, b TEXT);
       INSERT INTO t SELECT x, x % 1000, 'b' || x FROM ${series(20_000)};`);
