@@ -100,7 +100,6 @@ export async function advise(engine: Engine, given: Workload, catalog: Catalog, 
     maxColumns: options.maxColumns ?? ADVISE_DEFAULTS.maxColumns,
     includeColumns: info.capabilities.includeColumns,
     likePrefix: info.capabilities.operatorClasses ? 'text_pattern_ops' : 'nocase',
-    expressionKeys: info.capabilities.expressionIndexes,
     // where each candidate is a real build, no covering index that would copy most of the row
     ...(method === 'transaction' ? { maxRowShare: FRUGAL_ROW_SHARE } : {}),
   });
@@ -195,25 +194,12 @@ export async function advise(engine: Engine, given: Workload, catalog: Catalog, 
       writePenalties,
       workloadQueries: workload.queries.length,
       skipped,
-      notes: info.capabilities.expressionIndexes ? [] : expressionsLeftOut(selected),
       clock,
       rounds,
     });
   } finally {
     await lanes.close();
   }
-}
-
-/** Where the engine gets no index on an expression (SQLite), the expressions the workload compares or sorts by, said once. */
-function expressionsLeftOut(queries: readonly AdvisorQuery[]): string[] {
-  const keys = queries.flatMap((q) =>
-    q.analysis.accesses.flatMap((a) => [...a.filters, ...a.orGroups.flat(2), ...a.orderBy, ...a.joins].filter((k) => k.expression)),
-  );
-  const named = [...new Set(keys.map((k) => k.column))].sort();
-  if (named.length === 0) return [];
-  return [
-    `Indexes on expressions are not proposed on SQLite (the workload compares or sorts by ${named.slice(0, 3).join(', ')}${named.length > 3 ? ` and ${named.length - 3} more` : ''}): build one yourself where it pays, e.g. CREATE INDEX … ON t(lower(x)).`,
-  ];
 }
 
 /** The advisor's queries with the candidates that can change their plans, and their OR bundles. */

@@ -57,8 +57,6 @@ export interface CandidateOptions {
    * judged like any other; where each candidate costs a build, fewer are worth trying.
    */
   readonly maxRowShare?: number;
-  /** Keys may be expressions of columns (`lower(email)`); default true. */
-  readonly expressionKeys?: boolean;
 }
 
 const INDEXABLE_OPERANDS = new Set(['param', 'constant', 'outer', 'expression']);
@@ -87,9 +85,7 @@ export function generateCandidates(queries: readonly CandidateQuery[], catalog: 
     }
   }
   mergeMirrored(byId, equalityLookup(queries));
-  const expressions = options.expressionKeys ?? true;
   return [...byId.entries()]
-    .filter(([, entry]) => expressions || entry.def.keys.every((k) => k.expression === undefined))
     .filter(([, entry]) => !coveredByExisting(entry.def, existing.get(tableName(entry.def.table)) ?? []))
     .map(([id, entry]) => ({ id, def: entry.def, queries: [...entry.queries].sort(), predicates: entry.predicates }));
 }

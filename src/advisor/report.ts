@@ -27,8 +27,6 @@ export interface ReportInput {
   readonly writePenalties: ReadonlyMap<string, number>;
   readonly workloadQueries: number;
   readonly skipped: readonly SkippedQuery[];
-  /** What else the advice should say (e.g. expressions an engine gets no index on). */
-  readonly notes?: readonly string[];
   readonly clock: PhaseClock;
   /** Selections made (each after the planner checked the one before). */
   readonly rounds: number;
@@ -117,7 +115,6 @@ export function buildReport(input: ReportInput): AdviceReport {
       : []),
     ...(input.coster.backend.notes ?? []),
     ...refusalNotes(input.coster),
-    ...(input.notes ?? []),
     ...(input.clock.cuts.length > 0
       ? [`The search was cut at the time limit (--max-time): ${input.clock.cuts.join('; ')}. This is the best advice found until then.`]
       : []),

@@ -44,13 +44,6 @@ export interface Capabilities {
   readonly secondConnection: boolean;
   /** Operator classes such as text_pattern_ops exist (PostgreSQL); SQLite serves LIKE 'abc%' with a NOCASE key instead. */
   readonly operatorClasses: boolean;
-  /**
-   * advise proposes indexes on expressions of columns (`lower(email)`): PostgreSQL's
-   * planner costs them (HypoPG, or a build in a transaction). Not SQLite, whose what-if
-   * copy is not asked about them (its functions, and its way of matching an index
-   * expression to a query's, differ from the PostgreSQL text the analysis writes).
-   */
-  readonly expressionIndexes: boolean;
   /** PostgreSQL's statistics views: pg_stat_activity, and scan and write counters per table and index (pg_stat_user_*). */
   readonly statisticsViews: boolean;
 }

@@ -9,7 +9,7 @@ import type { Capabilities } from './engine.js';
 
 export type KindCapabilities = Pick<
   Capabilities,
-  'concurrently' | 'statementTimeout' | 'isolatedWrites' | 'secondConnection' | 'operatorClasses' | 'expressionIndexes' | 'statisticsViews'
+  'concurrently' | 'statementTimeout' | 'isolatedWrites' | 'secondConnection' | 'operatorClasses' | 'statisticsViews'
 >;
 
 export const KIND_CAPABILITIES: Readonly<Record<EngineKind, KindCapabilities>> = {
@@ -19,7 +19,6 @@ export const KIND_CAPABILITIES: Readonly<Record<EngineKind, KindCapabilities>> =
     isolatedWrites: false,
     secondConnection: true,
     operatorClasses: true,
-    expressionIndexes: true,
     statisticsViews: true,
   },
   // one connection, in this process; single-threaded, so no statement_timeout
@@ -29,7 +28,6 @@ export const KIND_CAPABILITIES: Readonly<Record<EngineKind, KindCapabilities>> =
     isolatedWrites: true,
     secondConnection: false,
     operatorClasses: true,
-    expressionIndexes: true,
     statisticsViews: true,
   },
   sqlite: {
@@ -38,7 +36,6 @@ export const KIND_CAPABILITIES: Readonly<Record<EngineKind, KindCapabilities>> =
     isolatedWrites: true,
     secondConnection: false,
     operatorClasses: false,
-    expressionIndexes: false,
     statisticsViews: false,
   },
 };

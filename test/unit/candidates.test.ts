@@ -191,11 +191,6 @@ describe('candidates with expression keys', () => {
     expect(relevant(1)).toEqual(['public.orders(status)']);
   });
 
-  it('not where the engine gets no expression index (expressionKeys: false, SQLite)', async () => {
-    const { ids } = await candidatesFor('SELECT * FROM orders WHERE account_id = $1 AND lower(note) = $2', { expressionKeys: false });
-    expect(ids).toEqual(['public.orders(account_id)']);
-  });
-
   it('an existing index on the expression, as PostgreSQL prints it, covers the candidate; one on the column does not', async () => {
     const onExpression: Index = {
       ...primaryKey('orders'),
