@@ -292,6 +292,7 @@ describe('column roles', () => {
     // not keys: a $n inside the expression, two tables, an aggregate, a sub-select
     expect(keys('SELECT id FROM users WHERE lower(email || $2) = $1')).toEqual([]);
     expect(keys('SELECT u.id FROM users u, orders o WHERE u.id + o.id = $1')).toEqual([]);
+    expect(keys('SELECT u.id FROM users u, orders o WHERE u.id + o.id = $1', 'orders')).toEqual([]); // the same column name on both
     expect(keys('SELECT id FROM users WHERE (SELECT max(id) FROM orders) + id = $1')).toEqual([]);
   });
 

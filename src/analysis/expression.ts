@@ -30,21 +30,26 @@ const EXPRESSION_ROOTS = new Set(['FuncCall', 'TypeCast', 'A_Expr', 'CoalesceExp
 export function expressionKey(node: AstNode | undefined, scope: Scope): ExpressionSource | undefined {
   const [type] = unwrap(node);
   if (type === undefined || !EXPRESSION_ROOTS.has(type)) return undefined;
-  const columns = new Map<string, MutableAccess>();
-  const rewritten = unqualified(node, scope, columns);
-  const accesses = new Set(columns.values());
-  const [access] = accesses;
-  if (rewritten === undefined || access === undefined || accesses.size !== 1) return undefined;
+  const reads: Reads = { columns: new Set(), accesses: new Set() };
+  const rewritten = unqualified(node, scope, reads);
+  const [access] = reads.accesses;
+  if (rewritten === undefined || access === undefined || reads.accesses.size !== 1) return undefined;
   const sql = deparse(rewritten);
   if (sql === undefined || !parsesBackTo(sql, rewritten)) return undefined;
-  for (const column of columns.keys()) access.columnsRead.add(column);
-  return { access, column: sql, expression: { reads: [...columns.keys()].sort() } };
+  for (const column of reads.columns) access.columnsRead.add(column);
+  return { access, column: sql, expression: { reads: [...reads.columns].sort() } };
+}
+
+/** The columns an expression reads, and the table accesses they belong to (one, for a key). */
+interface Reads {
+  readonly columns: Set<string>;
+  readonly accesses: Set<MutableAccess>;
 }
 
 /** A copy of the tree with each column reference replaced by its base column's bare name; undefined when one does not resolve here. */
-function unqualified(node: unknown, scope: Scope, columns: Map<string, MutableAccess>): AstNode | undefined {
+function unqualified(node: unknown, scope: Scope, reads: Reads): AstNode | undefined {
   if (Array.isArray(node)) {
-    const items = node.map((item) => unqualified(item, scope, columns));
+    const items = node.map((item) => unqualified(item, scope, reads));
     return items.every((item) => item !== undefined) ? (items as AstNode) : undefined;
   }
   if (node === null || typeof node !== 'object') return node as AstNode;
@@ -54,11 +59,12 @@ function unqualified(node: unknown, scope: Scope, columns: Map<string, MutableAc
     if (key === 'ColumnRef') {
       const resolved = scope.resolve(columnRefNames(value as AstNode));
       if (resolved?.source === null || resolved === undefined || resolved.outer) return undefined;
-      columns.set(resolved.source.column, resolved.source.access);
+      reads.columns.add(resolved.source.column);
+      reads.accesses.add(resolved.source.access);
       copy[key] = { fields: [{ String: { sval: resolved.source.column } }] };
       continue;
     }
-    const inner = unqualified(value, scope, columns);
+    const inner = unqualified(value, scope, reads);
     if (inner === undefined && value !== undefined) return undefined;
     copy[key] = inner;
   }
