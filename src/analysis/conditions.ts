@@ -75,7 +75,7 @@ function classifyComparison(body: AstNode, scope: Scope, ctx: AnalysisContext, s
       return classifyLike(body, op, scope, ctx, sink);
     case 'AEXPR_BETWEEN':
     case 'AEXPR_BETWEEN_SYM': {
-      const column = keyOf(operandOf(body.lexpr, scope, ctx), body.lexpr, scope, ctx);
+      const column = keyOf(operandOf(body.lexpr, scope, ctx), body.lexpr, scope);
       const bounds = list(unwrap(body.rexpr)[1]?.items).map((b) => operandOf(b, scope, ctx));
       if (column !== undefined && bounds.every(isValue)) return addFilter(ctx, sink, column, 'range', 'BETWEEN', valuesOf(bounds));
       break;
@@ -96,8 +96,8 @@ function classifyBinary(body: AstNode, op: string, scope: Scope, ctx: AnalysisCo
   if (isCurrentColumn(left) && isValue(right)) return compare(ctx, sink, left.source, op, right, collation);
   if (isCurrentColumn(right) && isValue(left)) return compare(ctx, sink, right.source, FLIPPED[op] ?? op, left, collation);
   // an expression of one table's columns: `lower(email) = $1`, `lower(a.email) = lower(b.email)`
-  const leftKey = keyOf(left, body.lexpr, scope, ctx);
-  const rightKey = keyOf(right, body.rexpr, scope, ctx);
+  const leftKey = keyOf(left, body.lexpr, scope);
+  const rightKey = keyOf(right, body.rexpr, scope);
   if (op === '=' && leftKey !== undefined && rightKey !== undefined && leftKey.access !== rightKey.access) {
     if (left.kind === 'expression' || right.kind === 'expression') return join(ctx, leftKey, rightKey);
   }
@@ -111,16 +111,16 @@ function classifyBinary(body: AstNode, op: string, scope: Scope, ctx: AnalysisCo
   }
 }
 
-/**
- * The key a side of a comparison gives an index: a column of this block, or an expression
- * of one table's columns (noted: only an index on that expression can serve it).
- */
-function keyOf(side: Operand, node: AstNode, scope: Scope, ctx: AnalysisContext): ColumnSource | undefined {
+/** The key a side of a comparison gives an index: a column of this block, or an expression of one table's columns. */
+function keyOf(side: Operand, node: AstNode, scope: Scope): ColumnSource | undefined {
   if (isCurrentColumn(side)) return side.source;
   if (side.kind !== 'expression' || side.columns.length === 0) return undefined;
-  const key = expressionKey(node, scope);
-  if (key !== undefined) ctx.notes.add(`${key.column} is compared: only an index on that expression can serve it`);
-  return key;
+  return expressionKey(node, scope);
+}
+
+/** Where an expression key is compared or joined on: only an index on that expression can serve it. */
+function noteExpression(ctx: AnalysisContext, key: ColumnSource): void {
+  if (key.expression) ctx.notes.add(`${key.column} is compared: only an index on that expression can serve it`);
 }
 
 function compare(ctx: AnalysisContext, sink: Sink, column: ColumnSource, op: string, value: Operand, collation?: string): void {
@@ -141,6 +141,8 @@ function join(ctx: AnalysisContext, a: ColumnSource, b: ColumnSource): void {
   b.access.joins.push({ ...key(b), other: { table: a.access.table, column: a.column } });
   ctx.use(a, 'join');
   ctx.use(b, 'join');
+  noteExpression(ctx, a);
+  noteExpression(ctx, b);
 }
 
 function classifyRows(body: AstNode, op: string, scope: Scope, ctx: AnalysisContext, sink: Sink): void {
@@ -155,7 +157,7 @@ function classifyRows(body: AstNode, op: string, scope: Scope, ctx: AnalysisCont
 
 function classifyIn(body: AstNode, op: string, scope: Scope, ctx: AnalysisContext, sink: Sink): void {
   const values = listItems(body.rexpr).map((v) => operandOf(v, scope, ctx));
-  const column = values.every(isValue) ? keyOf(operandOf(body.lexpr, scope, ctx), body.lexpr, scope, ctx) : undefined;
+  const column = values.every(isValue) ? keyOf(operandOf(body.lexpr, scope, ctx), body.lexpr, scope) : undefined;
   if (column === undefined) {
     readColumns([body.lexpr, body.rexpr], scope, ctx);
     return;
@@ -250,6 +252,7 @@ function addFilter(
   collation?: string,
 ): void {
   const role = ROLE_OF[kind];
+  noteExpression(ctx, column);
   if (role !== null) ctx.use(column, role, operator);
   else for (const read of column.expression?.reads ?? [column.column]) column.access.columnsRead.add(read);
   sink(column.access, {
