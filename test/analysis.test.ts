@@ -259,11 +259,43 @@ describe('column roles', () => {
     expect(filters(x)).toEqual(['user_id = param', 'created_at (row) < param', 'id (row) < param']);
   });
 
-  it('35. a function of a column is reported, not treated as the column', () => {
-    const a = analyze('SELECT id FROM users WHERE lower(email) = $1');
-    expect(access(a, 'users').filters).toEqual([]);
-    expect(roles(a, 'users')).toEqual(['email:expression:lower(…)']);
-    expect(a.notes[0]).toMatch(/lower/);
+  it('35. a function of a column is an expression key, not the column', () => {
+    const a = analyze('SELECT id FROM users u WHERE lower(u.email) = $1');
+    expect(access(a, 'users').filters).toEqual([
+      { column: 'lower(email)', expression: { reads: ['email'] }, kind: 'equality', operator: '=', operand: 'param', params: [1] },
+    ]);
+    expect(roles(a, 'users')).toEqual(['lower(email):equality:=']);
+    expect(a.uses.find((u) => u.role === 'equality')?.expression).toEqual({ reads: ['email'] });
+    expect(access(a, 'users').columnsRead).toContain('email');
+    expect(a.notes).toEqual(['lower(email) is compared: only an index on that expression can serve it']);
+  });
+
+  it('35b. expression keys: operators, casts, coalesce, IN, ranges, ORDER BY, joins — deparsed unqualified', () => {
+    const keys = (sql: string, table = 'users') => {
+      const x = access(analyze(sql), table);
+      return [
+        ...x.filters.map((f) => `${f.column} ${f.kind}`),
+        ...x.orderBy.map((o) => `${o.column} order`),
+        ...x.joins.map((j) => `${j.column} join`),
+      ];
+    };
+    expect(keys("SELECT id FROM users WHERE (email || '@') = $1")).toEqual(["email || '@' equality"]);
+    expect(keys('SELECT id FROM orders o WHERE o.created_at::date = $1', 'orders')).toEqual(['created_at::date equality']);
+    expect(keys("SELECT id FROM orders WHERE date_trunc('day', created_at) >= $1", 'orders')).toEqual([
+      "date_trunc('day', created_at) range",
+    ]);
+    expect(keys('SELECT id FROM users WHERE coalesce(name, email) IN ($1, $2)')).toEqual(['coalesce(name, email) equality']);
+    expect(keys('SELECT id FROM users WHERE lower(name) BETWEEN $1 AND $2')).toEqual(['lower(name) range']);
+    expect(keys('SELECT id FROM orders WHERE (total * 2)::integer = 4', 'orders')).toEqual(['(total * 2)::integer equality']);
+    expect(keys('SELECT id FROM users ORDER BY lower(name) DESC LIMIT 10')).toEqual(['lower(name) order']);
+    expect(keys('SELECT u.id FROM users u JOIN orders o ON lower(o.status) = lower(u.status)')).toEqual(['lower(status) join']);
+    // not keys: a $n inside the expression, two tables, an aggregate, a sub-select
+    expect(keys('SELECT id FROM users WHERE lower(email || $2) = $1')).toEqual([]);
+    expect(keys('SELECT u.id FROM users u, orders o WHERE u.id + o.id = $1')).toEqual([]);
+    expect(keys('SELECT u.id FROM users u, orders o WHERE u.id + o.id = $1', 'orders')).toEqual([]); // the same column name on both
+    // two columns of one table compared: no index on an expression serves it, and no note says one would
+    expect(analyze('SELECT id FROM orders WHERE user_id = id + 1').notes).toEqual([]);
+    expect(keys('SELECT id FROM users WHERE (SELECT max(id) FROM orders) + id = $1')).toEqual([]);
   });
 
   it('36. selected columns, SELECT *, and covering', () => {

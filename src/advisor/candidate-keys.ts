@@ -3,7 +3,7 @@
  * comparison needs, the key a `LIKE 'abc%'` needs, the rowid SQLite keeps at the end of
  * every index, a covering variant without INCLUDE. Pure.
  */
-import type { Filter, SortKey } from '../model/analysis.js';
+import type { Filter, JoinKey, KeyExpression, SortKey } from '../model/analysis.js';
 import type { Table } from '../model/catalog.js';
 import { type IndexDef, type KeyColumn, keyColumn } from '../model/index-def.js';
 
@@ -19,13 +19,25 @@ export function keyCollation(wanted: string | undefined, table: Table, column: s
   return wanted.toLowerCase() === 'binary' ? null : wanted;
 }
 
+/** The expression an expression key is (`lower(email)`), as a key part option; nothing for a column. */
+function expressionOf(key: { readonly expression?: KeyExpression }): Pick<KeyColumn, 'expression'> {
+  return key.expression === undefined ? {} : { expression: key.expression };
+}
+
 export function equalityKey(column: string, filters: readonly Filter[], table: Table): KeyColumn {
   const collation = filters.find((f) => f.column === column && f.collation !== undefined)?.collation;
-  return keyColumn(column, { collation: keyCollation(collation, table, column) });
+  const filter = filters.find((f) => f.column === column) ?? {};
+  return keyColumn(column, { collation: keyCollation(collation, table, column), ...expressionOf(filter) });
+}
+
+/** A join key: the column, or the expression (`lower(a.email) = lower(b.email)`). */
+export function joinKey(join: JoinKey): KeyColumn {
+  return keyColumn(join.column, expressionOf(join));
 }
 
 export function rangeKey(filter: Filter, table: Table, likePrefix: LikePrefixKey): KeyColumn {
-  if (filter.kind !== 'prefix') return keyColumn(filter.column, { collation: keyCollation(filter.collation, table, filter.column) });
+  if (filter.kind !== 'prefix')
+    return keyColumn(filter.column, { collation: keyCollation(filter.collation, table, filter.column), ...expressionOf(filter) });
   if (likePrefix === 'text_pattern_ops') return keyColumn(filter.column, { opclass: 'text_pattern_ops' });
   return keyColumn(filter.column, { collation: keyCollation('NOCASE', table, filter.column) });
 }
@@ -35,6 +47,7 @@ export function sortKey(sort: SortKey, table: Table): KeyColumn {
     descending: sort.descending,
     nullsFirst: sort.nullsFirst,
     collation: keyCollation(sort.collation, table, sort.column),
+    ...expressionOf(sort),
   });
 }
 

@@ -14,6 +14,7 @@ import { type EqualityLookup, mergeMirrored } from './mirrored.js';
 import {
   coveringByKeys,
   equalityKey,
+  joinKey,
   type LikePrefixKey,
   rangeKey,
   sameCollation,
@@ -186,8 +187,14 @@ function candidatesForAccess(
   // On the inner side of a nested loop a join key is probed like an equality: its shapes are
   // the query's with the join key among the equality columns (Q17's (l_partkey, l_quantity)).
   for (const join of access.joins) {
-    add([keyColumn(join.column)]);
-    const probed: Filter = { column: join.column, kind: 'equality', operator: '= (join)', operand: 'outer' };
+    add([joinKey(join)]);
+    const probed: Filter = {
+      column: join.column,
+      ...(join.expression === undefined ? {} : { expression: join.expression }),
+      kind: 'equality',
+      operator: '= (join)',
+      operand: 'outer',
+    };
     shapes([...access.filters, probed]);
   }
   if (access.groupBy.length > 0 && access.orderBy.length === 0) add([...equality, ...access.groupBy.map((c) => keyColumn(c))]);
@@ -240,6 +247,8 @@ function addFilterShapes(
   // the most selective column alone: an index other queries can share as a prefix
   const [first] = equality;
   if (equality.length > 1 && first !== undefined) add([first]);
+  // an expression's selectivity is unknown until it is indexed (it sorts last): offer it alone too
+  for (const key of equality.slice(1)) if (key.expression) add([key]);
   return fullest;
 }
 
@@ -319,6 +328,7 @@ function extendsIndex(wide: IndexDef, narrow: IndexDef): boolean {
     return (
       w !== undefined &&
       w.column === k.column &&
+      (w.expression === undefined) === (k.expression === undefined) &&
       w.descending === k.descending &&
       w.nullsFirst === k.nullsFirst &&
       w.opclass === k.opclass &&

@@ -5,7 +5,7 @@
  * to the index. We charge INDEX_ENTRY_COST planner units per entry: about one
  * random page touch (random_page_cost 4) plus WAL and CPU.
  */
-import type { IndexDef } from '../model/index-def.js';
+import { type IndexDef, keyReads } from '../model/index-def.js';
 import type { TableWrite } from '../model/analysis.js';
 import { qualifiedKey } from '../model/catalog.js';
 
@@ -18,8 +18,9 @@ export interface WriteQuery {
   readonly rowsPerCall: number;
 }
 
+/** The table's columns an index holds or computes its keys from (an UPDATE of one of them writes an entry). */
 export function indexColumns(def: IndexDef): string[] {
-  return [...def.keys.map((k) => k.column), ...def.include];
+  return [...def.keys.flatMap(keyReads), ...def.include];
 }
 
 export function writePenalty(def: IndexDef, writers: readonly WriteQuery[]): number {

@@ -5,6 +5,7 @@
 import type { Filter, FilterKind, OperandKind } from '../model/analysis.js';
 import { quoteIdent } from '../sql/names.js';
 import { list, operatorName, unwrap } from './ast.js';
+import { expressionKey } from './expression.js';
 import { isCurrentColumn, isValue, listItems, type Operand, operandOf, readColumns } from './operands.js';
 import type { AstNode } from './parse.js';
 import type { AnalysisContext, ColumnSource, MutableAccess, Scope } from './scope.js';
@@ -74,10 +75,9 @@ function classifyComparison(body: AstNode, scope: Scope, ctx: AnalysisContext, s
       return classifyLike(body, op, scope, ctx, sink);
     case 'AEXPR_BETWEEN':
     case 'AEXPR_BETWEEN_SYM': {
-      const column = operandOf(body.lexpr, scope, ctx);
+      const column = keyOf(operandOf(body.lexpr, scope, ctx), body.lexpr, scope);
       const bounds = list(unwrap(body.rexpr)[1]?.items).map((b) => operandOf(b, scope, ctx));
-      if (isCurrentColumn(column) && bounds.every(isValue))
-        return addFilter(ctx, sink, column.source, 'range', 'BETWEEN', valuesOf(bounds));
+      if (column !== undefined && bounds.every(isValue)) return addFilter(ctx, sink, column, 'range', 'BETWEEN', valuesOf(bounds));
       break;
     }
   }
@@ -95,6 +95,14 @@ function classifyBinary(body: AstNode, op: string, scope: Scope, ctx: AnalysisCo
   const collation = left.collation ?? right.collation;
   if (isCurrentColumn(left) && isValue(right)) return compare(ctx, sink, left.source, op, right, collation);
   if (isCurrentColumn(right) && isValue(left)) return compare(ctx, sink, right.source, FLIPPED[op] ?? op, left, collation);
+  // an expression of one table's columns: `lower(email) = $1`, `lower(a.email) = lower(b.email)`
+  const leftKey = keyOf(left, body.lexpr, scope);
+  const rightKey = keyOf(right, body.rexpr, scope);
+  if (op === '=' && leftKey !== undefined && rightKey !== undefined && leftKey.access !== rightKey.access) {
+    if (left.kind === 'expression' || right.kind === 'expression') return join(ctx, leftKey, rightKey);
+  }
+  if (leftKey?.expression && isValue(right)) return compare(ctx, sink, leftKey, op, right, collation);
+  if (rightKey?.expression && isValue(left)) return compare(ctx, sink, rightKey, FLIPPED[op] ?? op, left, collation);
   for (const side of [left, right]) {
     if (side.kind === 'expression' && side.columns.length > 0 && isValue(side === left ? right : left)) {
       for (const column of side.columns) ctx.use(column, 'expression', side.detail);
@@ -103,20 +111,38 @@ function classifyBinary(body: AstNode, op: string, scope: Scope, ctx: AnalysisCo
   }
 }
 
+/** The key a side of a comparison gives an index: a column of this block, or an expression of one table's columns. */
+function keyOf(side: Operand, node: AstNode, scope: Scope): ColumnSource | undefined {
+  if (isCurrentColumn(side)) return side.source;
+  if (side.kind !== 'expression' || side.columns.length === 0) return undefined;
+  return expressionKey(node, scope);
+}
+
+/** Where an expression key is compared or joined on: only an index on that expression can serve it. */
+function noteExpression(ctx: AnalysisContext, key: ColumnSource): void {
+  if (key.expression) ctx.notes.add(`${key.column} is compared: only an index on that expression can serve it`);
+}
+
 function compare(ctx: AnalysisContext, sink: Sink, column: ColumnSource, op: string, value: Operand, collation?: string): void {
   const kind: FilterKind =
     op === '=' ? 'equality' : RANGE_OPERATORS.has(op) ? 'range' : op === '<>' || op === '!=' ? 'inequality' : 'pattern';
+  // partial indexes are offered on constant predicates of columns only
   const constantSql =
-    kind === 'equality' && value.kind === 'constant' && value.constant ? `${quoteIdent(column.column)} = ${value.sql}` : undefined;
+    kind === 'equality' && value.kind === 'constant' && value.constant && column.expression === undefined
+      ? `${quoteIdent(column.column)} = ${value.sql}`
+      : undefined;
   if (value.kind === 'column' && value.source) join(ctx, column, value.source);
   addFilter(ctx, sink, column, kind, op, valuesOf([value]), constantSql, collation);
 }
 
 function join(ctx: AnalysisContext, a: ColumnSource, b: ColumnSource): void {
-  a.access.joins.push({ column: a.column, other: { table: b.access.table, column: b.column } });
-  b.access.joins.push({ column: b.column, other: { table: a.access.table, column: a.column } });
+  const key = (s: ColumnSource) => ({ column: s.column, ...(s.expression === undefined ? {} : { expression: s.expression }) });
+  a.access.joins.push({ ...key(a), other: { table: b.access.table, column: b.column } });
+  b.access.joins.push({ ...key(b), other: { table: a.access.table, column: a.column } });
   ctx.use(a, 'join');
   ctx.use(b, 'join');
+  noteExpression(ctx, a);
+  noteExpression(ctx, b);
 }
 
 function classifyRows(body: AstNode, op: string, scope: Scope, ctx: AnalysisContext, sink: Sink): void {
@@ -130,20 +156,20 @@ function classifyRows(body: AstNode, op: string, scope: Scope, ctx: AnalysisCont
 }
 
 function classifyIn(body: AstNode, op: string, scope: Scope, ctx: AnalysisContext, sink: Sink): void {
-  const column = operandOf(body.lexpr, scope, ctx);
   const values = listItems(body.rexpr).map((v) => operandOf(v, scope, ctx));
-  if (!isCurrentColumn(column) || !values.every(isValue)) {
+  const column = values.every(isValue) ? keyOf(operandOf(body.lexpr, scope, ctx), body.lexpr, scope) : undefined;
+  if (column === undefined) {
     readColumns([body.lexpr, body.rexpr], scope, ctx);
     return;
   }
   const operator = body.kind === 'AEXPR_IN' ? (op === '=' ? 'IN' : 'NOT IN') : `${op} ANY`;
-  if (op !== '=') return addFilter(ctx, sink, column.source, 'inequality', operator, valuesOf(values));
+  if (op !== '=') return addFilter(ctx, sink, column, 'inequality', operator, valuesOf(values));
   const allConstant = values.every((v) => v.kind === 'constant' && v.constant);
   const constantSql =
-    allConstant && body.kind === 'AEXPR_IN'
-      ? `${quoteIdent(column.source.column)} IN (${values.map((v) => (v as { sql: string }).sql).join(', ')})`
+    allConstant && body.kind === 'AEXPR_IN' && column.expression === undefined
+      ? `${quoteIdent(column.column)} IN (${values.map((v) => (v as { sql: string }).sql).join(', ')})`
       : undefined;
-  addFilter(ctx, sink, column.source, 'equality', operator, valuesOf(values), constantSql);
+  addFilter(ctx, sink, column, 'equality', operator, valuesOf(values), constantSql);
 }
 
 function classifyLike(body: AstNode, op: string, scope: Scope, ctx: AnalysisContext, sink: Sink): void {
@@ -226,10 +252,12 @@ function addFilter(
   collation?: string,
 ): void {
   const role = ROLE_OF[kind];
+  noteExpression(ctx, column);
   if (role !== null) ctx.use(column, role, operator);
-  else column.access.columnsRead.add(column.column);
+  else for (const read of column.expression?.reads ?? [column.column]) column.access.columnsRead.add(read);
   sink(column.access, {
     column: column.column,
+    ...(column.expression === undefined ? {} : { expression: column.expression }),
     kind,
     operator,
     operand: values.operand,

@@ -4,7 +4,7 @@
  * and the per-statement context that collects what the walk finds.
  */
 import type { Catalog, QualifiedName } from '../model/catalog.js';
-import type { ColumnRole, ColumnUse, Filter, JoinKey, SortKey, TableWrite } from '../model/analysis.js';
+import type { ColumnRole, ColumnUse, Filter, JoinKey, KeyExpression, SortKey, TableWrite } from '../model/analysis.js';
 import type { AstNode } from './parse.js';
 
 /** A table access while the walk is still filling it in. */
@@ -24,7 +24,10 @@ export interface MutableAccess {
 /** A column of a base table, reached directly or through a derived relation. */
 export interface ColumnSource {
   readonly access: MutableAccess;
+  /** The column, or an expression's SQL (see `expression`). */
   readonly column: string;
+  /** An expression key of the access's columns (src/analysis/expression.ts). */
+  readonly expression?: KeyExpression;
 }
 
 export type ScopeItem =
@@ -138,12 +141,18 @@ export class AnalysisContext {
   }
 
   use(source: ColumnSource, role: ColumnRole, detail?: string): void {
-    source.access.columnsRead.add(source.column);
+    for (const column of source.expression?.reads ?? [source.column]) source.access.columnsRead.add(column);
     const duplicate = this.uses.some(
       (u) => u.table === source.access.table && u.column === source.column && u.role === role && u.detail === detail,
     );
     if (!duplicate) {
-      this.uses.push({ table: source.access.table, column: source.column, role, ...(detail === undefined ? {} : { detail }) });
+      this.uses.push({
+        table: source.access.table,
+        column: source.column,
+        role,
+        ...(detail === undefined ? {} : { detail }),
+        ...(source.expression === undefined ? {} : { expression: source.expression }),
+      });
     }
   }
 }

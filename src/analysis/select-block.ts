@@ -5,6 +5,7 @@
  */
 import { columnRefNames, constValue, containsNode, list, paramNumber, typeOf, unwrap } from './ast.js';
 import { classifyCondition } from './conditions.js';
+import { expressionKey } from './expression.js';
 import { addFromItem } from './from-items.js';
 import { markStar, readColumns, withoutCollate } from './operands.js';
 import type { AstNode } from './parse.js';
@@ -145,13 +146,18 @@ function expandStar(names: readonly string[], scope: Scope, targets: Targets): v
   }
 }
 
-/** A sort/group key: a column, an output name, or an output position (ORDER BY 1). */
-function keySource(node: AstNode, scope: Scope, ctx: AnalysisContext, targets: Targets): ColumnSource | null {
+/**
+ * A sort/group key: a column, an output name, or an output position (ORDER BY 1); with
+ * `expressions`, also an expression of one table's columns (ORDER BY lower(name)).
+ */
+function keySource(node: AstNode, scope: Scope, ctx: AnalysisContext, targets: Targets, expressions = false): ColumnSource | null {
   const [type, body] = unwrap(node);
   if (type === 'A_Const' && body.ival !== undefined) {
     const position = Number(constValue(body).sql) - 1;
     return targets.sources[position] ?? null;
   }
+  const expression = expressions ? expressionKey(node, scope) : undefined;
+  if (expression !== undefined) return expression;
   if (type === 'ColumnRef') {
     const names = columnRefNames(body);
     const resolved = scope.resolve(names);
@@ -187,7 +193,7 @@ function readOrderBy(stmt: AstNode, scope: Scope, ctx: AnalysisContext, targets:
     const descending = sortBy.sortby_dir === 'SORTBY_DESC';
     const nulls = sortBy.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : sortBy.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : null;
     const { node: key, collation } = withoutCollate(sortBy.node);
-    return { source: keySource(key, scope, ctx, targets), descending, nullsFirst: nulls, collation };
+    return { source: keySource(key, scope, ctx, targets, true), descending, nullsFirst: nulls, collation };
   });
   for (const key of keys) {
     if (key.source === null) continue;
@@ -198,6 +204,7 @@ function readOrderBy(stmt: AstNode, scope: Scope, ctx: AnalysisContext, targets:
   if (access !== undefined && keys.every((k) => k.source?.access === access)) {
     access.orderBy = keys.map((k) => ({
       column: (k.source as ColumnSource).column,
+      ...(k.source?.expression === undefined ? {} : { expression: k.source.expression }),
       descending: k.descending,
       nullsFirst: k.nullsFirst,
       ...(k.collation === undefined ? {} : { collation: k.collation }),

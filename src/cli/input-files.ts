@@ -128,7 +128,13 @@ export async function readBuildableAdvice(path: string): Promise<AdviceReport> {
     );
     if (opclass !== undefined) throw new InputError(`${path}: the operator class of ${r.name} is not a name: "${opclass.opclass}"`);
   }
-  await checkPredicates(advice.recommendations.map((r) => ({ name: r.name, where: r.index.where })));
+  await checkPredicates(
+    advice.recommendations.map((r) => ({
+      name: r.name,
+      where: r.index.where,
+      expressions: r.index.keys.filter((k) => k.expression !== undefined).map((k) => k.column),
+    })),
+  );
   return advice;
 }
 

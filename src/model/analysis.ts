@@ -12,8 +12,22 @@ export type FilterKind = (typeof FILTER_KINDS)[number];
 export const OPERAND_KINDS = ['constant', 'param', 'outer', 'expression'] as const;
 export type OperandKind = (typeof OPERAND_KINDS)[number];
 
+/**
+ * A key that is an expression of one table's columns (`lower(email)`, `(payload ->> 'id')`,
+ * `created_at::date`) rather than a column: where a Filter, SortKey, ColumnUse or index key
+ * carries one, its `column` is the expression's SQL, deparsed from the parse tree with the
+ * columns unqualified — the text CREATE INDEX writes between its parentheses.
+ */
+export interface KeyExpression {
+  /** The table's columns the expression reads. */
+  readonly reads: readonly string[];
+}
+
 export interface Filter {
+  /** The column, or an expression's SQL (see `expression`). */
   readonly column: string;
+  /** Set when the left side is an expression of the table's columns rather than a column. */
+  readonly expression?: KeyExpression;
   readonly kind: FilterKind;
   /** The operator as written: =, IN, = ANY, <, >=, BETWEEN, LIKE, IS NULL, (row) <, … */
   readonly operator: string;
@@ -30,12 +44,16 @@ export interface Filter {
 }
 
 export interface JoinKey {
+  /** The column, or an expression's SQL (see `expression`). */
   readonly column: string;
+  readonly expression?: KeyExpression;
   readonly other: { readonly table: QualifiedName; readonly column: string };
 }
 
 export interface SortKey {
+  /** The column, or an expression's SQL (see `expression`). */
   readonly column: string;
+  readonly expression?: KeyExpression;
   readonly descending: boolean;
   /** null when the default for the direction (NULLS LAST for ASC, NULLS FIRST for DESC). */
   readonly nullsFirst: boolean | null;
@@ -81,8 +99,11 @@ export type ColumnRole = (typeof COLUMN_ROLES)[number];
 
 export interface ColumnUse {
   readonly table: QualifiedName;
+  /** The column, or an expression's SQL (see `expression`). */
   readonly column: string;
   readonly role: ColumnRole;
+  /** An expression key an index can be built on (`lower(email) = $1`): the columns it reads. */
+  readonly expression?: KeyExpression;
   /** e.g. "DESC NULLS LAST", "IN", "IS NOT NULL", "lower(email)". */
   readonly detail?: string;
 }

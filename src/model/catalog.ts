@@ -51,6 +51,11 @@ export interface IndexKey {
   readonly column: string | null;
   /** The expression text as the database prints it, when the key is not a plain column. */
   readonly expression: string | null;
+  /**
+   * The expression was written by indexwise from a query (a planned index), not printed by
+   * the database: it is compared loosely with the database's text (index-relations.ts).
+   */
+  readonly planned?: boolean;
   readonly descending: boolean;
   readonly nullsFirst: boolean;
   /** Operator class when not the type's default (e.g. text_pattern_ops). */

@@ -1,11 +1,17 @@
 /**
  * An index that does not exist yet: what the advisor proposes and the migration
- * writes. Column names are unquoted; src/sql/ddl.ts turns them into SQL.
+ * writes. Column names are unquoted; src/sql/ddl.ts turns them into SQL. An expression
+ * key holds the expression's SQL in `column` (deparsed from the query, columns
+ * unqualified) and is written `(expr)` in CREATE INDEX.
  */
+import type { KeyExpression } from './analysis.js';
 import { type QualifiedName, qualifiedKey } from './catalog.js';
 
 export interface KeyColumn {
+  /** The column's name, or an expression's SQL when `expression` is set. */
   readonly column: string;
+  /** The key is an expression of the table's columns (`lower(email)`), reading these columns. */
+  readonly expression?: KeyExpression;
   readonly descending: boolean;
   /** null: the default for the direction. */
   readonly nullsFirst: boolean | null;
@@ -27,14 +33,20 @@ export interface IndexDef {
 
 export function keyColumn(column: string, options: Partial<Omit<KeyColumn, 'column'>> = {}): KeyColumn {
   const key = { column, descending: options.descending ?? false, nullsFirst: options.nullsFirst ?? null, opclass: options.opclass ?? null };
-  return options.collation ? { ...key, collation: options.collation } : key;
+  const collated = options.collation ? { ...key, collation: options.collation } : key;
+  return options.expression ? { ...collated, expression: { reads: [...options.expression.reads] } } : collated;
+}
+
+/** The table's columns a key reads: the column itself, or those its expression reads. */
+export function keyReads(key: KeyColumn): readonly string[] {
+  return key.expression ? key.expression.reads : [key.column];
 }
 
 /** A stable identity: two definitions with the same id build the same index. */
 export function indexId(def: IndexDef): string {
   const keys = def.keys.map(
     (k) =>
-      `${k.column}${k.collation ? ` collate ${k.collation.toLowerCase()}` : ''}${k.descending ? ' desc' : ''}${k.nullsFirst === null ? '' : k.nullsFirst ? ' nf' : ' nl'}${k.opclass ? ` ${k.opclass}` : ''}`,
+      `${k.expression ? `(${k.column})` : k.column}${k.collation ? ` collate ${k.collation.toLowerCase()}` : ''}${k.descending ? ' desc' : ''}${k.nullsFirst === null ? '' : k.nullsFirst ? ' nf' : ' nl'}${k.opclass ? ` ${k.opclass}` : ''}`,
   );
   return (
     `${qualifiedKey(def.table)}(${keys.join(',')})` +

@@ -15,22 +15,37 @@
  */
 import { type Index, type IndexKey, qualifiedKey, sameName } from './catalog.js';
 import type { IndexDef } from './index-def.js';
-import { normalizePredicate } from './predicate.js';
+import { normalizeExpression, normalizePredicate } from './predicate.js';
 
 /** What decides which queries an index serves: an index of the catalog, or a planned one (`plannedShape`). */
 export type IndexShape = Pick<Index, 'table' | 'method' | 'unique' | 'keys' | 'include' | 'predicate'>;
 
+// an expression is never the column it reads: `lower(email)` does not serve `email = $1`
 const keyTarget = (k: IndexKey) => k.column ?? `(${k.expression})`;
 // collation names compared without case, as SQLite does (NOCASE, nocase)
 const keyId = (k: IndexKey) => [keyTarget(k), k.opclass ?? '', (k.collation ?? '').toLowerCase()].join('\u0000');
+
+/**
+ * The same key. Two expressions the database printed are the same when their texts are
+ * (it prints one expression one way); a planned one, deparsed from a query, is compared
+ * loosely: `lower(email)` is what PostgreSQL prints as `lower((email)::text)`.
+ */
+function sameKey(a: IndexKey, b: IndexKey): boolean {
+  if (keyId(a) === keyId(b)) return true;
+  if (a.expression === null || b.expression === null || !(a.planned || b.planned)) return false;
+  const loose = (k: IndexKey) =>
+    [normalizeExpression(k.expression ?? ''), k.opclass ?? '', (k.collation ?? '').toLowerCase()].join('\u0000');
+  return loose(a) === loose(b);
+}
 const direction = (k: IndexKey) => `${k.descending}|${k.nullsFirst}`;
 const reversed = (k: IndexKey) => `${!k.descending}|${!k.nullsFirst}`;
 
 /** A planned index's keys as the catalog will show them once built: NULLS order explicit (NULLS FIRST is DESC's default). */
 export function plannedKeys(def: IndexDef): IndexKey[] {
   return def.keys.map((k) => ({
-    column: k.column,
-    expression: null,
+    column: k.expression ? null : k.column,
+    expression: k.expression ? k.column : null,
+    ...(k.expression ? { planned: true } : {}),
     descending: k.descending,
     nullsFirst: k.nullsFirst ?? k.descending,
     opclass: k.opclass,
@@ -59,7 +74,7 @@ export function duplicateSignature(index: IndexShape): string {
 function isKeyPrefix(narrow: readonly IndexKey[], wide: readonly IndexKey[]): boolean {
   if (narrow.length > wide.length) return false;
   const pairs = narrow.map((k, i) => [k, wide[i] as IndexKey] as const);
-  if (!pairs.every(([a, b]) => keyId(a) === keyId(b))) return false;
+  if (!pairs.every(([a, b]) => sameKey(a, b))) return false;
   return pairs.every(([a, b]) => direction(a) === direction(b)) || pairs.every(([a, b]) => reversed(a) === direction(b));
 }
 

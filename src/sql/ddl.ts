@@ -25,17 +25,24 @@ function slug(text: string): string {
   );
 }
 
+/** An expression with an operator (`payload -> 'a'` and `payload ->> 'a'` slug alike): its name needs a hash. */
+const OPERATOR_CHARACTERS = /[^A-Za-z0-9_(),.'" :]/;
+
 /**
- * A readable, deterministic name: idx_<table>_<columns>, with a short hash when the
- * index has INCLUDE columns, a predicate or a key collation, cut to PostgreSQL's 63
+ * A readable, deterministic name: idx_<table>_<columns> (an expression key slugged:
+ * `lower(email)` → lower_email), with a short hash when the index has INCLUDE columns, a
+ * predicate, a key collation or an expression with an operator, cut to PostgreSQL's 63
  * bytes with a hash of the whole when longer.
  */
 export function indexName(def: IndexDef): string {
   const columns = def.keys.map((k) => slug(k.column)).join('_');
   let name = `idx_${slug(def.table.name)}_${columns}`;
   const collations = def.keys.some((k) => k.collation) ? `|${def.keys.map((k) => k.collation ?? '').join(',')}` : '';
-  if (def.include.length > 0 || def.where !== null || collations !== '')
-    name += `_${shortHash(`${def.include.join(',')}|${def.where ?? ''}${collations}`, 6)}`;
+  const operators = def.keys.some((k) => k.expression && OPERATOR_CHARACTERS.test(k.column))
+    ? `|${def.keys.map((k) => k.column).join(',')}`
+    : '';
+  if (def.include.length > 0 || def.where !== null || collations !== '' || operators !== '')
+    name += `_${shortHash(`${def.include.join(',')}|${def.where ?? ''}${collations}${operators}`, 6)}`;
   if (Buffer.byteLength(name) <= MAX_IDENTIFIER_BYTES) return name;
   const full = `${qualifiedKey(def.table.schema, name)}|${def.keys.map((k) => k.column).join(',')}`;
   return `${name.slice(0, MAX_IDENTIFIER_BYTES - 9)}_${shortHash(full, 8)}`;
@@ -46,9 +53,13 @@ function collationSql(name: string, dialect: Dialect): string {
   return dialect === 'sqlite' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name.toUpperCase() : quoteIdent(name);
 }
 
-/** One key as CREATE INDEX writes it. SQLite has no operator classes and no NULLS FIRST/LAST in an index. */
+/**
+ * One key as CREATE INDEX writes it: a column quoted where needed, an expression in
+ * parentheses (`(lower(email))`; its text was deparsed from the parse tree, never pasted
+ * from input). SQLite has no operator classes and no NULLS FIRST/LAST in an index.
+ */
 export function keySql(key: KeyColumn, dialect: Dialect = 'postgres'): string {
-  let sql = quoteIdent(key.column);
+  let sql = key.expression ? `(${key.column})` : quoteIdent(key.column);
   if (key.collation) sql += ` COLLATE ${collationSql(key.collation, dialect)}`;
   if (key.opclass && dialect === 'postgres') sql += ` ${key.opclass}`;
   if (key.descending) sql += ' DESC';

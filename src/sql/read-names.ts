@@ -68,10 +68,46 @@ export function parseIdentifier(text: string): string {
   return nameOf(only);
 }
 
-/** A key column: `name [COLLATE collation] [opclass] [ASC|DESC] [NULLS FIRST|LAST]`. */
+/** The end of a quoted name or string literal that starts at `start` (doubled quotes inside). */
+function closingQuote(text: string, start: number): number {
+  const quote = text[start];
+  for (let i = start + 1; i < text.length; i++) {
+    if (text[i] !== quote) continue;
+    if (text[i + 1] !== quote) return i;
+    i++;
+  }
+  throw new InputError(`unterminated ${quote === '"' ? 'quoted name' : 'string'} in the index column "${text}"`);
+}
+
+/**
+ * `(expression) [COLLATE …] [ASC|DESC] …`: the expression between its parentheses, as
+ * written, and what follows; null when the key is a column. The text is only split here:
+ * the migration's checks have the real parser read the expression (migrate/validate.ts).
+ */
+function splitExpression(text: string): { expression: string; rest: string } | null {
+  const start = text.search(/\S/);
+  if (text[start] !== '(') return null;
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"' || ch === "'") i = closingQuote(text, i);
+    else if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return { expression: text.slice(start + 1, i).trim(), rest: text.slice(i + 1) };
+  }
+  throw new InputError(`unbalanced parentheses in the index column "${text}"`);
+}
+
+/**
+ * A key: `name [COLLATE collation] [opclass] [ASC|DESC] [NULLS FIRST|LAST]`, or an
+ * expression in parentheses in place of the name (`(lower(email)) DESC`; the columns it
+ * reads are not known from the text).
+ */
 export function parseKeyColumn(text: string): KeyColumn {
-  const [first, ...rest] = tokens(text);
-  if (first === undefined || first === '.') throw new InputError(`cannot read the index column "${text}"`);
+  const split = splitExpression(text);
+  const all = tokens(split === null ? text : split.rest);
+  const first = split === null ? all.shift() : null;
+  const rest = all;
+  if (first === undefined || first === '.' || split?.expression === '') throw new InputError(`cannot read the index column "${text}"`);
   let collation: string | null = null;
   const collate = rest[0];
   if (collate !== undefined && collate !== '.' && !collate.quoted && collate.text.toUpperCase() === 'COLLATE') {
@@ -100,5 +136,6 @@ export function parseKeyColumn(text: string): KeyColumn {
     words.splice(0, 2);
   }
   if (words.length > 0) throw new InputError(`cannot read the index column "${text}"`);
+  if (first === null) return keyColumn(split?.expression ?? '', { opclass, descending, nullsFirst, collation, expression: { reads: [] } });
   return keyColumn(nameOf(first), { opclass, descending, nullsFirst, collation });
 }

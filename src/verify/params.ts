@@ -19,7 +19,9 @@ type Use =
   | {
       readonly kind: 'column';
       readonly table: QualifiedName;
+      /** The column, or an expression's SQL (deparsed from the query's parse tree) when `expression`. */
       readonly column: string;
+      readonly expression?: boolean;
       readonly as: 'value' | 'pattern' | 'array' | 'upper' | 'key';
     }
   | { readonly kind: 'limit' };
@@ -30,13 +32,18 @@ export function placeholderCount(sql: string): number {
   return highest;
 }
 
-/** Where each placeholder is used, from the analysis. */
-export function placeholderUses(item: AnalyzedQuery, catalog: Catalog): Map<number, Use> {
+/**
+ * Where each placeholder is used, from the analysis. With `expressions` (PostgreSQL: the
+ * analysis writes expressions in its dialect), a placeholder compared with an expression
+ * key (`lower(email) = $1`) gets that expression's value on a row.
+ */
+function placeholderUses(item: AnalyzedQuery, catalog: Catalog, expressions: boolean): Map<number, Use> {
   const uses = new Map<number, Use>();
   const analysis = item.analysis;
   if (analysis === null) return uses;
   for (const access of analysis.accesses) {
     for (const filter of [...access.filters, ...access.orGroups.flat(2)]) {
+      if (filter.expression && !expressions) continue;
       (filter.params ?? []).forEach((param, i) => {
         if (uses.has(param)) return;
         const as =
@@ -47,7 +54,8 @@ export function placeholderUses(item: AnalyzedQuery, catalog: Catalog): Map<numb
               : filter.operator === 'BETWEEN' && i === 1
                 ? 'upper'
                 : 'value';
-        uses.set(param, { kind: 'column', table: access.table, column: filter.column, as });
+        const expression = filter.expression ? { expression: true } : {};
+        uses.set(param, { kind: 'column', table: access.table, column: filter.column, ...expression, as });
       });
     }
   }
@@ -70,27 +78,31 @@ function fraction(text: string): number {
 
 const from = (table: QualifiedName) => `${quoteIdentAlways(table.schema)}.${quoteIdentAlways(table.name)}`;
 
-/** One row's values of the given columns, at a position picked by `seed`. */
+/** A use's value in SQL: the quoted column, or the expression (deparsed from the parse tree, never input text) in parentheses. */
+const target = (use: { readonly column: string; readonly expression?: boolean }) =>
+  use.expression ? `(${use.column})` : quoteIdentAlways(use.column);
+
+/** One row's values of the given columns (or expressions), at a position picked by `seed`. */
 async function drawRow(
   engine: Engine,
   catalog: Catalog,
   table: QualifiedName,
-  columns: readonly string[],
+  columns: readonly { readonly column: string; readonly expression?: boolean }[],
   seed: string,
 ): Promise<Record<string, string | null>> {
   const rows = findTable(catalog, table)?.rowEstimate ?? 0;
   const offset = Math.floor(fraction(seed) * Math.max(0, rows - 1));
   // CAST … AS text and LIMIT … OFFSET read the same in PostgreSQL and SQLite
-  const list = columns.map((c, i) => `CAST(${quoteIdentAlways(c)} AS text) AS c${i}`).join(', ');
-  const notNull = columns.map((c) => `${quoteIdentAlways(c)} IS NOT NULL`).join(' AND ');
+  const list = columns.map((c, i) => `CAST(${target(c)} AS text) AS c${i}`).join(', ');
+  const notNull = columns.map((c) => `${target(c)} IS NOT NULL`).join(' AND ');
   // in primary-key order, so the same position is the same row however the table was scanned
   const key = findTable(catalog, table)?.primaryKey ?? [];
   const order = key.length > 0 ? ` ORDER BY ${key.map(quoteIdentAlways).join(', ')}` : '';
   for (const skip of [offset, 0]) {
     const [row] = await engine.query(`SELECT ${list} FROM ${from(table)} WHERE ${notNull}${order} LIMIT 1 OFFSET $1`, [skip]);
-    if (row !== undefined) return Object.fromEntries(columns.map((c, i) => [c, (row[`c${i}`] as string | null) ?? null]));
+    if (row !== undefined) return Object.fromEntries(columns.map((c, i) => [c.column, (row[`c${i}`] as string | null) ?? null]));
   }
-  return Object.fromEntries(columns.map((c) => [c, null]));
+  return Object.fromEntries(columns.map((c) => [c.column, null]));
 }
 
 async function single(engine: Engine, sql: string): Promise<string | null> {
@@ -102,21 +114,21 @@ export type ParamResult = { readonly params: ParamValue[] } | { readonly missing
 
 /** Values for $1..$count, or the first placeholder no value can be found for. */
 export async function chooseParams(engine: Engine, catalog: Catalog, item: AnalyzedQuery, count: number): Promise<ParamResult> {
-  const uses = placeholderUses(item, catalog);
-  const byTable = new Map<string, { table: QualifiedName; columns: Set<string> }>();
+  const uses = placeholderUses(item, catalog, (await engine.info()).family === 'postgres');
+  const byTable = new Map<string, { table: QualifiedName; columns: Map<string, { column: string; expression?: boolean }> }>();
   for (let param = 1; param <= count; param++) {
     const use = uses.get(param);
     if (use === undefined) return { missing: param };
     if (use.kind === 'column' && use.as !== 'key' && use.as !== 'upper') {
       const key = from(use.table);
-      const entry = byTable.get(key) ?? { table: use.table, columns: new Set<string>() };
-      entry.columns.add(use.column);
+      const entry = byTable.get(key) ?? { table: use.table, columns: new Map() };
+      entry.columns.set(use.column, use);
       byTable.set(key, entry);
     }
   }
   const rows = new Map<string, Record<string, string | null>>();
   for (const [key, entry] of byTable)
-    rows.set(key, await drawRow(engine, catalog, entry.table, [...entry.columns], `${item.query.fingerprint}:${key}`));
+    rows.set(key, await drawRow(engine, catalog, entry.table, [...entry.columns.values()], `${item.query.fingerprint}:${key}`));
   const params: ParamValue[] = [];
   for (let param = 1; param <= count; param++) {
     const use = uses.get(param) as Use;
@@ -124,7 +136,7 @@ export async function chooseParams(engine: Engine, catalog: Catalog, item: Analy
       params.push('20');
       continue;
     }
-    const column = quoteIdentAlways(use.column);
+    const column = target(use);
     if (use.as === 'key')
       params.push(await single(engine, `SELECT CAST(coalesce(max(${column}), 0) + 1 AS text) AS v FROM ${from(use.table)}`));
     else if (use.as === 'upper') params.push(await single(engine, `SELECT CAST(max(${column}) AS text) AS v FROM ${from(use.table)}`));

@@ -11,6 +11,8 @@ import { connect } from '../../src/engines/connect.js';
 import { openPglite } from '../../src/engines/pglite/driver.js';
 import { PostgresEngine } from '../../src/engines/postgres/engine.js';
 import type { DropStep } from '../../src/migrate/plan.js';
+import { keyColumn } from '../../src/model/index-def.js';
+import { indexName } from '../../src/sql/ddl.js';
 import { createTestDatabase, hasPostgres, type TestDatabase } from '../helpers/postgres.js';
 import { applyEngine, createStep, indexFacts, planOf, rowCount } from './fixture.js';
 import { tempDir } from '../helpers/temp.js';
@@ -93,6 +95,41 @@ describe.skipIf(!hasPostgres)('apply on PostgreSQL', () => {
       expect((await indexFacts(db, step.name)).invalid).toEqual([]);
     } finally {
       await engine.close();
+    }
+  });
+
+  it('an index on an expression: built concurrently, valid, used by the planner; a second run skips it', async () => {
+    const def = {
+      table: { schema: 'public', name: 'items' },
+      keys: [keyColumn('kind'), keyColumn('lower(sku)', { expression: { reads: ['sku'] } })],
+      include: [],
+      where: null,
+      method: 'btree' as const,
+      unique: false as const,
+    };
+    const plan = planOf({ kind: 'create', name: indexName(def), def, unique: false, reason: 'test' });
+    const { engine, reconnect } = await applyEngine(db);
+    try {
+      const summary = await applyPlan(engine, plan, { reconnect });
+      expect(summary.steps.map((s) => [s.status, s.sql])).toEqual([
+        ['built', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_items_kind_lower_sku ON public.items USING btree (kind, (lower(sku)))'],
+      ]);
+      const [built] = (
+        await db.sql(
+          `SELECT pg_get_indexdef(indexrelid) AS definition, indisvalid FROM pg_index WHERE indexrelid = 'idx_items_kind_lower_sku'::regclass`,
+        )
+      ).rows;
+      expect(built).toEqual({
+        definition: 'CREATE INDEX idx_items_kind_lower_sku ON public.items USING btree (kind, lower(sku))',
+        indisvalid: true,
+      });
+      await db.sql('ANALYZE items');
+      const plan2 = (await db.sql(`EXPLAIN SELECT * FROM items WHERE kind = 3 AND lower(sku) = 'sku12'`)).rows;
+      expect(plan2.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']).join('\n')).toContain('idx_items_kind_lower_sku');
+      expect((await applyPlan(engine, plan, { reconnect })).skipped).toBe(1);
+    } finally {
+      await engine.close();
+      await db.sql('DROP INDEX IF EXISTS idx_items_kind_lower_sku');
     }
   });
 

@@ -10,6 +10,9 @@ CREATE INDEX t_id_again ON t (id);
 CREATE INDEX t_a_hash ON t USING hash (a);
 CREATE INDEX t_lower_b ON t (lower(b));
 CREATE INDEX t_lower_b_pattern ON t (lower(b) text_pattern_ops);
+CREATE INDEX t_lower_b_2 ON t (lower(b));
+CREATE INDEX t_lower_b_varchar ON t (lower(b::varchar));
+CREATE INDEX t_upper_b ON t (upper(b));
 CREATE INDEX t_b_default ON t (b);
 CREATE INDEX t_b_c_collation ON t (b COLLATE "C");
 CREATE INDEX t_a_partial ON t (a) WHERE d IS NULL;
@@ -33,7 +36,12 @@ for (const fixture of POSTGRES_FAMILY) {
     it('finds exact duplicates and keeps the one enforcing a constraint', async () => {
       const found = await findings(db, 'duplicate-index');
       const pairs = found.map((f) => `${f.index} = ${f.evidence.duplicateOf}`).sort();
-      expect(pairs).toEqual(['public.p_id_2 = public.p_id_1', 'public.t_a_2 = public.t_a_1', 'public.t_id_again = public.t_pkey']);
+      expect(pairs).toEqual([
+        'public.p_id_2 = public.p_id_1',
+        'public.t_a_2 = public.t_a_1',
+        'public.t_id_again = public.t_pkey',
+        'public.t_lower_b_2 = public.t_lower_b', // the same expression
+      ]);
       const t = found.find((f) => f.index === 'public.t_a_2');
       expect(t).toMatchObject({ severity: 'warning', table: 'public.t' });
       expect(t?.fixSql).toMatch(/^DROP INDEX (CONCURRENTLY )?public\.t_a_2;$/);
@@ -45,6 +53,8 @@ for (const fixture of POSTGRES_FAMILY) {
         't_a_hash',
         't_lower_b',
         't_lower_b_pattern',
+        't_lower_b_varchar', // another expression (the database prints lower(b::character varying::text))
+        't_upper_b',
         't_b_default',
         't_b_c_collation',
         't_a_partial',

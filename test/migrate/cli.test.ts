@@ -45,8 +45,8 @@ describe('migrate and apply (CLI, no database)', () => {
   it('migrate --list numbers the candidates for --only; --only picks them', async () => {
     const list = await runCli(['migrate', '--input', advice, '--input', health, '--drop-unused', '--list']);
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/^4 change\(s\) on postgres:\n {2}1\. create: saves 31\.0% of the workload's cost\n/);
-    expect(list.stdout).toContain('  4. drop (unused-index): public.old_dup had 0 scans');
+    expect(list.stdout).toMatch(/^5 change\(s\) on postgres:\n {2}1\. create: saves 31\.0% of the workload's cost\n/);
+    expect(list.stdout).toContain('  5. drop (unused-index): public.old_dup had 0 scans');
     const only = await runCli(['migrate', '--input', advice, '--only', '3', '--format', 'sql', '--out', join(dir, 'only'), '--json', '-q']);
     expect(JSON.parse(only.stdout).steps.map((s: { name: string }) => s.name)).toEqual(['idx_order_items_select']);
   });
@@ -87,10 +87,11 @@ describe.skipIf(!hasPostgres)('migrate and apply (CLI, PostgreSQL)', () => {
     const first = await runCli(['apply', '--db', db.url, '--input', advice, '--input', health, '--drop-unused', '--yes', '--json', '-q']);
     expect(first.code).toBe(0);
     const summary = JSON.parse(first.stdout);
-    expect(summary).toMatchObject({ built: 3, dropped: 1, skipped: 0, failed: 0, concurrently: true });
+    expect(summary).toMatchObject({ built: 4, dropped: 1, skipped: 0, failed: 0, concurrently: true });
+    expect(await tableIndexes(db)).toContain('idx_order_items_user_id_lower_select');
     expect(await tableIndexes(db)).not.toContain('old_dup');
     const second = await runCli(['apply', '--db', db.url, '--input', advice, '--yes', '--json', '-q']);
-    expect(JSON.parse(second.stdout)).toMatchObject({ built: 0, skipped: 3 });
+    expect(JSON.parse(second.stdout)).toMatchObject({ built: 0, skipped: 4 });
   });
 
   it('migrate live: advise runs on --db with the workload options', async () => {

@@ -49,6 +49,16 @@ export const ADVICE = {
       name: 'r3',
       sql: '',
     },
+    {
+      // a key on an expression, after a column (issue 17, item 1)
+      table: 'public."Order Items"',
+      columns: ['user_id', '(lower("select"))'],
+      include: [],
+      where: null,
+      method: 'btree',
+      name: 'r4',
+      sql: '',
+    },
   ],
 };
 

@@ -81,6 +81,24 @@ describe('reading names back', () => {
     expect(parseKeyColumn('a NULLS FIRST')).toEqual({ column: 'a', descending: false, nullsFirst: true, opclass: null });
     expect(() => parseKeyColumn('a DESC nonsense')).toThrow(/cannot read/);
   });
+
+  it('a key on an expression: the text between its parentheses as written, then direction and nulls order', () => {
+    expect(parseKeyColumn('(lower(email))')).toEqual({
+      column: 'lower(email)',
+      expression: { reads: [] },
+      descending: false,
+      nullsFirst: null,
+      opclass: null,
+    });
+    expect(parseKeyColumn(`(coalesce("Name", ')(', "a""b")) DESC NULLS LAST`)).toMatchObject({
+      column: `coalesce("Name", ')(', "a""b")`,
+      descending: true,
+      nullsFirst: false,
+    });
+    expect(() => parseKeyColumn('(lower(email)')).toThrow(/unbalanced parentheses/);
+    expect(() => parseKeyColumn("(a = 'x)")).toThrow(/unterminated string/);
+    expect(() => parseKeyColumn('()')).toThrow(/cannot read/);
+  });
 });
 
 describe('plan', () => {
@@ -197,5 +215,23 @@ describe('SQL text from input files', () => {
       /not one CREATE INDEX statement/,
     );
     expect(() => parseKeyColumn('a text_ops);drop')).toThrow(/is not an operator class name/);
+    // an expression key is SQL text too: one expression, nothing more
+    const withKey = (key: string) =>
+      buildPlan(
+        [parsePlanInput(JSON.stringify({ recommendations: [{ table: 'public.t', columns: [key], include: [], where: null }] }), 'x')],
+        {},
+        { dialect: 'postgres' },
+      );
+    await expect(checkPlanSql(withKey("(payload ->> 'a')"))).resolves.toBeUndefined();
+    for (const key of ['(a), (b)', '(1); DROP TABLE t; SELECT (1)', '(a --)', '(SELECT 1 FROM t)']) {
+      const plan = (() => {
+        try {
+          return withKey(key);
+        } catch {
+          return null; // refused while reading the name: fine too
+        }
+      })();
+      if (plan !== null) await expect(checkPlanSql(plan)).rejects.toThrow(/is not one SQL expression/);
+    }
   });
 });

@@ -40,6 +40,37 @@ describe('advise on SQLite: the expected index, or none', () => {
 });
 
 describe('advise on SQLite: details', () => {
+  it('indexes on expressions: SQLite builds them on the copy and its planner uses them; one it refuses is left out with a note', async () => {
+    const path = sqliteFile(`CREATE TABLE people (id INTEGER PRIMARY KEY, email TEXT, name TEXT, tenant INTEGER, payload TEXT, at TEXT);
+      INSERT INTO people SELECT x, 'User' || x || '@example.com', 'Name' || (x * 7 % 20000), x % 50, json_object('c', x % 5000),
+        '2024-01-01' FROM ${series(20_000)};`);
+    const report = await adviseFile(
+      path,
+      [
+        'SELECT * FROM people WHERE lower(email) = ?',
+        'SELECT * FROM people WHERE email = ?',
+        'SELECT * FROM people WHERE tenant = ? ORDER BY lower(name) DESC LIMIT 5',
+        "SELECT * FROM people WHERE (payload ->> 'c') = ?",
+        'SELECT * FROM people WHERE (tenant + random()) = ?',
+      ]
+        .map((q) => `-- calls: 50\n${q};`)
+        .join('\n'),
+    );
+    expect(shapes(report).sort()).toEqual(
+      ["people((payload ->> 'c'))", 'people((lower(email)))', 'people(email)', 'people(tenant, (lower(name)) DESC)'].sort(),
+    );
+    // random() is not deterministic: SQLite will not index it
+    expect(report.notes.join(' ')).toMatch(/would not create: main\.people\(\(tenant \+ random\(\)\)\) \(non-deterministic/);
+    const db = new Database(path);
+    try {
+      for (const r of report.recommendations) db.exec(r.sql);
+      const plan = db.prepare('EXPLAIN QUERY PLAN SELECT * FROM people WHERE lower(email) = ?').all('user5@example.com');
+      expect(JSON.stringify(plan)).toContain('USING INDEX idx_people_lower_email (<expr>=?)');
+    } finally {
+      db.close();
+    }
+  });
+
   it('never indexes the rowid, and says how it costed (a copy of the file, ANALYZE there)', async () => {
     const path = sqliteFile(`CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER, b TEXT);
       INSERT INTO t SELECT x, x % 1000, 'b' || x FROM ${series(20_000)};`);

@@ -5,6 +5,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type CandidateOptions, generateCandidates, type IndexCandidate } from '../../src/advisor/candidates.js';
 import { candidatesByTable, relevantCandidates } from '../../src/advisor/relevance.js';
+import { writePenalty } from '../../src/advisor/write-cost.js';
+import { createIndexSql, indexName } from '../../src/sql/ddl.js';
 import { analyzeWorkload } from '../../src/analysis/analyze-workload.js';
 import { loadParser } from '../../src/analysis/parse.js';
 import type { Catalog, Column, Index, Table } from '../../src/model/catalog.js';
@@ -153,5 +155,90 @@ describe('candidate generation', () => {
     const second = relevant(1);
     expect(second.length).toBeGreaterThan(0);
     expect(second.every((id) => id.startsWith('public.orders(account_id'))).toBe(true);
+  });
+});
+
+describe('candidates with expression keys', () => {
+  beforeAll(loadParser);
+
+  it('an expression compared with a value is a key of its own, deparsed unqualified', async () => {
+    const { ids, candidates } = await candidatesFor('SELECT * FROM orders o WHERE lower(o.status) = $1');
+    expect(ids).toEqual(['public.orders((lower(status)))']);
+    expect(candidates[0]?.def.keys).toEqual([
+      { column: 'lower(status)', expression: { reads: ['status'] }, descending: false, nullsFirst: null, opclass: null },
+    ]);
+  });
+
+  it('composite with plain equality columns (they lead), and the expression alone', async () => {
+    const { ids } = await candidatesFor('SELECT * FROM orders WHERE account_id = $1 AND lower(note) = $2');
+    expect(ids).toEqual(['public.orders((lower(note)))', 'public.orders(account_id)', 'public.orders(account_id,(lower(note)))']);
+  });
+
+  it('an ORDER BY on an expression after an equality, with its direction', async () => {
+    const { ids } = await candidatesFor('SELECT * FROM orders WHERE account_id = $1 ORDER BY lower(note) DESC LIMIT 5');
+    expect(ids).toContain('public.orders(account_id,(lower(note)) desc)');
+  });
+
+  it('a join on expressions gives each side its expression key', async () => {
+    const { ids } = await candidatesFor('SELECT o.* FROM orders o JOIN events e ON lower(e.kind) = lower(o.status::text)');
+    expect(ids).toContain('public.events((lower(kind)))');
+    expect(ids).toContain('public.orders((lower(status::text)))');
+  });
+
+  it('relevance: the expression key matters to its query only, the column to the neighbour that compares the column', async () => {
+    const { relevant } = await candidatesFor('SELECT * FROM orders WHERE lower(status) = $1; SELECT * FROM orders WHERE status = $1');
+    expect(relevant(0)).toEqual(['public.orders((lower(status)))']);
+    expect(relevant(1)).toEqual(['public.orders(status)']);
+  });
+
+  it('an existing index on the expression, as PostgreSQL prints it, covers the candidate; one on the column does not', async () => {
+    const onExpression: Index = {
+      ...primaryKey('orders'),
+      name: 'orders_lower_note',
+      unique: false,
+      primary: false,
+      constraint: null,
+      keys: [{ column: null, expression: 'lower((note)::text)', descending: false, nullsFirst: false, opclass: null, collation: null }],
+    };
+    const onColumn: Index = {
+      ...onExpression,
+      name: 'orders_note',
+      keys: [{ ...onExpression.keys[0]!, column: 'note', expression: null }],
+    };
+    const sql = 'SELECT * FROM orders WHERE lower(note) = $1';
+    const workload = await workloadFromSql(sql);
+    const accesses = analyzeWorkload(workload, CATALOG).queries[0]?.analysis?.accesses ?? [];
+    const generate = (index: Index) =>
+      generateCandidates(
+        [{ fingerprint: 'q', accesses }],
+        { ...CATALOG, indexes: [...CATALOG.indexes, index] },
+        { maxColumns: 3, includeColumns: true },
+      );
+    expect(generate(onExpression).map((c) => c.id)).toEqual([]);
+    expect(generate(onColumn).map((c) => c.id)).toEqual(['public.orders((lower(note)))']);
+  });
+
+  it('an UPDATE of a column the expression reads pays for the index', async () => {
+    const [candidate] = (await candidatesFor('SELECT * FROM orders WHERE lower(note) = $1')).candidates;
+    const update = (column: string) => [
+      {
+        weight: 1,
+        rowsPerCall: 1,
+        writes: [{ table: { schema: 'public', name: 'orders' }, kind: 'update' as const, updatedColumns: [column] }],
+      },
+    ];
+    expect(writePenalty(candidate!.def, update('note'))).toBeGreaterThan(0);
+    expect(writePenalty(candidate!.def, update('amount'))).toBe(0);
+  });
+
+  it('DDL: ((expr)) in CREATE INDEX, a readable name, a hash where an operator would make names collide', async () => {
+    const [lower] = (await candidatesFor('SELECT * FROM orders WHERE lower(note) = $1')).candidates;
+    expect(createIndexSql(lower!.def)).toBe('CREATE INDEX idx_orders_lower_note ON public.orders USING btree ((lower(note)))');
+    const [text] = (await candidatesFor("SELECT * FROM orders WHERE (note ->> 'a') = $1")).candidates;
+    const [json] = (await candidatesFor("SELECT * FROM orders WHERE (note -> 'a') = $1")).candidates;
+    expect(createIndexSql(text!.def)).toMatch(
+      /^CREATE INDEX idx_orders_note_a_[0-9a-f]{6} ON public\.orders USING btree \(\(note ->> 'a'\)\)$/,
+    );
+    expect(indexName(text!.def)).not.toBe(indexName(json!.def));
   });
 });

@@ -101,6 +101,19 @@ describe.skipIf(!POSTGRES.available)('verify on PostgreSQL', () => {
     expect(indexes.map((r) => r.indexname)).toEqual(['big_pkey']);
   });
 
+  it('a value compared with an expression is drawn as that expression on a row; --trial measures the expression index', async () => {
+    const sql = 'SELECT id, v FROM big WHERE (k * 2) = $1';
+    const workload = await workloadFromSql(`-- calls: 100\n${sql};`);
+    const advice = await advise(db.engine, workload, catalog);
+    expect(advice.recommendations.map((r) => r.columns)).toEqual([['(k * 2)']]);
+    const result = await trialAdvice(db.engine, workload, catalog, advice.recommendations, { runs: 3 });
+    const [measured] = result.after.queries;
+    expect(measured?.skipped).toBeUndefined();
+    const [value] = measured?.executed?.params ?? [];
+    expect(Number(value) % 2).toBe(0); // k * 2 of a real row: a lookup that finds rows
+    expect(result.comparison.queries[0]?.speedup).toBeGreaterThanOrEqual(5);
+  });
+
   it('compare matches queries by fingerprint: values may differ, text layout too', () => {
     const q = (fingerprint: string, medianMs: number, scans: string[]) => ({
       fingerprint,

@@ -2,7 +2,8 @@
  * `alembic`: one revision file in `versions/`, following the current head. PostgreSQL
  * builds run inside `op.get_context().autocommit_block()` with
  * `postgresql_concurrently=True`; INCLUDE and partial predicates through
- * `postgresql_include` / `postgresql_where`. Drops recreate the exact definition on downgrade.
+ * `postgresql_include` / `postgresql_where`; an expression key as `sa.text('(lower(email))')`
+ * in the column list (SQLAlchemy writes a text element as it is). Drops recreate the exact definition on downgrade.
  */
 import { createHash } from 'node:crypto';
 import type { KeyColumn } from '../../model/index-def.js';
@@ -25,8 +26,9 @@ export function escapeBinds(sql: string): string {
 
 const saText = (sql: string) => `sa.text(${pyString(escapeBinds(sql))})`;
 
+/** A column by name; anything else (an expression, a direction, an operator class) as its SQL in sa.text(). */
 function columnArg(key: KeyColumn): string {
-  const plain = !key.descending && key.nullsFirst === null && key.opclass === null;
+  const plain = !key.descending && key.nullsFirst === null && key.opclass === null && key.expression === undefined;
   return plain ? pyString(key.column) : saText(keySql(key));
 }
 

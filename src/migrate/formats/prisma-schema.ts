@@ -41,10 +41,14 @@ export function findModel(models: readonly PrismaModel[], table: QualifiedName):
   return models.find((m) => m.table === table.name && (m.schema === null || m.schema === table.schema)) ?? null;
 }
 
-/** `@@index([a, b(sort: Desc)], map: "name")`, or null when Prisma cannot say it (INCLUDE, WHERE, operator class, NULLS order). */
+/**
+ * `@@index([a, b(sort: Desc)], map: "name")`, or null when Prisma cannot say it (INCLUDE,
+ * WHERE, operator class, NULLS order, a key on an expression: `@@index` names fields only).
+ */
 export function indexAttribute(step: CreateStep, model: PrismaModel | null): string | null {
   const { def } = step;
-  if (def.include.length > 0 || def.where !== null || def.keys.some((k) => k.opclass !== null || k.nullsFirst !== null)) return null;
+  const unsaid = (k: (typeof def.keys)[number]) => k.opclass !== null || k.nullsFirst !== null || k.expression !== undefined;
+  if (def.include.length > 0 || def.where !== null || def.keys.some(unsaid)) return null;
   const fields = def.keys.map((k) => {
     const field = model?.fields.get(k.column) ?? prismaIdentifier(k.column);
     return k.descending ? `${field}(sort: Desc)` : field;

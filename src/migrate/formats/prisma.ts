@@ -1,7 +1,8 @@
 /**
  * `prisma`: `migrations/<YYYYMMDDHHMMSS>_<name>/migration.sql` (and `down.sql`, as
  * Prisma's docs keep down migrations), plus the `@@index` lines to add to schema.prisma,
- * printed, so `prisma migrate dev` sees the indexes as its own. Prisma runs a migration
+ * printed, so `prisma migrate dev` sees the indexes as its own (an index schema.prisma
+ * cannot declare — INCLUDE, WHERE, an expression key — is only in the raw SQL, and flagged). Prisma runs a migration
  * with several statements in one transaction: CONCURRENTLY only when there is one.
  */
 import type { MigrationPlan } from '../plan.js';
@@ -39,7 +40,7 @@ export function prismaSchemaLines(plan: MigrationPlan, models: readonly PrismaMo
     const attribute = indexAttribute(step, model);
     out.push(
       attribute === null
-        ? `// model ${modelName}: ${step.name} has INCLUDE, WHERE or an operator class, which schema.prisma cannot express; Prisma may propose to drop it`
+        ? `// model ${modelName}: ${step.name} has INCLUDE, WHERE, an operator class or a key on an expression, which schema.prisma cannot express (the raw SQL of migration.sql builds it); Prisma may propose to drop it`
         : `// model ${modelName}${model === null ? ' (no schema.prisma read: field names assumed equal to column names)' : ''}\n  ${attribute}`,
     );
   }
