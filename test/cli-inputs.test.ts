@@ -130,6 +130,21 @@ describe.skipIf(!hasPostgres)('user mistakes with files (real PostgreSQL)', () =
       await runCli(['verify', '--trial', injectedPath, '--db', db.url, '--from', `sql:${workload}`, '-q']),
       /^indexwise: the WHERE of \S+ is not one SQL expression: "true\); COMMIT; INSERT/,
     );
+    // an expression key that would do the same
+    const keyed = JSON.parse(readFileSync(advice, 'utf8'));
+    keyed.recommendations[0].index.keys[0] = {
+      column: `1)); COMMIT; INSERT INTO accounts VALUES (-1, -1); SELECT ((1`,
+      expression: { columns: [] },
+      descending: false,
+      nullsFirst: null,
+      opclass: null,
+    };
+    const keyedPath = join(dir, 'keyed.json');
+    writeFileSync(keyedPath, JSON.stringify(keyed));
+    expectBadInput(
+      await runCli(['verify', '--trial', keyedPath, '--db', db.url, '--from', `sql:${workload}`, '-q']),
+      /^indexwise: the index key \(1\)\); COMMIT; INSERT.* is not one SQL expression$/,
+    );
     expect(await rows()).toBe(rowsBefore);
     expect(await indexes()).toEqual(indexesBefore);
   });
