@@ -1,9 +1,9 @@
 /**
  * `--from log:FILE` on logs as hosted PostgreSQL services hand them out: one fixture per
- * format in test/fixtures/logs/ (written for these tests by test/fixtures/logs/README.md's
- * recipe), each holding the same five statements — one multi-line, one with its parameters
- * in a DETAIL line, one longer than syslog's 900-byte chunks — among lines that are not
- * statements. Compressed copies are made here with Debian's gzip, bzip2, xz and zstd.
+ * format in test/fixtures/logs/ (written for these tests, see its README.md), each holding
+ * the same five statements — one multi-line, one with its parameters in a DETAIL line, one
+ * longer than syslog's 900-byte chunks — among lines that are not statements. Compressed
+ * copies are made here with Debian's gzip, bzip2, xz and zstd.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
