@@ -39,10 +39,13 @@ export class StderrLogAssembler {
   private readonly open = new Map<string, MutableLogEntry>();
   /** Where a TAB continuation line goes: the field the previous line wrote. */
   private target: Target | null = null;
-  /** The same per process, for syslog, where processes' lines interleave. */
+  /** The same per process, for syslog, where processes' lines interleave (kept only when `perProcess`). */
   private readonly targets = new Map<string, Target>();
 
-  constructor(private readonly readHead: LineHeadReader = readLineHead) {}
+  constructor(
+    private readonly readHead: LineHeadReader = readLineHead,
+    private readonly perProcess = false,
+  ) {}
 
   /** One line of a stderr log; false when it is neither a log line nor a continuation of one. */
   line(line: string): boolean {
@@ -105,7 +108,7 @@ export class StderrLogAssembler {
 
   private release(process: string, entry: MutableLogEntry): void {
     this.open.delete(process);
-    this.targets.delete(process);
+    if (this.perProcess) this.targets.delete(process);
     this.ready.push(entry);
   }
 
@@ -122,7 +125,7 @@ export class StderrLogAssembler {
 
   private setTarget(process: string, target: Target): void {
     this.target = target;
-    this.targets.set(process, target);
+    if (this.perProcess) this.targets.set(process, target);
   }
 }
 

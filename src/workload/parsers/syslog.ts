@@ -33,7 +33,7 @@ export const NOT_A_SYSLOG_LINE = 'not a syslog line of PostgreSQL (time, ident[p
 
 /** Streams a syslog or logplex log (text) as entries, counting its lines in `tally`. */
 export async function* parseSyslogLog(input: Readable, tally: LogTally, readHead?: LineHeadReader): AsyncGenerator<LogEntry> {
-  const assembler = new StderrLogAssembler(readHead);
+  const assembler = new StderrLogAssembler(readHead, true);
   const chunkLengths = new Map<string, number>();
   for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
     if (line.trim() === '') continue;
