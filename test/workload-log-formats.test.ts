@@ -116,6 +116,27 @@ describe('log:FILE in the formats hosted services write', () => {
     }
   });
 
+  it('a Cloud Logging or CloudWatch export listed newest first joins each DETAIL to its own statement', async () => {
+    const reversed = async (file: string, list: (json: unknown) => unknown[]) => {
+      // the bind's DETAIL (the first one) gets other values than the execute's, so a DETAIL joined to the wrong line shows
+      const json: unknown = JSON.parse((await readFile(fixture(file), 'utf8')).replace("'ann@example.com'", "'bob@example.com'"));
+      list(json).reverse();
+      const path = join(dir, `newest-first-${file}`);
+      await writeFile(path, JSON.stringify(json, null, 1));
+      return path;
+    };
+    for (const path of [
+      await reversed('cloud-logging.json', (entries) => entries as unknown[]),
+      await reversed('cloudwatch.json', (output) => (output as { events: unknown[] }).events),
+    ]) {
+      const { workload } = await read(path);
+      expect(callsByFingerprint(workload), path).toEqual(callsByFingerprint(expected));
+      expect(workload.queries.flatMap((q) => q.samples)).toContain(WITH_PARAMETERS);
+      // the parse line has no parameters, the bind's DETAIL is not the execute's: each stays with its own line
+      expect(workload.queries.find((q) => q.sql.startsWith('SELECT * FROM customers'))?.samples).toEqual([WITH_PARAMETERS]);
+    }
+  });
+
   it('a syslog statement interleaved with another process, and cut at 900 bytes, is joined whole', async () => {
     const text = await readFile(fixture('syslog.log'), 'utf8');
     // the fixture really has what this test is about

@@ -17,17 +17,18 @@
  * Field names are compared without case, without `record_` before and `_s`/`_d` after
  * them, and without underscores. A message that is a whole stderr line (textPayload,
  * CloudWatch, container logs) goes through the stderr reader, so TAB continuation lines
- * and DETAIL lines join their entry as in a plain stderr log.
+ * and DETAIL lines join their entry as in a plain stderr log, also in an export that lists
+ * the newest record first (text-records.ts).
  */
 import type { Readable } from 'node:stream';
 import { jsonObjects } from './json-objects.js';
 import { type LogEntry, type LogTally, type MutableLogEntry, presentText } from './log-entry.js';
 import { type LineHeadReader, readPrefix } from './log-prefix.js';
-import { StderrLogAssembler } from './stderr.js';
+import { TextRecordReader } from './text-records.js';
 
 type Reading =
   | { readonly kind: 'entry'; readonly entry: LogEntry }
-  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'text'; readonly text: string; readonly time?: number }
   | { readonly kind: 'skip'; readonly reason: string };
 
 type OptionalField = 'timestamp' | 'user' | 'database' | 'application' | 'detail' | 'hint' | 'context' | 'statement';
@@ -51,7 +52,7 @@ const NO_MESSAGE = 'a JSON record without a PostgreSQL message';
 
 /** Streams a JSON log (text) as entries, counting its records in `tally`. */
 export async function* parseJsonLog(input: Readable, tally: LogTally, readHead?: LineHeadReader): AsyncGenerator<LogEntry> {
-  const assembler = new StderrLogAssembler(readHead);
+  const texts = new TextRecordReader(readHead);
   for await (const item of jsonObjects(input)) {
     if ('invalid' in item) {
       tally.lines++;
@@ -65,16 +66,14 @@ export async function* parseJsonLog(input: Readable, tally: LogTally, readHead?:
         tally.logLines++;
         yield reading.entry;
       } else {
-        const lines = reading.text.replace(/\r?\n$/, '').split('\n');
-        const read = lines.filter((line) => assembler.line(line)).length;
-        if (read > 0) tally.logLines++;
+        if (texts.record(reading.text, reading.time)) tally.logLines++;
         else tally.skip('a JSON record whose text is not a PostgreSQL log line');
-        if (assembler.ready.length > 0) yield* assembler.ready.splice(0);
+        if (texts.ready.length > 0) yield* texts.ready.splice(0);
       }
     }
   }
-  assembler.end();
-  yield* assembler.ready.splice(0);
+  texts.end();
+  yield* texts.ready.splice(0);
 }
 
 /** What one JSON record holds: an entry, a stderr line, or nothing of PostgreSQL's (and why). */
@@ -93,7 +92,7 @@ export function readRecord(object: Record<string, unknown>): Reading[] {
   if (entry !== null) return [entry];
   for (const key of LINE_KEYS) {
     const text = object[key];
-    if (typeof text === 'string') return [{ kind: 'text', text }];
+    if (typeof text === 'string') return [{ kind: 'text', text, time: recordTime(object) }];
   }
   return [{ kind: 'skip', reason: NO_MESSAGE }];
 }
@@ -114,6 +113,13 @@ function structured(object: Record<string, unknown>): Reading | null {
     if (value !== undefined) entry[field] = value;
   }
   return { kind: 'entry', entry };
+}
+
+/** When a record was written, in ms: Cloud Logging's ISO `timestamp`, CloudWatch's epoch ms, Docker's `time`. */
+function recordTime(object: Record<string, unknown>): number | undefined {
+  const time = object.timestamp ?? object.time;
+  if (typeof time === 'number') return time;
+  return typeof time === 'string' ? Date.parse(time) : undefined;
 }
 
 /** `record_error_severity_s`, `ErrorLevel`, `error_severity` → `errorseverity`, `errorlevel`, `errorseverity`. */
