@@ -162,6 +162,11 @@ describe('log:FILE in the formats hosted services write', () => {
     const error = await failure(read(path, { user: 'app' }));
     expect(error).toBeInstanceOf(InputError);
     expect(error?.message).toMatch(/does not record user names: --log-user needs csvlog, jsonlog or %u/);
+    // the prefix after syslog's header, and inside JSON records' text
+    const syslog = await read(fixture('syslog.log'), { prefix: 'user=%u,db=%d,app=%a ', user: 'app', application: 'web' });
+    expect(callsByFingerprint(syslog.workload)).toEqual(callsByFingerprint(expected));
+    const cloudSql = await read(fixture('cloud-logging.json'), { prefix: '%m [%p]: [%l-1] db=%d,user=%u ', database: 'shop' });
+    expect(callsByFingerprint(cloudSql.workload)).toEqual(callsByFingerprint(expected));
     // a prefix that does not fit: not one line read, said
     const wrong = await failure(read(path, { prefix: '%t [%p] ' }));
     expect(wrong?.message).toMatch(/not one of its 19 lines looks like a PostgreSQL log line .*--log-prefix '%t \[%p\] '/);
