@@ -182,6 +182,25 @@ describe('log:FILE in the formats hosted services write', () => {
     expect(() => compileLogPrefix('%t %z ')).toThrow(/%z, which log_line_prefix does not know/);
   });
 
+  it("syslog without sequence numbers, among other programs' lines (ISO times, as journald prints them)", async () => {
+    const path = join(dir, 'journal.log');
+    await writeFile(
+      path,
+      [
+        '2024-05-01T10:00:00+0000 db1 postgres[311]: user=app,db=shop LOG:  duration: 0.412 ms  statement: SELECT * FROM orders WHERE id = 1',
+        '2024-05-01T10:00:00+0000 db1 CRON[999]: (root) CMD (run-parts /etc/cron.hourly)',
+      ].join('\n'),
+    );
+    const { workload, summary } = await read(path);
+    expect(summary).toMatchObject({
+      format: 'syslog',
+      lines: 2,
+      logLines: 1,
+      skipped: [{ reason: 'a syslog line of no PostgreSQL message', count: 1 }],
+    });
+    expect(workload.queries.map((q) => [q.sql, q.calls])).toEqual([['SELECT * FROM orders WHERE id = $1', 1]]);
+  });
+
   it('detects csvlog with a quoted timestamp, syslog, logplex and RDS by content', () => {
     const head = async (file: string) => (await readFile(fixture(file), 'utf8')).slice(0, 4000);
     return Promise.all([

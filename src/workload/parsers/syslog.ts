@@ -19,9 +19,12 @@ import type { LineHeadReader } from './log-prefix.js';
 import { StderrLogAssembler } from './stderr.js';
 
 const TIME = String.raw`(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)?|\d{4}-\d\d-\d\dT\S+)`;
-/** time, optional host, ident[pid] or app[postgres.pid], optional [ATTACHMENT], [seq-chunk] or [chunk]. */
+/**
+ * time, optional host, ident[pid] or app[postgres.pid], optional [ATTACHMENT], then [seq-chunk],
+ * or [seq] (syslog_sequence_numbers, the default), or nothing for a one-line message without them.
+ */
 export const SYSLOG_LINE = new RegExp(
-  String.raw`^${TIME} (?:\S+ )?[^\s\[]+\[(?:[\w-]+\.)?(\d+)\]: (?:\[[A-Z][A-Z0-9_]*\] )?\[\d+(?:-(\d+))?\] ?`,
+  String.raw`^${TIME} (?:\S+ )?[^\s\[]+\[(?:[\w-]+\.)?(\d+)\]: (?:\[[A-Z][A-Z0-9_]*\] )?(?:\[\d+(?:-(\d+))?\] ?)?`,
 );
 const TAB_ESCAPED = '#011';
 /** elog.c's PG_SYSLOG_LIMIT: longer lines are cut at a word boundary before it. */
