@@ -201,6 +201,16 @@ describe('log:FILE in the formats hosted services write', () => {
     expect(workload.queries.map((q) => [q.sql, q.calls])).toEqual([['SELECT * FROM orders WHERE id = $1', 1]]);
   });
 
+  it("an RDS log exported from CloudWatch to a bucket (each event's time before its line) reads as the RDS file", async () => {
+    const rds = await readFile(fixture('rds.log'), 'utf8');
+    const path = join(dir, 'cloudwatch-export.txt');
+    await writeFile(path, rds.replace(/^(?=\d)/gm, '2024-05-01T10:00:00.000Z '));
+    const { workload, summary } = await read(path);
+    expect(summary).toMatchObject({ format: 'stderr', skippedLines: 0 });
+    expect(withoutSources(workload)).toEqual(withoutSources((await read(fixture('rds.log'))).workload));
+    expect((await read(path, { database: 'shop', user: 'app' })).workload.queries).toHaveLength(5);
+  });
+
   it('detects csvlog with a quoted timestamp, syslog, logplex and RDS by content', () => {
     const head = async (file: string) => (await readFile(fixture(file), 'utf8')).slice(0, 4000);
     return Promise.all([
