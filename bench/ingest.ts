@@ -1,16 +1,21 @@
 /**
  * Ingest benchmark for `--from log:FILE`: writes a stderr-format server log of
  * LINES_WANTED lines (or more) into a temp dir and measures, in one run, parsing
- * alone (readLogStatements) and the whole pipeline into the WorkloadCollector.
+ * alone (readLogStatements) and the whole pipeline into the WorkloadCollector; then
+ * parsing alone of the same log gzipped (node's zlib) and bzip2-compressed (the bzip2
+ * program, as the reader decompresses it too).
  * Prints the machine and the numbers; writes them to bench/results/ingest.json.
  *
  *   npm run bench:ingest            (LINES=3000000 npm run bench:ingest for a bigger log)
  */
-import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
+import { createGzip } from 'node:zlib';
 import { loadParser } from '../src/analysis/parse.js';
 import { WorkloadCollector } from '../src/workload/collector.js';
 import { readLogStatements } from '../src/workload/sources/log-file.js';
@@ -150,6 +155,27 @@ async function timed<T>(run: () => Promise<T>): Promise<{ result: T; seconds: nu
   return { result, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 
+/** Parsing alone of the log compressed by `compress` (not timed): lines/s of the text it holds, and the file's size. */
+async function compressedRate(
+  path: string,
+  lines: number,
+  statements: number,
+  name: string,
+  compress: (to: string) => Promise<unknown>,
+): Promise<{ megabytes: number; seconds: number; linesPerSecond: number }> {
+  const to = `${path}.${name}`;
+  await compress(to);
+  const run = await timed(async () => {
+    let count = 0;
+    for await (const _ of readLogStatements(to)) count++;
+    return count;
+  });
+  if (run.result !== statements) throw new Error(`${name}: ${run.result} statements, the plain log has ${statements}`);
+  const { size } = await stat(to);
+  await rm(to);
+  return { megabytes: +(size / 2 ** 20).toFixed(1), seconds: +run.seconds.toFixed(2), linesPerSecond: Math.round(lines / run.seconds) };
+}
+
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(os.tmpdir(), 'indexwise-bench-'));
   try {
@@ -166,11 +192,20 @@ async function main(): Promise<void> {
       }
       return { statements, peakHeapMb };
     });
-    const pipeline = await timed(async () => {
+    const endToEnd = await timed(async () => {
       const collector = new WorkloadCollector();
       for await (const statement of readLogStatements(path)) collector.add(statement);
       return { stats: { ...collector.stats }, fingerprints: collector.result().queries.length };
     });
+    const compressed = {
+      gzip: await compressedRate(path, lines, parsing.result.statements, 'gzip', (to) =>
+        pipeline(createReadStream(path), createGzip(), createWriteStream(to)),
+      ),
+      bzip2: await compressedRate(path, lines, parsing.result.statements, 'bzip2', async (to) => {
+        execFileSync('bzip2', ['-k', path]);
+        await rename(`${path}.bz2`, to);
+      }),
+    };
     const cpus = os.cpus();
     const report = {
       machine: {
@@ -189,12 +224,13 @@ async function main(): Promise<void> {
         peakHeapMbWhileParsing: parsing.result.peakHeapMb,
       },
       endToEnd: {
-        seconds: +pipeline.seconds.toFixed(2),
-        linesPerSecond: Math.round(lines / pipeline.seconds),
-        parsesPerSecond: Math.round(pipeline.result.stats.parses / pipeline.seconds),
-        ...pipeline.result.stats,
-        fingerprints: pipeline.result.fingerprints,
+        seconds: +endToEnd.seconds.toFixed(2),
+        linesPerSecond: Math.round(lines / endToEnd.seconds),
+        parsesPerSecond: Math.round(endToEnd.result.stats.parses / endToEnd.seconds),
+        ...endToEnd.result.stats,
+        fingerprints: endToEnd.result.fingerprints,
       },
+      parseOnlyCompressed: compressed,
       targetLinesPerSecond: TARGET_LINES_PER_SECOND,
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       measuredAt: new Date().toISOString(),

@@ -15,6 +15,10 @@ ensure_packages() {
   [ -f "/usr/share/postgresql/$PG_MAJOR/extension/hypopg.control" ] || missing+=("postgresql-$PG_MAJOR-hypopg")
   [ -f "/usr/share/postgresql/$PG_MAJOR/extension/pg_qualstats.control" ] || missing+=("postgresql-$PG_MAJOR-pg-qualstats")
   command -v sqlite3 >/dev/null || missing+=(sqlite3)
+  # --from log:FILE decompresses bzip2, xz and zstd logs with these programs
+  command -v bzip2 >/dev/null || missing+=(bzip2)
+  command -v xz >/dev/null || missing+=(xz-utils)
+  command -v zstd >/dev/null || missing+=(zstd)
   # headless Chromium for the HTML report test
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   if [ ${#missing[@]} -gt 0 ]; then

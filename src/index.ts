@@ -19,7 +19,7 @@ export type * from './model/analysis.js';
 export { WorkloadCollector } from './workload/collector.js';
 export { collectWorkload, parseSourceSpec, workloadFromSql, type SourceSpec, type CollectOptions } from './workload/collect.js';
 export { analyzeDatabase, type AnalyzeReport } from './workload/analyze.js';
-export { readLogStatements, LOG_FORMATS, type LogFormat } from './workload/sources/log-file.js';
+export { readLogStatements, LOG_FORMATS, type LogFormat, type LogReadOptions } from './workload/sources/log-file.js';
 export { loadParser } from './analysis/parse.js';
 export { analyzeSql, analyzeStatement } from './analysis/analyze-query.js';
 export { analyzeWorkload, type WorkloadAnalysis, type TableUsage } from './analysis/analyze-workload.js';

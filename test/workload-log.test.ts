@@ -15,18 +15,21 @@ import { InputError } from '../src/errors.js';
 import type { RawStatement, Workload } from '../src/model/workload.js';
 import { WorkloadCollector } from '../src/workload/collector.js';
 import { parseCsvLog } from '../src/workload/parsers/csvlog.js';
-import type { LogEntry } from '../src/workload/parsers/log-entry.js';
+import { type LogEntry, LogTally } from '../src/workload/parsers/log-entry.js';
 import { LogStatementReader } from '../src/workload/parsers/log-messages.js';
 import { parseLoggedParameters } from '../src/workload/parsers/message-parts.js';
 import { parseStderrLog } from '../src/workload/parsers/stderr.js';
-import { detectLogFormat, LOG_FORMATS, type LogFormat, type LogReadOptions, readLogStatements } from '../src/workload/sources/log-file.js';
+import { detectLogFormat, type LogReadOptions, readLogStatements } from '../src/workload/sources/log-file.js';
 import { sqlStatements } from '../src/workload/sources/sql-file.js';
 import { runCli } from './helpers/cli.js';
 import { createTestDatabase, hasPostgres, type TestDatabase } from './helpers/postgres.js';
 
 const logDir = process.env.INDEXWISE_TEST_PG_LOG_DIR;
-const SERVER_LOGS: Readonly<Record<LogFormat, string>> = { stderr: 'postgresql', csvlog: 'postgresql.csv', jsonlog: 'postgresql.json' };
-const SEGMENTS: Readonly<Record<LogFormat, string>> = { stderr: 'segment.log', csvlog: 'segment.csv', jsonlog: 'segment.json' };
+/** The formats the test cluster writes (scripts/pg-cluster.sh: log_destination = stderr,csvlog,jsonlog). */
+const SERVER_FORMATS = ['stderr', 'csvlog', 'jsonlog'] as const;
+type ServerFormat = (typeof SERVER_FORMATS)[number];
+const SERVER_LOGS: Readonly<Record<ServerFormat, string>> = { stderr: 'postgresql', csvlog: 'postgresql.csv', jsonlog: 'postgresql.json' };
+const SEGMENTS: Readonly<Record<ServerFormat, string>> = { stderr: 'segment.log', csvlog: 'segment.csv', jsonlog: 'segment.json' };
 
 interface Step {
   readonly sql: string;
@@ -122,7 +125,7 @@ describe.skipIf(!hasPostgres || !logDir)('log:FILE on logs PostgreSQL wrote', ()
   const databases = {} as Record<Logging, TestDatabase>;
   let dir: string;
   let expected: Workload;
-  const read = (format: LogFormat, options: LogReadOptions = {}, file = SEGMENTS[format]) =>
+  const read = (format: ServerFormat, options: LogReadOptions = {}, file = SEGMENTS[format]) =>
     collect(readLogStatements(join(dir, file), options));
 
   beforeAll(async () => {
@@ -135,13 +138,13 @@ describe.skipIf(!hasPostgres || !logDir)('log:FILE on logs PostgreSQL wrote', ()
       );
       for (const setting of LOGGING[logging]) await db.sql(`ALTER DATABASE ${db.name} SET ${setting}`);
     }
-    const offsets = await Promise.all(LOG_FORMATS.map(async (f) => (await stat(join(logDir as string, SERVER_LOGS[f]))).size));
+    const offsets = await Promise.all(SERVER_FORMATS.map(async (f) => (await stat(join(logDir as string, SERVER_LOGS[f]))).size));
     for (const logging of LOGGINGS) {
       for (const steps of SESSIONS) await runSession(databases[logging].url, steps);
       await runSession(databases[logging].url, [{ sql: MARKER(databases[logging].name) }]);
     }
     const last = `end of ${databases.plans.name}`;
-    for (const [i, format] of LOG_FORMATS.entries()) {
+    for (const [i, format] of SERVER_FORMATS.entries()) {
       const server = join(logDir as string, SERVER_LOGS[format]);
       await waitForText(server, offsets[i] as number, last);
       const segment = (await readFile(server)).subarray(offsets[i]);
@@ -161,7 +164,7 @@ describe.skipIf(!hasPostgres || !logDir)('log:FILE on logs PostgreSQL wrote', ()
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  for (const format of LOG_FORMATS) {
+  for (const format of SERVER_FORMATS) {
     for (const logging of LOGGINGS) {
       it(`${format}: the ${logging} database gives the sql: source's fingerprints and calls`, async () => {
         const workload = await read(format, { database: databases[logging].name });
@@ -254,7 +257,7 @@ describe('log:FILE edge cases', () => {
 
   async function entries(text: string): Promise<LogEntry[]> {
     const out: LogEntry[] = [];
-    for await (const entry of parseStderrLog(Readable.from([text]))) out.push(entry);
+    for await (const entry of parseStderrLog(Readable.from([text]), new LogTally())) out.push(entry);
     return out;
   }
 
@@ -370,21 +373,21 @@ describe('log:FILE edge cases', () => {
       `2024-05-01 10:00:00.000 UTC,"u","d",${n},"h",s${n},1,"SELECT",,,0,LOG,00000,"duration: 1 ms  statement: SELECT ${n}"${extra}`;
     const csv = `${row(1, '')}\n${row(2, ',,,,,,,,,,,,,"client backend",,0,x,y')}\n${row(3, ',"unterminated')}`;
     const out: LogEntry[] = [];
-    for await (const entry of parseCsvLog(Readable.from([csv]))) out.push(entry);
+    for await (const entry of parseCsvLog(Readable.from([csv]), new LogTally())) out.push(entry);
     expect(out.map((e) => [e.process, e.database, e.message])).toEqual([
       ['s1', 'd', 'duration: 1 ms  statement: SELECT 1'],
       ['s2', 'd', 'duration: 1 ms  statement: SELECT 2'],
     ]);
   });
 
-  it('detects the format by name, then by content, gzipped or not', () => {
-    const csvLine = Buffer.from('2024-05-01 10:00:00.000 UTC,"u","d",42,"h",s,1,,,,,LOG,00000,"x"\n');
-    const jsonLine = Buffer.from('{"timestamp":"2024-05-01 10:00:00.000 UTC","error_severity":"LOG","message":"x"}\n');
-    expect(detectLogFormat('/var/log/pg.csv.gz', Buffer.alloc(0))).toBe('csvlog');
-    expect(detectLogFormat('/var/log/pg.json', Buffer.alloc(0))).toBe('jsonlog');
+  it('detects the format by name, then by content', () => {
+    const csvLine = '2024-05-01 10:00:00.000 UTC,"u","d",42,"h",s,1,,,,,LOG,00000,"x"\n';
+    const jsonLine = '{"timestamp":"2024-05-01 10:00:00.000 UTC","error_severity":"LOG","message":"x"}\n';
+    expect(detectLogFormat('/var/log/pg.csv.gz', '')).toBe('csvlog');
+    expect(detectLogFormat('/var/log/pg.json.bz2', '')).toBe('jsonlog');
     expect(detectLogFormat('/var/log/pg.log', csvLine)).toBe('csvlog');
-    expect(detectLogFormat('/var/log/pg.log', gzipSync(jsonLine))).toBe('jsonlog');
-    expect(detectLogFormat('/var/log/pg.log', Buffer.from('2024-05-01 10:00:00 UTC [1] LOG:  x\n'))).toBe('stderr');
+    expect(detectLogFormat('/var/log/pg.log', jsonLine)).toBe('jsonlog');
+    expect(detectLogFormat('/var/log/pg.log', '2024-05-01 10:00:00 UTC [1] LOG:  x\n')).toBe('stderr');
   });
 
   it('throws InputError for a missing file, a broken gzip, and --log-database on a log without database names', async () => {
@@ -415,10 +418,15 @@ describe('log:FILE edge cases', () => {
     try {
       const ok = '2024-05-01 10:00:00 UTC [1] LOG:  duration: 1 ms  statement: SELECT 1\n';
       const long = `2024-05-01 10:00:01 UTC [1] LOG:  duration: 1 ms  statement: SELECT '${'x'.repeat(3000)}'\n`;
+      const csv = (sql: string) =>
+        `"2024-05-01 10:00:00.120 UTC","app","shop","311","10.0.0.5:51234","663200a0.137","2","SELECT","2024-05-01 09:00:00 UTC","3/12","0","LOG","00000","duration: 1 ms  statement: ${sql}","","","","","","","","","web","client backend","","0"\n`;
+      const json = (sql: string) =>
+        `${JSON.stringify({ timestamp: '2024-05-01 10:00:00.120 UTC', pid: 311, error_severity: 'LOG', message: `duration: 1 ms  statement: ${sql}` })}\n`;
+      const longSql = `SELECT '${'x'.repeat(3000)}'`;
       const files: [string, string | Buffer][] = [
         ['long.log', ok + long + ok],
-        ['long.csv', ok + long],
-        ['long.json', `{"timestamp":"2024-05-01"}\n${long}`],
+        ['long.csv', csv('SELECT 1') + csv(longSql)],
+        ['long.json', json('SELECT 1') + json(longSql)],
         ['long.log.gz', gzipSync(ok + long)],
       ];
       for (const [name, contents] of files) {
@@ -441,7 +449,9 @@ describe('log:FILE edge cases', () => {
     const dir = await mkdtemp(join(tmpdir(), 'indexwise-log-'));
     try {
       const path = join(dir, 'huge.log');
-      await writeFile(path, '');
+      // a log line's text first (the reader looks at the head to tell text from binary), then
+      // a sparse run with no newline up to 600 MB: one line of 600 MB
+      await writeFile(path, `2024-05-01 10:00:01 UTC [1] LOG:  statement: SELECT '${'x'.repeat(8000)}`);
       await truncate(path, 600 * 1024 * 1024);
       const result = await runCli(['analyze', '--db', 'pglite:memory', '--from', `log:${path}`, '-q']);
       expect(result.code).toBe(2);

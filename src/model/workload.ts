@@ -59,4 +59,21 @@ export interface Workload {
   readonly utility: Readonly<Record<string, number>>;
   /** Whether any source measured time (else weights come from call counts). */
   readonly timed: boolean;
+  /** Per `log:` source, its lines and the lines that were not PostgreSQL log lines, with why. */
+  readonly logs?: readonly LogFileSummary[];
+}
+
+export interface LogFileSummary {
+  readonly source: string;
+  /** The format read: a `--log-format` value. */
+  readonly format: string;
+  /** gzip, bzip2, xz, zstd, or null for a plain file. */
+  readonly compression: string | null;
+  /** Non-empty lines read (records, for csvlog and JSON logs). */
+  readonly lines: number;
+  /** Of those, PostgreSQL log lines (and their continuation lines). */
+  readonly logLines: number;
+  readonly skippedLines: number;
+  /** Why the skipped lines were skipped, most frequent first. */
+  readonly skipped: readonly { readonly reason: string; readonly count: number }[];
 }

@@ -5,7 +5,7 @@
 import { loadParser } from '../analysis/parse.js';
 import type { Engine } from '../engines/engine.js';
 import { InputError } from '../errors.js';
-import type { Workload } from '../model/workload.js';
+import type { LogFileSummary, Workload } from '../model/workload.js';
 import { WorkloadCollector } from './collector.js';
 import { type LogFormat, readLogStatements } from './sources/log-file.js';
 import { sampleActivity } from './sources/pg-stat-activity.js';
@@ -32,7 +32,11 @@ export interface CollectOptions {
   readonly minCalls?: number;
   readonly minTimeMs?: number;
   readonly logFormat?: LogFormat;
+  /** A text log's log_line_prefix (`--log-prefix`). */
+  readonly logPrefix?: string;
   readonly logDatabase?: string;
+  readonly logUser?: string;
+  readonly logApplication?: string;
   /** pg_stat_activity: how long to sample, in milliseconds. */
   readonly sampleMs?: number;
   readonly stdin?: NodeJS.ReadableStream;
@@ -73,15 +77,16 @@ export async function collectWorkload(
 ): Promise<Workload> {
   await loadParser();
   const collector = new WorkloadCollector();
+  const logs: LogFileSummary[] = [];
   for (const spec of specs) {
     options.onProgress?.({ kind: 'source', source: spec.kind === 'log' || spec.kind === 'sql' ? `${spec.kind}:${spec.path}` : spec.kind });
-    for await (const statement of readSource(engine, spec, options)) collector.add(statement);
+    for await (const statement of readSource(engine, spec, options, logs)) collector.add(statement);
   }
-  const workload = collector.result();
-  return filterWorkload(workload, options);
+  const workload = filterWorkload(collector.result(), options);
+  return logs.length === 0 ? workload : { ...workload, logs };
 }
 
-async function* readSource(engine: Engine | null, spec: SourceSpec, options: CollectOptions) {
+async function* readSource(engine: Engine | null, spec: SourceSpec, options: CollectOptions, logs: LogFileSummary[]) {
   switch (spec.kind) {
     case 'pg_stat_statements':
       yield* await readPgStatStatements(await needStatisticsViews(engine, spec.kind), {
@@ -104,9 +109,13 @@ async function* readSource(engine: Engine | null, spec: SourceSpec, options: Col
     }
     case 'log':
       yield* readLogStatements(spec.path, {
-        ...(options.logFormat === undefined ? {} : { format: options.logFormat }),
-        ...(options.logDatabase === undefined ? {} : { database: options.logDatabase }),
+        format: options.logFormat,
+        prefix: options.logPrefix,
+        database: options.logDatabase,
+        user: options.logUser,
+        application: options.logApplication,
         onProgress: (done, total) => options.onProgress?.({ kind: 'bytes', done, total }),
+        onSummary: (summary) => logs.push(summary),
       });
   }
 }

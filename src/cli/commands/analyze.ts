@@ -5,7 +5,7 @@ import type { WorkloadAnalysis } from '../../analysis/analyze-workload.js';
 import { formatQualified } from '../../sql/names.js';
 import { LOG_FORMATS, type LogFormat } from '../../workload/sources/log-file.js';
 import type { Engine } from '../../engines/engine.js';
-import type { Workload } from '../../model/workload.js';
+import type { LogFileSummary, Workload } from '../../model/workload.js';
 import { type CollectOptions, collectFrom, describeSource, parseSourceSpec } from '../../workload/collect.js';
 import { type AnalyzeReport, analyzeDatabase } from '../../workload/analyze.js';
 import { formatCount, heading, oneLineSql, renderTable } from '../format.js';
@@ -20,7 +20,10 @@ export interface WorkloadFlags {
   minCalls?: number;
   minTime?: number;
   logFormat?: LogFormat;
+  logPrefix?: string;
   logDatabase?: string;
+  logUser?: string;
+  logApplication?: string;
   sample?: number;
   quiet?: boolean;
 }
@@ -35,7 +38,10 @@ export function collectOptions(flags: WorkloadFlags, onProgress?: CollectOptions
     minCalls: flags.minCalls,
     minTimeMs: flags.minTime,
     logFormat: flags.logFormat,
+    logPrefix: flags.logPrefix,
     logDatabase: flags.logDatabase,
+    logUser: flags.logUser,
+    logApplication: flags.logApplication,
     sampleMs: flags.sample,
     onProgress,
   };
@@ -69,10 +75,13 @@ export function addWorkloadOptions(command: Command): Command {
     .option('--min-time <ms>', 'ignore queries with less total time (milliseconds)', parseNonNegativeInt('--min-time'))
     .option(
       '--log-format <format>',
-      `log format when the file name does not tell: ${LOG_FORMATS.join(', ')}`,
+      `log:FILE's format when detection guesses wrong: ${LOG_FORMATS.join(', ')} (the last three are JSON like jsonlog)`,
       parseChoice('--log-format', LOG_FORMATS),
     )
-    .option('--log-database <name>', 'only statements of this database (csvlog, jsonlog, or a stderr prefix with %u@%d)')
+    .option('--log-prefix <prefix>', "a text log's log_line_prefix, e.g. '%t [%p]: [%l-1] user=%u,db=%d ' (default: guessed)")
+    .option('--log-database <name>', 'only statements of this database (csvlog, jsonlog, or %d in the prefix)')
+    .option('--log-user <name>', 'only statements of this user (csvlog, jsonlog, or %u in the prefix)')
+    .option('--log-application <name>', 'only statements of this application_name (csvlog, jsonlog, or %a in the prefix)')
     .option('--sample <duration>', 'how long to sample pg_stat_activity (e.g. 10s)', parseDuration('--sample'));
 }
 
@@ -91,6 +100,8 @@ export function registerAnalyze(program: Command): void {
 Examples:
   indexwise analyze --db postgres://localhost/app                      # from pg_stat_statements
   indexwise analyze --db postgres://localhost/app --from log:/var/log/postgresql/postgresql.csv
+  indexwise analyze --db postgres://localhost/app --from log:cloudsql-export.json --from log:postgresql-1.log.bz2
+  indexwise analyze --db postgres://localhost/app --from log:syslog --log-prefix 'user=%u,db=%d,app=%a ' --log-user app
   indexwise analyze --db pglite:./demo-db --from sql:queries.sql --json
   cat queries.sql | indexwise analyze --db app.db --from -`,
     )
@@ -107,6 +118,17 @@ Examples:
         await engine.close();
       }
     });
+}
+
+/** One line per log that had lines which are not PostgreSQL log lines: how many, and why. */
+function renderLogSummaries(logs: readonly LogFileSummary[]): string[] {
+  return logs
+    .filter((log) => log.skippedLines > 0)
+    .map(
+      (log) =>
+        `${log.source} (${log.format}${log.compression === null ? '' : `, ${log.compression}`}): ${formatCount(log.skippedLines)} of ` +
+        `${formatCount(log.lines)} lines skipped: ${log.skipped.map((s) => `${formatCount(s.count)} ${s.reason}`).join('; ')}`,
+    );
 }
 
 /** Per table, the columns the workload filters, joins, sorts or groups on, with the share of the workload. */
@@ -143,6 +165,7 @@ export function renderAnalyze(report: AnalyzeReport, top = 20): string {
     `Workload from ${report.sources.join(', ')}: ${workload.queries.length} queries, ` +
       `${workload.skipped.length} skipped, ${utility} utility statements left out; shares by ${analysis.weightBasis === 'time' ? 'total time' : 'calls'}`,
   );
+  out.push(...renderLogSummaries(workload.logs ?? []));
   out.push(heading(`Top queries by ${analysis.weightBasis === 'time' ? 'total time' : 'calls'}`));
   const ranked = [...analysis.queries].sort((a, b) =>
     analysis.weightBasis === 'time' ? b.query.totalTimeMs - a.query.totalTimeMs : b.query.calls - a.query.calls,

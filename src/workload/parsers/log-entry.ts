@@ -17,6 +17,7 @@ export interface LogEntry {
   /** Present when the format (or the stderr log_line_prefix) records them. */
   readonly user?: string;
   readonly database?: string;
+  readonly application?: string;
   readonly timestamp?: string;
   /**
    * Which server process wrote the entry (its pid or session id; '' when the log
@@ -32,4 +33,22 @@ export function presentText(value: unknown): string | undefined {
   if (typeof value === 'string') return value === '' ? undefined : value;
   if (typeof value === 'number') return String(value);
   return undefined;
+}
+
+/**
+ * What a parser made of its input, line by line (record by record for csvlog and JSON):
+ * how many there were, how many were PostgreSQL log lines, and why the others were not.
+ */
+export class LogTally {
+  lines = 0;
+  logLines = 0;
+  private readonly reasons = new Map<string, number>();
+
+  skip(reason: string): void {
+    this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + 1);
+  }
+
+  get skipped(): readonly { readonly reason: string; readonly count: number }[] {
+    return [...this.reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count);
+  }
 }

@@ -5,15 +5,14 @@
  * after the colon) ends the prefix. The server writes a TAB after every newline inside
  * a message, so a line that starts with TAB continues the line before it (the TAB is
  * dropped, the newline kept). DETAIL / HINT / CONTEXT / STATEMENT lines belong to the
- * latest entry of the same process. The prefix names the process by `[%p]` or by the
- * session id `%c`, and may name the user and database by `%u@%d` or `user=%u,db=%d`.
+ * latest entry of the same process, named by the prefix (log-prefix.ts).
  * Under log_error_verbosity = verbose, a `00000: ` SQLSTATE before the message is dropped.
  */
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import type { LogEntry, MutableLogEntry } from './log-entry.js';
+import type { LogEntry, LogTally, MutableLogEntry } from './log-entry.js';
+import { type LineHead, type LineHeadReader, type PrefixInfo, readLineHead } from './log-prefix.js';
 
-const MARKER = /(?<![A-Za-z0-9_])(LOG|ERROR|WARNING|NOTICE|INFO|DEBUG[1-5]?|FATAL|PANIC|DETAIL|HINT|CONTEXT|STATEMENT|QUERY|LOCATION): {2}/;
 const ATTACHED_FIELDS: Readonly<Record<string, AttachedField>> = {
   DETAIL: 'detail',
   HINT: 'hint',
@@ -25,34 +24,13 @@ const SQLSTATE_BEFORE_MESSAGE = /^[0-9A-Z]{5}: /;
 /** Entries waiting for their DETAIL lines; with the logging collector those come right after. */
 const OPEN_ENTRIES = 16;
 const TAB = 9;
+export const NOT_A_LOG_LINE = 'no log_line_prefix and severity (LOG:, ERROR:, …) found';
 
 type AttachedField = 'detail' | 'hint' | 'context' | 'statement';
 type TextField = 'message' | AttachedField;
-
-export interface PrefixInfo {
-  readonly process: string;
-  readonly user?: string;
-  readonly database?: string;
-}
-
-/** What a log_line_prefix tells about the process, user and database of a line. */
-export function readPrefix(prefix: string): PrefixInfo {
-  const process = /\[(\d+)\]/.exec(prefix)?.[1] ?? /\b([0-9a-f]{6,8}\.[0-9a-f]{1,8})\b/.exec(prefix)?.[1] ?? '';
-  const database = /\bdb=([^,\s\]]*)/.exec(prefix)?.[1];
-  if (database !== undefined) {
-    const user = /\buser=([^,\s\]]*)/.exec(prefix)?.[1];
-    return withNames(process, user, database);
-  }
-  const pair = /([^\s[(]*)@([^\s@\]):,]*)[\]):,]*\s*$/.exec(prefix);
-  return pair === null ? { process } : withNames(process, pair[1], pair[2]);
-}
-
-function withNames(process: string, user: string | undefined, database: string | undefined): PrefixInfo {
-  return {
-    process,
-    ...(user ? { user } : {}),
-    ...(database ? { database } : {}),
-  };
+interface Target {
+  readonly entry: MutableLogEntry;
+  readonly field: TextField;
 }
 
 /** Turns lines into entries; finished entries collect in `ready`. */
@@ -60,47 +38,78 @@ export class StderrLogAssembler {
   readonly ready: LogEntry[] = [];
   private readonly open = new Map<string, MutableLogEntry>();
   /** Where a TAB continuation line goes: the field the previous line wrote. */
-  private target: { entry: MutableLogEntry; field: TextField } | null = null;
+  private target: Target | null = null;
+  /** The same per process, for syslog, where processes' lines interleave (kept only when `perProcess`). */
+  private readonly targets = new Map<string, Target>();
 
-  line(line: string): void {
+  constructor(
+    private readonly readHead: LineHeadReader = readLineHead,
+    private readonly perProcess = false,
+  ) {}
+
+  /** One line of a stderr log; false when it is neither a log line nor a continuation of one. */
+  line(line: string): boolean {
     if (line.charCodeAt(0) === TAB) {
-      if (this.target !== null) this.target.entry[this.target.field] += `\n${line.slice(1)}`;
-      return;
+      if (this.target === null) return false;
+      this.target.entry[this.target.field] += `\n${line.slice(1)}`;
+      return true;
     }
-    const marker = MARKER.exec(line);
-    if (marker === null) {
+    const head = this.readHead(line);
+    if (head === null) {
       this.target = null;
-      return;
+      return false;
     }
-    const severity = marker[1] as string;
-    let text = line.slice(marker.index + marker[0].length);
-    if (SQLSTATE_BEFORE_MESSAGE.test(text)) text = text.slice(7);
-    const prefix = readPrefix(line.slice(0, marker.index));
-    const attached = ATTACHED_FIELDS[severity];
-    if (attached !== undefined) this.attach(prefix.process, attached, text);
-    else if (UNUSED_ATTACHMENTS.has(severity)) this.target = null;
-    else this.begin({ severity, message: text, ...prefix });
+    this.head(head, head.prefix);
+    return true;
+  }
+
+  /** A line whose process the transport named (syslog); false when it is not a log line. */
+  processLine(process: string, line: string): boolean {
+    const head = this.readHead(line);
+    if (head === null) return false;
+    this.head(head, { ...head.prefix, process });
+    return true;
+  }
+
+  /** More text of the field `process` wrote last (syslog's chunks); false when nothing is open. */
+  continueProcess(process: string, text: string, newLine: boolean): boolean {
+    const target = this.targets.get(process);
+    if (target === undefined || this.open.get(process) !== target.entry) return false;
+    target.entry[target.field] += newLine ? `\n${text}` : text;
+    return true;
   }
 
   /** Releases the entries still open (at the end of the input). */
   end(): void {
     for (const entry of this.open.values()) this.ready.push(entry);
     this.open.clear();
+    this.targets.clear();
     this.target = null;
+  }
+
+  private head(head: LineHead, prefix: PrefixInfo): void {
+    const text = SQLSTATE_BEFORE_MESSAGE.test(head.text) ? head.text.slice(7) : head.text;
+    const attached = ATTACHED_FIELDS[head.severity];
+    if (attached !== undefined) this.attach(prefix.process, attached, text);
+    else if (UNUSED_ATTACHMENTS.has(head.severity)) this.target = null;
+    else this.begin({ severity: head.severity, message: text, ...prefix });
   }
 
   private begin(entry: MutableLogEntry): void {
     const previous = this.open.get(entry.process);
-    if (previous !== undefined) {
-      this.open.delete(entry.process);
-      this.ready.push(previous);
-    } else if (this.open.size >= OPEN_ENTRIES) {
+    if (previous !== undefined) this.release(entry.process, previous);
+    else if (this.open.size >= OPEN_ENTRIES) {
       const [oldestProcess, oldest] = this.open.entries().next().value as [string, MutableLogEntry];
-      this.open.delete(oldestProcess);
-      this.ready.push(oldest);
+      this.release(oldestProcess, oldest);
     }
     this.open.set(entry.process, entry);
-    this.target = { entry, field: 'message' };
+    this.setTarget(entry.process, { entry, field: 'message' });
+  }
+
+  private release(process: string, entry: MutableLogEntry): void {
+    this.open.delete(process);
+    if (this.perProcess) this.targets.delete(process);
+    this.ready.push(entry);
   }
 
   private attach(process: string, field: AttachedField, text: string): void {
@@ -111,15 +120,23 @@ export class StderrLogAssembler {
     }
     const existing = entry[field];
     entry[field] = existing === undefined ? text : `${existing}\n${text}`;
-    this.target = { entry, field };
+    this.setTarget(process, { entry, field });
+  }
+
+  private setTarget(process: string, target: Target): void {
+    this.target = target;
+    if (this.perProcess) this.targets.set(process, target);
   }
 }
 
-/** Streams a stderr-format log (text) as entries. */
-export async function* parseStderrLog(input: Readable): AsyncGenerator<LogEntry> {
-  const assembler = new StderrLogAssembler();
+/** Streams a stderr-format log (text) as entries, counting its lines in `tally`. */
+export async function* parseStderrLog(input: Readable, tally: LogTally, readHead?: LineHeadReader): AsyncGenerator<LogEntry> {
+  const assembler = new StderrLogAssembler(readHead);
   for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
-    assembler.line(line);
+    tally.lines++;
+    if (assembler.line(line)) tally.logLines++;
+    else if (line.trim() === '') tally.lines--;
+    else tally.skip(NOT_A_LOG_LINE);
     if (assembler.ready.length > 0) yield* assembler.ready.splice(0);
   }
   assembler.end();

@@ -1,37 +1,55 @@
 /**
- * `--from log:FILE`: a PostgreSQL server log in stderr, csvlog or jsonlog format, plain
- * or gzipped, read as a stream (constant memory on a multi-GB log). The format comes
- * from the name (`.csv`, `.json`, after dropping `.gz`), else from the first line, else
- * stderr. `--log-database NAME` keeps one database's entries, before they are read as
- * statements. Which lines count, and how each execution counts once:
- * parsers/log-messages.ts.
+ * `--from log:FILE`: a PostgreSQL server log, plain or compressed (gzip, bzip2, xz, zstd:
+ * decompress.ts, told by content), read as a stream (constant memory on a multi-GB log).
+ * The format comes from `--log-format`, else the name (`.csv`, `.json`), else the first
+ * lines of the text: JSON records (jsonlog, CloudNativePG, Cloud Logging, Azure,
+ * CloudWatch: parsers/jsonlog.ts), csvlog, syslog or logplex, RDS's prefix, else stderr.
+ * `--log-prefix` gives a text log's log_line_prefix when the guess is not enough.
+ * `--log-database`, `--log-user` and `--log-application` keep one database's, user's or
+ * application's entries, before they are read as statements. Which lines count, and how
+ * each execution counts once: parsers/log-messages.ts.
+ *
+ * Never a silent empty result: an empty file, a binary one, and a file not one line of
+ * which is a PostgreSQL log line are InputErrors; lines that are not log lines are
+ * counted with the reason, in the summary given to `onSummary`.
  */
-import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { type Readable, Transform } from 'node:stream';
-import { constants, createGunzip, gunzipSync } from 'node:zlib';
+import { Readable, Transform } from 'node:stream';
 import { IndexwiseError, InputError, oneLine } from '../../errors.js';
 import { formatBytes } from '../../format.js';
-import type { RawStatement } from '../../model/workload.js';
+import type { LogFileSummary, RawStatement } from '../../model/workload.js';
 import { parseCsvLog } from '../parsers/csvlog.js';
 import { parseJsonLog } from '../parsers/jsonlog.js';
-import type { LogEntry } from '../parsers/log-entry.js';
+import { type LogEntry, LogTally } from '../parsers/log-entry.js';
 import { LogStatementReader } from '../parsers/log-messages.js';
+import { compileLogPrefix, type LineHeadReader, RDS_LOG_PREFIX } from '../parsers/log-prefix.js';
 import { parseStderrLog } from '../parsers/stderr.js';
+import { parseSyslogLog, SYSLOG_LINE } from '../parsers/syslog.js';
 import { loadParser } from '../../analysis/parse.js';
+import { type Compression, detectCompression, openDecompressed } from './decompress.js';
 
-export const LOG_FORMATS = ['stderr', 'csvlog', 'jsonlog'] as const;
+/** Every value `--log-format` takes. The JSON ones share one reader, which tells the shapes apart per record. */
+export const LOG_FORMATS = ['stderr', 'csvlog', 'jsonlog', 'syslog', 'logplex', 'rds', 'cloudnativepg', 'cloud-logging', 'azure'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
 export interface LogReadOptions {
   /** Default: detected by detectLogFormat. */
   readonly format?: LogFormat;
+  /** The log_line_prefix of a text log (stderr, syslog, logplex, text inside JSON). */
+  readonly prefix?: string;
   /** Only this database's statements; the log must record database names (csvlog, jsonlog, %d in the prefix). */
   readonly database?: string;
-  /** Called as the file is read; bytes of the file as stored (compressed, for a .gz). */
+  /** Only this user's statements (%u). */
+  readonly user?: string;
+  /** Only this application's statements (%a). */
+  readonly application?: string;
+  /** Called as the file is read; bytes of the file as stored (compressed, for a compressed file). */
   readonly onProgress?: (bytesRead: number, totalBytes: number) => void;
   /** The longest line read, in bytes (default MAX_LINE_BYTES); a longer one stops the read with an InputError. */
   readonly maxLineBytes?: number;
+
+  /** Called once the file is read: its lines, and the lines skipped with their reasons. */
+  readonly onSummary?: (summary: LogFileSummary) => void;
 }
 
 /**
@@ -41,40 +59,58 @@ export interface LogReadOptions {
  */
 export const MAX_LINE_BYTES = 256 * 1024 * 1024;
 
-const PARSERS: Readonly<Record<LogFormat, (input: Readable) => AsyncGenerator<LogEntry>>> = {
+type Parser = (input: Readable, tally: LogTally, readHead?: LineHeadReader) => AsyncGenerator<LogEntry>;
+const PARSERS: Readonly<Record<LogFormat, Parser>> = {
   stderr: parseStderrLog,
+  rds: parseStderrLog,
+  syslog: parseSyslogLog,
+  logplex: parseSyslogLog,
   csvlog: parseCsvLog,
   jsonlog: parseJsonLog,
+  cloudnativepg: parseJsonLog,
+  'cloud-logging': parseJsonLog,
+  azure: parseJsonLog,
 };
 const HEAD_BYTES = 64 * 1024;
 const READ_CHUNK_BYTES = 1024 * 1024;
-const CSV_LOG_LINE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: [^,]*)?,(?:"(?:[^"]|"")*")?,(?:"(?:[^"]|"")*")?,\d+,/;
+const QUOTED = String.raw`"(?:[^"]|"")*"`;
+const CSV_LOG_LINE = new RegExp(
+  String.raw`^"?\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: [^,"]*)?"?,(?:${QUOTED}|[^,"]*),(?:${QUOTED}|[^,"]*),"?\d+"?,`,
+);
+const RDS_LINE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \S+:[^:\s]*:[^@\s]*@[^:\s]*:\[\d+\]:/;
+const FILTERS = [
+  ['database', '--log-database', 'database names', '%d'],
+  ['user', '--log-user', 'user names', '%u'],
+  ['application', '--log-application', 'application names', '%a'],
+] as const;
 
-export function isGzip(bytes: Uint8Array): boolean {
-  return bytes[0] === 0x1f && bytes[1] === 0x8b;
-}
-
-/** The log's format, from its name, else from its first bytes (gzipped or not); stderr when unsure. */
-export function detectLogFormat(path: string, firstBytes: Uint8Array): LogFormat {
-  const name = path.toLowerCase().replace(/\.gz$/, '');
+/** The log's format, from its name, else from its first lines of text; stderr when unsure. */
+export function detectLogFormat(path: string, headText: string): LogFormat {
+  const name = path.toLowerCase().replace(/\.(gz|bz2|xz|zst)$/, '');
   if (name.endsWith('.csv')) return 'csvlog';
-  if (name.endsWith('.json')) return 'jsonlog';
-  const firstLine =
-    headText(firstBytes)
-      .split('\n')
-      .find((line) => line.trim() !== '') ?? '';
-  if (firstLine.startsWith('{"timestamp":')) return 'jsonlog';
-  if (CSV_LOG_LINE.test(firstLine)) return 'csvlog';
+  if (name.endsWith('.json') || name.endsWith('.jsonl')) return 'jsonlog';
+  const lines = headText.replace(/^\uFEFF/, '').split('\n', 50);
+  // the last line of the head may be cut
+  if (lines.length > 1) lines.pop();
+  for (const line of lines) {
+    if (line.trim() === '') continue;
+    if (/^\s*[[{]/.test(line)) return 'jsonlog';
+    if (CSV_LOG_LINE.test(line)) return 'csvlog';
+    if (SYSLOG_LINE.test(line)) return / app\[postgres\.\d+\]: /.test(line) ? 'logplex' : 'syslog';
+    if (RDS_LINE.test(line)) return 'rds';
+  }
   return 'stderr';
 }
 
-function headText(firstBytes: Uint8Array): string {
-  if (!isGzip(firstBytes)) return Buffer.from(firstBytes).toString('utf8');
-  try {
-    return gunzipSync(firstBytes, { finishFlush: constants.Z_SYNC_FLUSH }).toString('utf8');
-  } catch {
-    return '';
+/** Bytes that are no text: a NUL, or many control characters. */
+function looksBinary(head: Uint8Array): boolean {
+  const sample = head.subarray(0, 4096);
+  let control = 0;
+  for (const byte of sample) {
+    if (byte === 0) return true;
+    if (byte < 32 && byte !== 9 && byte !== 10 && byte !== 13 && byte !== 12 && byte !== 27) control++;
   }
+  return control > sample.length / 20;
 }
 
 /** The statements of a server log, streamed. Throws InputError for a file it cannot read. */
@@ -82,59 +118,96 @@ export async function* readLogStatements(path: string, options: LogReadOptions =
   // SQL-level EXECUTEs are matched to their PREPARE with the real scanner
   await loadParser();
   const { size, head } = await openLog(path);
-  if (size === 0) return;
-  const format = options.format ?? detectLogFormat(path, head);
+  if (size === 0) throw new InputError(`cannot read ${path}: the file is empty`);
+  const compression = detectCompression(path, head);
+  if (compression === null && looksBinary(head)) throw notText(path);
+  const readHead = options.prefix === undefined ? undefined : compileLogPrefix(options.prefix);
+  const file = openDecompressed(path, compression, (bytes) => options.onProgress?.(bytes, size), READ_CHUNK_BYTES);
   const reader = new LogStatementReader(`log:${path}`);
-  const log = openLogStream(path, path.toLowerCase().endsWith('.gz') || isGzip(head), size, options);
-  let databaseNamed = false;
+  const tally = new LogTally();
+  const named = { database: false, user: false, application: false };
+  let format: LogFormat | undefined;
+  const capped = lineCap(path, options.maxLineBytes ?? MAX_LINE_BYTES);
+  file.text.on('error', (error) => capped.destroy(error));
   try {
-    for await (const entry of PARSERS[format](log.text)) {
-      if (options.database !== undefined) {
-        databaseNamed ||= entry.database !== undefined;
-        if (entry.database !== options.database) continue;
-      }
+    const text = await withHead(file.text.pipe(capped));
+    if (text.head.length === 0) throw new InputError(`cannot read ${path}: it holds nothing once decompressed (${compression})`);
+    if (looksBinary(text.head)) throw notText(path);
+    format = options.format ?? detectLogFormat(path, text.head.toString('utf8'));
+    const prefixReader = readHead ?? (format === 'rds' ? compileLogPrefix(RDS_LOG_PREFIX) : undefined);
+    for await (const entry of PARSERS[format](text.stream, tally, prefixReader)) {
+      if (!kept(entry, options, named)) continue;
       const statements = reader.read(entry);
       if (statements.length > 0) yield* statements;
     }
   } catch (error) {
     throw hasErrorCode(error) ? readError(path, error) : error;
   } finally {
-    log.close();
+    capped.destroy();
+    file.close();
   }
   yield* reader.finish();
-  if (options.database !== undefined && !databaseNamed) {
-    throw new InputError(`${path} does not record database names: --log-database needs csvlog, jsonlog or %d in log_line_prefix`);
+  if (tally.logLines === 0) throw noLogLines(path, format as LogFormat, tally, options.prefix);
+  for (const [key, flag, what, escape] of FILTERS) {
+    if (options[key] !== undefined && !named[key])
+      throw new InputError(`${path} does not record ${what}: ${flag} needs csvlog, jsonlog or ${escape} in log_line_prefix (--log-prefix)`);
   }
+  options.onSummary?.(summary(path, format as LogFormat, compression, tally));
 }
 
-/**
- * The file's text: its bytes counted for progress, gunzipped when needed; a read error
- * reaches `text`. `close()` stops quietly (a reader may stop early). A gzip file cut
- * short inside its data (still being written) reads as far as it goes: node's gunzip
- * stream ends there without an error.
- */
-function openLogStream(path: string, gzip: boolean, size: number, options: LogReadOptions): { text: Readable; close(): void } {
-  const file = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
-  let bytesRead = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      bytesRead += chunk.length;
-      options.onProgress?.(bytesRead, size);
-      done(null, chunk);
-    },
-  });
-  const gunzip = gzip ? createGunzip() : undefined;
-  const text = lineCap(path, options.maxLineBytes ?? MAX_LINE_BYTES);
-  file.on('error', (error) => text.destroy(error));
-  gunzip?.on('error', (error) => text.destroy(error));
-  file.pipe(counter);
-  (gunzip === undefined ? counter : counter.pipe(gunzip)).pipe(text);
+function kept(entry: LogEntry, options: LogReadOptions, named: Record<'database' | 'user' | 'application', boolean>): boolean {
+  for (const [key] of FILTERS) {
+    const wanted = options[key];
+    if (wanted === undefined) continue;
+    named[key] ||= entry[key] !== undefined;
+    if (entry[key] !== wanted) return false;
+  }
+  return true;
+}
+
+function summary(path: string, format: LogFormat, compression: Compression | null, tally: LogTally): LogFileSummary {
   return {
-    text,
-    close() {
-      for (const stream of [file, counter, gunzip, text]) stream?.destroy();
-    },
+    source: `log:${path}`,
+    format,
+    compression,
+    lines: tally.lines,
+    logLines: tally.logLines,
+    skippedLines: tally.lines - tally.logLines,
+    skipped: tally.skipped,
   };
+}
+
+const notText = (path: string) => new InputError(`cannot read ${path}: it is binary data, not a text log, nor gzip, bzip2, xz or zstd`);
+
+function noLogLines(path: string, format: LogFormat, tally: LogTally, prefix: string | undefined): InputError {
+  const given = prefix === undefined ? `read as ${format}` : `read as ${format} with --log-prefix '${prefix}'`;
+  return new InputError(
+    `cannot read ${path}: not one of its ${tally.lines} lines looks like a PostgreSQL log line (${given}); ` +
+      `give its format with --log-format (${LOG_FORMATS.join(', ')}) or its log_line_prefix with --log-prefix`,
+  );
+}
+
+/** The first HEAD_BYTES (or all) of a stream, and a stream of all of it. */
+async function withHead(input: Readable): Promise<{ head: Buffer; stream: Readable }> {
+  const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const seen: Buffer[] = [];
+  let bytes = 0;
+  let done = false;
+  while (bytes < HEAD_BYTES) {
+    const next = await chunks.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    seen.push(next.value);
+    bytes += next.value.length;
+  }
+  async function* all(): AsyncGenerator<Buffer> {
+    yield* seen;
+    if (done) return;
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+  }
+  return { head: Buffer.concat(seen), stream: Readable.from(all(), { objectMode: false }) };
 }
 
 /** Passes the text through, stopping with an InputError at a line longer than `maxBytes`. */
