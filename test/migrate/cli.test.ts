@@ -147,13 +147,15 @@ describe.skipIf(!hasPostgres)('apply interrupted with Ctrl-C (CLI, PostgreSQL)',
       expect(result.code).toBe(130);
       expect(result.stderr).toContain('interrupting: cancelling the build in flight and cleaning up (Ctrl-C again to quit at once)');
       const summary = JSON.parse(result.stdout);
-      expect(summary).toMatchObject({ built: 0, failed: 1, skipped: 2 });
+      // every step after the interrupted one (the fixture's advice has several) is skipped
+      const later = summary.steps.length - 1;
+      expect(later).toBeGreaterThanOrEqual(2);
+      expect(summary).toMatchObject({ built: 0, failed: 1, skipped: later });
       expect(summary.steps[0].message).toMatch(/^interrupted: /);
       expect(summary.steps[0].cleanedUp).toHaveLength(1);
-      expect(summary.steps.slice(1).map((s: { message: string }) => s.message)).toEqual([
-        'not started: apply was interrupted',
-        'not started: apply was interrupted',
-      ]);
+      expect(summary.steps.slice(1).map((s: { message: string }) => s.message)).toEqual(
+        Array.from({ length: later }, () => 'not started: apply was interrupted'),
+      );
       const invalid = await db.sql(`SELECT count(*)::int AS n FROM pg_index WHERE NOT indisvalid`);
       expect(invalid.rows[0].n).toBe(0);
     } finally {
