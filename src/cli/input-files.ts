@@ -39,7 +39,15 @@ function mismatch(value: unknown, shape: Shape, at: string): string | null {
   return typeof value === type ? null : `"${at}" is not a ${type}`;
 }
 
-/** What report and verify --trial read of an advise --json (README: "advise --json prints …"). */
+/** A recommendation's index as advise --json writes it: what an index is built from. */
+const INDEX: Shape = {
+  table: { schema: 'string', name: 'string' },
+  keys: [{ column: 'string', descending: 'boolean', nullsFirst: 'boolean|null', opclass: 'string|null' }],
+  include: ['string'],
+  where: 'string|null',
+};
+
+/** What report reads of an advise --json (README: "advise --json prints …"). */
 const ADVICE: Shape = {
   whatIf: 'string',
   cost: { before: 'number', after: 'number' },
@@ -57,12 +65,7 @@ const ADVICE: Shape = {
       costAfter: 'number',
       workloadShareSaved: 'number',
       writePenalty: 'number',
-      index: {
-        table: { schema: 'string', name: 'string' },
-        keys: [{ column: 'string', descending: 'boolean', nullsFirst: 'boolean|null', opclass: 'string|null' }],
-        include: ['string'],
-        where: 'string|null',
-      },
+      index: INDEX,
     },
   ],
   queries: [{ fingerprint: 'string', sql: 'string', costBefore: 'number', costAfter: 'number' }],
@@ -73,12 +76,7 @@ const TRIAL_ADVICE: Shape = {
   recommendations: [
     {
       name: 'string',
-      index: {
-        table: { schema: 'string', name: 'string' },
-        keys: [{ column: 'string', descending: 'boolean', nullsFirst: 'boolean|null', opclass: 'string|null' }],
-        include: ['string'],
-        where: 'string|null',
-      },
+      index: INDEX,
     },
   ],
 };

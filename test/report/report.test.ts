@@ -106,16 +106,7 @@ describe.skipIf(!hasChromium)('the HTML report in headless Chromium', () => {
       page.on('request', (r) => !r.url().startsWith('file:') && !r.url().startsWith('data:') && errors.push(`network: ${r.url()}`));
       await page.goto(`file://${file}`);
       await page.waitForFunction(() => document.querySelectorAll('canvas').length >= 2);
-      const drawn = await page.evaluate(() =>
-        [...document.querySelectorAll('canvas')].map((canvas) => {
-          const context = canvas.getContext('2d');
-          if (!context || canvas.width === 0) return 0;
-          const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
-          let painted = 0;
-          for (let i = 3; i < pixels.length; i += 4) if ((pixels[i] ?? 0) > 0) painted++;
-          return painted;
-        }),
-      );
+      const drawn = await paintedPixels(page);
       expect(drawn.length).toBeGreaterThanOrEqual(2);
       for (const painted of drawn) expect(painted).toBeGreaterThan(500);
 
