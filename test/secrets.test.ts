@@ -81,7 +81,7 @@ function expectOneLineError(result: CliResult, where: string, pattern: RegExp): 
   expect(result.stderr.trim(), where).toMatch(pattern);
 }
 
-/** At most three CLIs at a time (each is a node process with tsx). */
+/** At most three CLIs at a time (each is a node process). */
 async function runAll<T>(items: readonly T[], run: (item: T) => Promise<void>): Promise<void> {
   const queue = [...items];
   await Promise.all(
