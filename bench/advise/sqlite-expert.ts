@@ -5,7 +5,8 @@
  * recommended, this measures it). For each case: indexwise's advice and `.expert`'s, each
  * built on its own copy of the file (ANALYZE, sqlite_stat1 only: the statistics the
  * advisor plans with), then the statement run many times with varied values on every copy
- * — interleaved rounds, each a batch of runs, the best round kept —, once inside a read
+ * — interleaved rounds, each a batch of runs, for at least 2 s, the best round kept (the
+ * machine may be shared: the best round is the one least disturbed) —, once inside a read
  * transaction (the query's own work) and once in autocommit (each run also takes and drops
  * the file's shared lock). No PostgreSQL needed. Prints the machine and a Markdown table;
  * writes bench/results/sqlite-expert.json and .md.
@@ -27,7 +28,9 @@ import { removeTempDirs, tempDir } from '../../test/helpers/temp.js';
 
 const RESULTS = fileURLToPath(new URL('../results/sqlite-expert.json', import.meta.url));
 const MARKDOWN = fileURLToPath(new URL('../results/sqlite-expert.md', import.meta.url));
+/** At least this many rounds, and more until the case's copies ran this long (ms) per mode. */
 const ROUNDS = 21;
+const MODE_MS = 2_000;
 /** A batch runs for about this long (ms), so the clock's resolution does not matter. */
 const BATCH_MS = 4;
 
@@ -84,15 +87,16 @@ function time(dbs: readonly Database.Database[], c: ExpertCase, mode: Mode): num
   const statements = dbs.map((db) => db.prepare(c.sql));
   const runs = batchSize(statements, c);
   const best = dbs.map(() => Infinity);
-  for (let round = 0; round < ROUNDS; round++) {
+  const started = performance.now();
+  for (let round = 0; round < ROUNDS || performance.now() - started < MODE_MS; round++) {
     for (let k = 0; k < dbs.length; k++) {
       const j = (k + round) % dbs.length;
       const db = dbs[j] as Database.Database;
       const statement = statements[j] as Database.Statement;
       if (mode === 'transaction') db.exec('BEGIN');
-      const started = process.hrtime.bigint();
+      const batch = process.hrtime.bigint();
       for (let i = 0; i < runs; i++) statement.all(...c.params(i));
-      const micros = Number(process.hrtime.bigint() - started) / 1e3 / runs;
+      const micros = Number(process.hrtime.bigint() - batch) / 1e3 / runs;
       if (mode === 'transaction') db.exec('COMMIT');
       best[j] = Math.min(best[j] as number, micros);
     }
@@ -156,7 +160,7 @@ function renderMarkdown(results: readonly CaseResult[], machine: Record<string, 
     '',
     `Machine: ${machine.cpus} × ${machine.model}, ${machine.totalMemoryGb} GB RAM, Node ${machine.node}, SQLite ${machine.sqlite} (better-sqlite3), .expert from sqlite3 ${machine.expertCli ?? '(not installed)'}; load average ${machine.loadAverage} at the start.`,
     '',
-    `µs per run, best of ${ROUNDS} interleaved rounds; speed-up = none / with the indexes. "in a transaction": runs inside one read transaction (the query's own work); "autocommit": each run also takes the file's shared lock.`,
+    `µs per run, the best of at least ${ROUNDS} interleaved rounds (more until each mode ran ${MODE_MS / 1000} s; a round is a batch of about ${BATCH_MS} ms on each copy); speed-up = none / with the indexes. "in a transaction": runs inside one read transaction (the query's own work); "autocommit": each run also takes the file's shared lock.`,
     '',
     '| case | .expert | indexwise | none µs | .expert µs (speed-up) | indexwise µs (speed-up) | autocommit: none / .expert / indexwise µs |',
     '|---|---|---|---:|---:|---:|---|',
