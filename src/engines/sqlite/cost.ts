@@ -9,8 +9,8 @@
  * - SCAN t: N (one unit per row, measured 45 ns). SCAN t USING COVERING INDEX i: N × 0.5
  *   (narrower rows). SCAN t USING INDEX i: N × (1 + lookup), lookup = log2(N + 1) / 3
  *   being the rowid lookup into the table for each index entry (measured 3.5–5 units).
- * - SEARCH …: 8 (opening and positioning the cursors: a search on a 10-row table is no
- *   faster than its scan, on 20 rows it is) + descent + rows × (1 for a covering index,
+ * - SEARCH …: 8 (opening and positioning the cursors: a search on a 10-row table saves
+ *   10% at most over its scan, on 20 rows a third) + descent + rows × (1 for a covering index,
  *   the rowid or a WITHOUT ROWID primary key; 1 + lookup for an index). rows comes from
  *   sqlite_stat1 ("N a1 a2 …": a_k rows per value of the first k columns) for the
  *   leading equality constraints, divided by 4 per range bound; without statistics 10
