@@ -75,13 +75,26 @@ function classifyComparison(body: AstNode, scope: Scope, ctx: AnalysisContext, s
       return classifyLike(body, op, scope, ctx, sink);
     case 'AEXPR_BETWEEN':
     case 'AEXPR_BETWEEN_SYM': {
-      const column = keyOf(operandOf(body.lexpr, scope, ctx), body.lexpr, scope);
+      const left = operandOf(body.lexpr, scope, ctx);
+      const column = keyOf(left, body.lexpr, scope);
       const bounds = list(unwrap(body.rexpr)[1]?.items).map((b) => operandOf(b, scope, ctx));
-      if (column !== undefined && bounds.every(isValue)) return addFilter(ctx, sink, column, 'range', 'BETWEEN', valuesOf(bounds));
+      if (column !== undefined && bounds.every(isValue))
+        return addFilter(ctx, sink, column, 'range', 'BETWEEN', valuesOf(bounds), undefined, betweenCollation(left, bounds));
       break;
     }
   }
   readColumns([body.lexpr, body.rexpr], scope, ctx);
+}
+
+/**
+ * `x BETWEEN lo AND hi` is `x >= lo AND x <= hi`, each comparing with the left operand's
+ * explicit collation first, then the bound's: one collation serves both only when x names
+ * it, or both bounds name the same one.
+ */
+function betweenCollation(left: Operand, bounds: readonly Operand[]): string | undefined {
+  if (left.collation !== undefined) return left.collation;
+  const named = new Set(bounds.map((b) => b.collation));
+  return named.size === 1 ? [...named][0] : undefined;
 }
 
 function classifyBinary(body: AstNode, op: string, scope: Scope, ctx: AnalysisContext, sink: Sink): void {

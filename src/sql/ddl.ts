@@ -8,7 +8,7 @@ import { InputError } from '../errors.js';
 import { type QualifiedName, qualifiedKey } from '../model/catalog.js';
 import type { IndexDef, KeyColumn } from '../model/index-def.js';
 import type { Dialect } from './dialect.js';
-import { formatQualified, quoteIdent } from './names.js';
+import { formatQualified, quoteIdent, quoteIdentIn } from './names.js';
 
 const MAX_IDENTIFIER_BYTES = 63;
 
@@ -50,7 +50,7 @@ export function indexName(def: IndexDef): string {
 
 /** A collation name: SQLite's built-in ones (BINARY, NOCASE, RTRIM) plain, others quoted where needed. */
 function collationSql(name: string, dialect: Dialect): string {
-  return dialect === 'sqlite' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name.toUpperCase() : quoteIdent(name);
+  return dialect === 'sqlite' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name.toUpperCase() : quoteIdentIn(name, dialect);
 }
 
 /**
@@ -59,7 +59,7 @@ function collationSql(name: string, dialect: Dialect): string {
  * from input). SQLite has no operator classes and no NULLS FIRST/LAST in an index.
  */
 export function keySql(key: KeyColumn, dialect: Dialect = 'postgres'): string {
-  let sql = key.expression ? `(${key.column})` : quoteIdent(key.column);
+  let sql = key.expression ? `(${key.column})` : quoteIdentIn(key.column, dialect);
   if (key.collation) sql += ` COLLATE ${collationSql(key.collation, dialect)}`;
   if (key.opclass && dialect === 'postgres') sql += ` ${key.opclass}`;
   if (key.descending) sql += ' DESC';
@@ -84,9 +84,9 @@ export function createIndexSql(def: IndexDef, options: CreateIndexOptions = {}):
   if (options.concurrently && !sqlite) parts.push('CONCURRENTLY');
   if (options.ifNotExists) parts.push('IF NOT EXISTS');
   parts.push(
-    quoteIdent(options.name ?? indexName(def)),
+    quoteIdentIn(options.name ?? indexName(def), options.dialect ?? 'postgres'),
     options.only && !sqlite ? 'ON ONLY' : 'ON',
-    sqlite ? quoteIdent(def.table.name) : formatQualified(def.table),
+    sqlite ? quoteIdentIn(def.table.name, 'sqlite') : formatQualified(def.table),
   );
   let sql = `${parts.join(' ')} ${sqlite ? '' : 'USING btree '}(${def.keys.map((k) => keySql(k, options.dialect)).join(', ')})`;
   if (def.include.length > 0 && !sqlite) sql += ` INCLUDE (${def.include.map(quoteIdent).join(', ')})`;
@@ -102,7 +102,7 @@ export function dropIndexSql(
   const parts = ['DROP INDEX'];
   if (options.concurrently && !sqlite) parts.push('CONCURRENTLY');
   if (options.ifExists) parts.push('IF EXISTS');
-  parts.push(sqlite ? quoteIdent(index.name) : formatQualified(index));
+  parts.push(sqlite ? quoteIdentIn(index.name, 'sqlite') : formatQualified(index));
   return parts.join(' ');
 }
 
