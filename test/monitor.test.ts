@@ -1,6 +1,6 @@
 /** monitor: snapshots with scans in between, across pg_stat_reset(), in the SQLite store and in a table; read-only. */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../src/engines/connect.js';
@@ -107,6 +107,19 @@ describe.skipIf(!hasPostgres)('monitor on PostgreSQL', () => {
     expect(empty.stderr.trim()).toBe('indexwise: the store has no snapshots yet: run indexwise monitor snapshot');
   });
 
+  it('report only reads: it creates neither a store file nor a store table', async () => {
+    const path = join(tempDir('monitor-report-reads'), 'never', 'm.sqlite');
+    const none = await runCli(['monitor', 'report', '--store', path], { env: { DATABASE_URL: undefined } });
+    expect(none.stderr.trim()).toBe('indexwise: the store has no snapshots yet: run indexwise monitor snapshot');
+    expect(existsSync(dirname(path))).toBe(false);
+    const table = await runCli(['monitor', 'report', '--db', db.url, '--store', 'table:public.never_made']);
+    expect(table.code).toBe(2);
+    expect(table.stderr.trim()).toBe(
+      'indexwise: cannot open the snapshot store table:public.never_made: no such table (indexwise monitor snapshot --store table:public.never_made creates it)',
+    );
+    expect((await db.sql("SELECT to_regclass('public.never_made') AS t")).rows[0].t).toBeNull();
+  });
+
   // issue 15: the error was printed but the connection stayed open and the process never exited (one stuck process per cron run)
   it('a store that cannot be opened: one line, exit 2, and the process exits', async () => {
     const dir = tempDir('monitor-bad-store');
@@ -114,15 +127,20 @@ describe.skipIf(!hasPostgres)('monitor on PostgreSQL', () => {
     writeFileSync(text, 'not a database\n');
     const cases: [string, RegExp][] = [
       [text, /^indexwise: cannot open the snapshot store .*notes\.txt: file is not a database$/],
-      [dir, /^indexwise: cannot open the snapshot store .*: unable to open database file$/],
+      [dir, /^indexwise: cannot open the snapshot store .*: it is a directory, not a file$/],
       ['table:nosuch.snap', /^indexwise: cannot open the snapshot store table:nosuch\.snap: schema "nosuch" does not exist$/],
     ];
     for (const [store, message] of cases) {
       for (const command of ['snapshot', 'report']) {
+        // report only reads: a table it cannot find is missing, not created
+        const expected =
+          command === 'report' && store.startsWith('table:')
+            ? /^indexwise: cannot open the snapshot store table:nosuch\.snap: no such table \(indexwise monitor snapshot --store table:nosuch\.snap creates it\)$/
+            : message;
         // a hanging process is killed after 30 s and has no exit code
         const result = await runCli(['monitor', command, '--db', db.url, '--store', store], { timeoutMs: 30_000 });
         expect(result.code, `${command} --store ${store}`).toBe(2);
-        expect(result.stderr.trim()).toMatch(message);
+        expect(result.stderr.trim()).toMatch(expected);
       }
     }
     expect(readFileSync(text, 'utf8')).toBe('not a database\n');

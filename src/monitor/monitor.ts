@@ -8,16 +8,24 @@ import { defaultStorePath, openSqliteStore } from './sqlite-store.js';
 import type { SnapshotStore } from './store.js';
 import { openTableStore } from './table-store.js';
 
+export interface StoreOptions {
+  /**
+   * Only read the store (`monitor report`): a store that does not exist yet is not
+   * created — a missing file reads as empty, a missing table is an error.
+   */
+  readonly readOnly?: boolean;
+}
+
 /** `PATH` (a SQLite file of indexwise's) or `table:SCHEMA.NAME` (in the monitored database, only when asked). */
-export async function openStore(spec: string | undefined, engine: Engine | null): Promise<SnapshotStore> {
+export async function openStore(spec: string | undefined, engine: Engine | null, options: StoreOptions = {}): Promise<SnapshotStore> {
   const text = spec ?? defaultStorePath();
   const table = /^table:(?:("?)([^".]+)\1\.)?("?)([^".]+)\3$/.exec(text);
   if (table) {
     if (engine === null) throw new InputError('--store table:… keeps snapshots in the monitored database: pass --db');
-    return openTableStore(engine, table[2] ?? 'public', table[4] as string);
+    return openTableStore(engine, table[2] ?? 'public', table[4] as string, options);
   }
   if (/^table:/i.test(text)) throw new InputError('--store table: needs a table, as table:NAME or table:SCHEMA.NAME');
-  return openSqliteStore(text);
+  return openSqliteStore(text, options);
 }
 
 export async function snapshot(engine: Engine, store: SnapshotStore): Promise<Snapshot> {

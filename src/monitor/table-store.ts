@@ -5,14 +5,28 @@ import { quoteIdentAlways } from '../sql/names.js';
 import type { Snapshot } from './snapshot.js';
 import type { SnapshotStore } from './store.js';
 
-export async function openTableStore(engine: Engine, schema: string, table: string): Promise<SnapshotStore> {
+/** `readOnly`: the table must exist already (monitor report); otherwise it is created when missing (monitor snapshot). */
+export async function openTableStore(
+  engine: Engine,
+  schema: string,
+  table: string,
+  options: { readonly readOnly?: boolean } = {},
+): Promise<SnapshotStore> {
   const name = `${quoteIdentAlways(schema)}.${quoteIdentAlways(table)}`;
+  const cannotOpen = (reason: string, cause?: unknown) =>
+    new InputError(`cannot open the snapshot store table:${schema}.${table}: ${reason}`, cause === undefined ? {} : { cause });
   try {
-    await engine.query(
-      `CREATE TABLE IF NOT EXISTS ${name} (id bigserial PRIMARY KEY, database text NOT NULL, taken_at timestamptz NOT NULL, body jsonb NOT NULL)`,
-    );
+    if (options.readOnly) {
+      const [found] = await engine.query<{ oid: string | null }>('SELECT to_regclass($1)::text AS oid', [name]);
+      if (!found?.oid) throw cannotOpen(`no such table (indexwise monitor snapshot --store table:${schema}.${table} creates it)`);
+    } else {
+      await engine.query(
+        `CREATE TABLE IF NOT EXISTS ${name} (id bigserial PRIMARY KEY, database text NOT NULL, taken_at timestamptz NOT NULL, body jsonb NOT NULL)`,
+      );
+    }
   } catch (error) {
-    throw new InputError(`cannot open the snapshot store table:${schema}.${table}: ${oneLine(error)}`, { cause: error });
+    if (error instanceof InputError) throw error;
+    throw cannotOpen(oneLine(error), error);
   }
   return {
     async save(snapshot) {

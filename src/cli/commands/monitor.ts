@@ -62,10 +62,11 @@ export function registerMonitor(program: Command): void {
     .action(async (flags: MonitorFlags) => {
       const url = databaseUrl(flags.db);
       const tableStore = flags.store?.startsWith('table:') ?? false;
-      const engine: Engine | null = tableStore ? await connect(url ?? '') : null;
+      // report only reads: the session is read-only, and a store that does not exist yet is not created
+      const engine: Engine | null = tableStore ? await connect(url ?? '', { readOnly: true }) : null;
       let store: SnapshotStore | null = null;
       try {
-        store = await openStore(flags.store, engine);
+        store = await openStore(flags.store, engine, { readOnly: true });
         const result = await report(store, url === undefined ? undefined : databaseKey(url), new Date(Date.now() - flags.since));
         process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : renderMonitor(result));
       } finally {
