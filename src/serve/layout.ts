@@ -27,6 +27,7 @@ export function layout(frame: Frame, current: string, title: string, body: Safe)
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="csrf-token" content="${frame.csrf}" />
+        <link rel="icon" href="data:," />
         <title>${title} · indexwise</title>
         <link rel="stylesheet" href="/assets/sortable.min.css" />
         <link rel="stylesheet" href="/assets/app.css" />

@@ -188,7 +188,10 @@ export async function startServer(db: ServedDatabase, options: ServeOptions): Pr
     url: `http://${host}:${address.port}/`,
     close: async () => {
       if (timer) clearInterval(timer);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // a browser's keep-alive connections would hold close() open
+      if ('closeAllConnections' in server) server.closeAllConnections();
+      await closed;
     },
   };
 }
