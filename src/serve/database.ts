@@ -8,6 +8,7 @@ import { loadParser } from '../analysis/parse.js';
 import { connect } from '../engines/connect.js';
 import { parseConnectionString } from '../engines/connection-string.js';
 import type { Engine, EngineInfo } from '../engines/engine.js';
+import { InputError } from '../errors.js';
 import type { AdviceReport } from '../model/recommendation.js';
 import type { Workload } from '../model/workload.js';
 import type { SnapshotStore } from '../monitor/store.js';
@@ -72,6 +73,16 @@ export class ServedDatabase {
 
   async workload(): Promise<Workload> {
     return (await collectFrom(this.engine, [...this.options.sources], this.options.collect ?? {})).workload;
+  }
+
+  /** The workload, or why there is none (no pg_stat_statements and no --from): a page says so instead of failing. */
+  async workloadOrProblem(): Promise<{ workload: Workload; problem: null } | { workload: null; problem: string }> {
+    try {
+      return { workload: await this.workload(), problem: null };
+    } catch (error) {
+      if (error instanceof InputError) return { workload: null, problem: error.message };
+      throw error;
+    }
   }
 
   /** A writable connection for apply (a server), closed by the caller; the engine itself on an embedded database. */

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { oneLine } from '../errors.js';
 import { InputError } from '../errors.js';
 import { adviseJob, applyJob, snapshotNow, trialJob } from './actions.js';
@@ -158,6 +159,8 @@ export function buildApp(db: ServedDatabase, options: ServeOptions): Hono {
 
   app.notFound((c) => c.html(layout(frame, '', 'Not found', html`<p>Nothing here.</p>`), 404));
   app.onError((error, c) => {
+    // the auth middleware's 401 (with its WWW-Authenticate challenge)
+    if (error instanceof HTTPException) return error.getResponse();
     const message = oneLine(error);
     if (!(error instanceof InputError)) options.onError?.(message);
     const status = error instanceof InputError ? 400 : 500;

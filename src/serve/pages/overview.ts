@@ -20,13 +20,13 @@ export async function overviewPage(db: ServedDatabase): Promise<Safe> {
   const { engine, info } = db;
   const catalog = await engine.catalog();
   const { findings } = await runHealth(engine);
-  const workload = await db.workload();
+  const { workload, problem } = await db.workloadOrProblem();
   const hitRatio = info.capabilities.statisticsViews ? await cacheHitRatio(engine) : null;
   const tableBytes = catalog.tables.reduce((sum, t) => sum + t.totalBytes, 0);
   const indexBytes = catalog.indexes.reduce((sum, i) => sum + i.bytes, 0);
   const bySeverity = SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length] as const).reverse();
   const savings = querySavings(db.advice);
-  const top = [...workload.queries].sort((a, b) => b.totalTimeMs - a.totalTimeMs || b.calls - a.calls).slice(0, 10);
+  const top = [...(workload?.queries ?? [])].sort((a, b) => b.totalTimeMs - a.totalTimeMs || b.calls - a.calls).slice(0, 10);
   const advice = db.advice;
   return html` <section class="cards">
       <div class="card">
@@ -62,6 +62,7 @@ export async function overviewPage(db: ServedDatabase): Promise<Safe> {
     </section>
     <h2>Top queries</h2>
     <p class="muted">workload: ${db.sourceNames.join(', ') || 'pg_stat_statements'}</p>
+    ${problem === null ? '' : html`<p class="note">No workload: ${problem}</p>`}
     ${table(
       [
         { header: 'query' },

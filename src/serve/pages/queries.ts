@@ -27,7 +27,8 @@ function adviceFor(advice: AdviceReport | null, fingerprint: string): string[] {
 }
 
 export async function queriesPage(db: ServedDatabase): Promise<Safe> {
-  const workload = await db.workload();
+  const { workload, problem } = await db.workloadOrProblem();
+  if (workload === null) return html`<p class="note">No workload: ${problem}</p>`;
   const savings = querySavings(db.advice);
   const rows = [...workload.queries]
     .sort((a, b) => b.totalTimeMs - a.totalTimeMs || b.calls - a.calls)
