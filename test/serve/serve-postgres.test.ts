@@ -1,12 +1,15 @@
 /**
  * `indexwise serve --allow-apply` on the real PostgreSQL server, in headless Chromium: the
  * Queries page reads pg_stat_statements; the advice runs as a job; Apply (after the
- * confirmation) builds the index through applyPlan, and the Indexes page shows it.
+ * confirmation) builds the index through applyPlan, and the Indexes page shows it; History
+ * takes monitor snapshots on demand and draws usage over time, per index too.
  */
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Dashboard, serveDashboard } from '../../src/serve/dashboard.js';
 import { createTestDatabase, hasPostgres, type TestDatabase } from '../helpers/postgres.js';
+import { tempDir } from '../helpers/temp.js';
 import { hasChromium, launchBrowser, openPage, screenshot } from './browser.js';
 
 const SCHEMA = `
@@ -25,7 +28,7 @@ beforeAll(async () => {
   await db.sql('SELECT pg_stat_statements_reset()');
   // the workload pg_stat_statements records for this database
   for (let i = 1; i <= 20; i++) await db.sql('SELECT id, total FROM orders WHERE customer_id = $1', [i]);
-  dashboard = await serveDashboard({ db: db.url, port: 0, allowApply: true });
+  dashboard = await serveDashboard({ db: db.url, port: 0, allowApply: true, store: join(tempDir('serve-pg'), 'store.db') });
   browser = await launchBrowser();
 });
 
@@ -62,6 +65,21 @@ describe.skipIf(!hasPostgres || !hasChromium)('serve on PostgreSQL, with --allow
     const built = await db.sql(`SELECT indexdef FROM pg_indexes WHERE indexname = 'idx_orders_customer_id'`);
     expect(built.rows[0]?.indexdef).toMatch(/ON public\.orders USING btree \(customer_id\)/);
     await screenshot(page, 'indexes-after-apply');
+    expect(problems.join('\n')).toBe('');
+  });
+
+  it('History takes snapshots on demand (POST with the CSRF token) and draws usage over time', async () => {
+    const { page, problems } = await openPage(browser, dashboard.url);
+    await page.goto(new URL('/history', dashboard.url).toString());
+    for (let i = 0; i < 2; i++) {
+      await Promise.all([page.waitForEvent('load'), page.locator('#take-snapshot').click()]);
+      await db.sql('SELECT id FROM orders WHERE customer_id = 7');
+    }
+    expect(await page.locator('#snapshots tbody tr').count()).toBe(2);
+    await page.waitForSelector('canvas');
+    await screenshot(page, 'history');
+    await page.goto(new URL('/indexes/public/orders_pkey', dashboard.url).toString());
+    await page.waitForSelector('canvas');
     expect(problems.join('\n')).toBe('');
   });
 });

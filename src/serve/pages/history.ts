@@ -6,7 +6,9 @@ import { html, jsonBlock, type Safe, table } from '../html.js';
 import { readUsage, scansChart } from '../usage.js';
 
 export async function historyPage(db: ServedDatabase, snapshotEveryMs: number | null): Promise<Safe> {
-  if (db.store === null) return html`<p class="muted">No monitor store: start serve with --store.</p>`;
+  if (!db.info.capabilities.statisticsViews)
+    return html`<p class="muted">${db.info.kind} keeps no usage counters: monitor snapshots are for PostgreSQL and PGlite.</p>`;
+  if (db.store === null) return html`<p class="muted">No monitor store: start serve with --store FILE.</p>`;
   const usage = await readUsage(db);
   const last = usage.series[usage.series.length - 1];
   const busiest = Object.entries(last?.scans ?? {})
