@@ -18,7 +18,7 @@ interface ServeFlags extends WorkloadFlags {
 }
 
 /** Resolves when the process is asked to stop (Ctrl-C, SIGTERM). */
-function stopRequested(): Promise<void> {
+export function stopRequested(): Promise<void> {
   return new Promise((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
