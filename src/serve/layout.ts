@@ -31,7 +31,7 @@ export function layout(frame: Frame, current: string, title: string, body: Safe)
         <title>${title} · indexwise</title>
         <link rel="stylesheet" href="/assets/sortable.min.css" />
         <link rel="stylesheet" href="/assets/app.css" />
-        <script src="/assets/chart.umd.min.js" defer></script>
+        ${body.text.includes('data-chart=') ? html`<script src="/assets/chart.umd.min.js" defer></script>` : ''}
         <script src="/assets/sortable.min.js" defer></script>
         <script src="/assets/app.js" defer></script>
       </head>

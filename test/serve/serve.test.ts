@@ -136,9 +136,9 @@ describe.skipIf(!hasChromium)('serve on SQLite in headless Chromium', () => {
     expect(await page.locator('#indexes td', { hasText: SCRIPT_TABLE }).count()).toBeGreaterThan(0);
     await visit(watched, '/queries');
     expect(await page.locator('#queries code', { hasText: SCRIPT_TABLE }).count()).toBe(1);
-    // the only scripts are the server's three files and the JSON blocks; no element the payload would make
+    // the only scripts are the server's files; no element the payload would make
     const scripts = await page.evaluate(() => [...document.scripts].map((s) => s.src.replace(location.origin, '') || s.type));
-    expect(scripts).toEqual(['/assets/chart.umd.min.js', '/assets/sortable.min.js', '/assets/app.js']);
+    expect(scripts).toEqual(['/assets/sortable.min.js', '/assets/app.js']); // Chart.js only where a chart is drawn
     expect(await page.locator('main img').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
     expect(watched.problems).toEqual([]);
@@ -161,6 +161,10 @@ describe.skipIf(!hasChromium)('serve on SQLite in headless Chromium', () => {
     const rows = await page.locator('#recommendations tbody tr').allInnerTexts();
     expect(rows.some((r) => /\bposts\b/.test(r) && r.includes('author_id'))).toBe(true);
     await screenshot(page, 'advice');
+
+    // the trial (verify --trial), on a copy of the file
+    await Promise.all([page.waitForURL(/\/advice$/, { waitUntil: 'load' }), page.locator('#run-trial').click()]);
+    expect(await page.locator('#trial-result').innerText()).toMatch(/^Trial: workload [\d.]+ ms → [\d.]+ ms/);
 
     await page.locator('#migration-sql').click();
     const link = page.locator('a.download', { hasText: /\.up\.sql$/ });
