@@ -35,7 +35,7 @@ export async function indexesPage(db: ServedDatabase): Promise<Safe> {
       bytesCell(index.bytes),
       scansNow.has(key) ? countCell(scansNow.get(key)) : { text: 'n/a', sort: -1 },
       perDay.has(key) ? countCell(perDay.get(key)) : { text: '-', sort: -1 },
-      html`${mine.map((f) => html`${severityBadge(f.severity)} <a href="/health#${f.check}">${f.check}</a> `)}`,
+      html`${mine.map((f) => html`${severityBadge(f.severity)} <a href="/health">${f.check}</a> `)}`,
     ];
   });
   return html`<p class="muted">
