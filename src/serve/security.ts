@@ -76,6 +76,20 @@ export function authGuard(auth: Auth | null): MiddlewareHandler {
   };
 }
 
+/**
+ * Without --auth (loopback only), requests must name this machine in their Host header: a web
+ * page whose own name was re-pointed at 127.0.0.1 (DNS rebinding) cannot read the dashboard.
+ */
+export function hostGuard(auth: Auth | null, port: () => number): MiddlewareHandler {
+  return async (c, next) => {
+    if (auth !== null) return next();
+    const host = (c.req.header('host') ?? '').toLowerCase();
+    const name = host.replace(/:\d+$/, '');
+    if (host.endsWith(`:${port()}`) && (isLoopback(name) || name === '[::1]')) return next();
+    return c.text('Misdirected Request: use http://127.0.0.1 or http://localhost', 421);
+  };
+}
+
 export const CSRF_HEADER = 'x-csrf-token';
 
 /** Every request that could change state (not GET or HEAD) carries the page's CSRF token in a header, which a cross-site form cannot set. */

@@ -23,7 +23,7 @@ import { historyPage } from './pages/history.js';
 import { indexesPage, indexPage } from './pages/indexes.js';
 import { overviewPage } from './pages/overview.js';
 import { explainQuery, queriesPage, queryPage } from './pages/queries.js';
-import { type Auth, authGuard, checkExposure, csrfGuard, strictHeaders } from './security.js';
+import { type Auth, authGuard, checkExposure, csrfGuard, hostGuard, strictHeaders } from './security.js';
 
 export interface ServeOptions {
   readonly host: string;
@@ -43,7 +43,7 @@ export interface RunningServer {
 /** A route parameter (always present on the routes that read one). */
 const param = (c: Context, name: string): string => c.req.param(name) ?? '';
 
-export function buildApp(db: ServedDatabase, options: ServeOptions): Hono {
+export function buildApp(db: ServedDatabase, options: ServeOptions, port: () => number): Hono {
   const csrf = randomBytes(24).toString('base64url');
   const jobs = new Jobs();
   const assets = loadAssets();
@@ -51,6 +51,7 @@ export function buildApp(db: ServedDatabase, options: ServeOptions): Hono {
   let trial: string | null = null;
   const app = new Hono();
   app.use('*', strictHeaders());
+  app.use('*', hostGuard(options.auth, port));
   app.use('*', authGuard(options.auth));
   app.use('*', csrfGuard(csrf));
 
@@ -173,11 +174,13 @@ export function buildApp(db: ServedDatabase, options: ServeOptions): Hono {
 /** Starts listening; refuses a host other machines can reach unless auth is set. */
 export async function startServer(db: ServedDatabase, options: ServeOptions): Promise<RunningServer> {
   checkExposure(options.host, options.auth);
-  const app = buildApp(db, options);
+  let port = options.port;
+  const app = buildApp(db, options, () => port);
   const { server, address } = await new Promise<{ server: ReturnType<typeof serve>; address: AddressInfo }>((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, (address) => resolve({ server, address }));
     server.once('error', reject);
   });
+  port = address.port;
   const timer =
     options.snapshotEveryMs === null
       ? null

@@ -3,6 +3,7 @@
  * without --auth (exit 2, one line, before the database is opened); a wrong token is 401;
  * basic auth; credentials come from the environment only; the Content-Security-Policy.
  */
+import http from 'node:http';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,4 +80,27 @@ describe('serve security', () => {
       await basic.close();
     }
   });
+
+  it('without --auth, a request naming another host (DNS rebinding) is refused with 421', async () => {
+    const open = await serveDashboard({ db: `sqlite:${file}`, port: 0 });
+    try {
+      const { port } = new URL(open.url);
+      expect(await statusWithHost(open.url, `rebound.example:${port}`)).toBe(421);
+      expect(await statusWithHost(open.url, `127.0.0.1:${port}`)).toBe(200);
+      expect(await statusWithHost(open.url, `localhost:${port}`)).toBe(200);
+    } finally {
+      await open.close();
+    }
+  });
 });
+
+/** GET / with a Host header of our choosing (fetch does not let one set it). */
+function statusWithHost(url: string, host: string): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, { headers: { host } }, (response) => {
+      response.resume();
+      resolve(response.statusCode);
+    });
+    request.on('error', reject);
+  });
+}
