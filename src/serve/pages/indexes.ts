@@ -66,6 +66,7 @@ export async function indexPage(db: ServedDatabase, schema: string, name: string
   const usage = await readUsage(db);
   const key = qualifiedKey(index);
   const stats = usage.report?.indexes.find((u) => qualifiedKey(u.schema, u.index) === key);
+  const mine = findings.filter((f) => f.index === named);
   return html` <dl class="facts">
       <dt>index</dt>
       <dd>${named}</dd>
@@ -94,9 +95,5 @@ export async function indexPage(db: ServedDatabase, schema: string, name: string
             ${jsonBlock('chart-index', scansChart(usage.series, [key]))}`
     }
     <h2>Findings</h2>
-    ${
-      findings
-        .filter((f) => f.index === named)
-        .map((f) => html`<p>${severityBadge(f.severity)} <strong>${f.check}</strong>: ${f.message}</p>`) || ''
-    }`;
+    ${mine.length === 0 ? html`<p class="muted">None.</p>` : mine.map((f) => html`<p>${severityBadge(f.severity)} <strong>${f.check}</strong>: ${f.message}</p>`)}`;
 }
