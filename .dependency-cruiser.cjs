@@ -14,6 +14,7 @@ const LAYERS = [
   { name: 'migrate', paths: ['src/migrate/'] },
   { name: 'apply/report', paths: ['src/apply/', 'src/report/'] },
   { name: 'demo', paths: ['src/demo/'] },
+  { name: 'serve', paths: ['src/serve/'] },
   { name: 'cli', paths: ['src/cli/'] },
   { name: 'index', paths: ['src/index\\.ts$'] },
 ];

@@ -1,4 +1,4 @@
-// After tsc: copy the SQL files the compiled code reads (src/**/*.sql) into dist/.
+// After tsc: copy the files the compiled code reads (src/**/*.sql, src/serve/assets/) into dist/
 import { cpSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -10,3 +10,5 @@ function copySql(dir) {
   }
 }
 copySql('src');
+// … and the dashboard's own script and style (src/serve/assets/), which serve reads next to its module.
+cpSync(join('src', 'serve', 'assets'), join('dist', 'serve', 'assets'), { recursive: true });

@@ -82,3 +82,7 @@ export type { Measurement, QueryMeasurement, Comparison, QueryComparison } from 
 export { collectReport, type ReportOptions } from './report/collect.js';
 export { renderReport, writeReport } from './report/write.js';
 export type { ReportData } from './report/data.js';
+
+// the dashboard
+export { serveDashboard, type DashboardOptions, type Dashboard } from './serve/dashboard.js';
+export { readAuth, AUTH_ENV, type Auth } from './serve/security.js';

@@ -204,13 +204,14 @@ describe.skipIf(!hasPostgres)('passwords are never shown (PostgreSQL, SCRAM)', (
       ['monitor', 'report', '--store', 'table:ix_snapshots'],
       ['report', '--from', `sql:${workload}`, '--out', join(out, 'never.md')],
       ['demo'],
+      ['serve', '--port', '0'],
     ];
     await runAll(commands, async (args) => {
       const result = await runCli([...args, '--db', bad]);
       expectOneLineError(result, args.join(' '), /cannot connect to postgres:\/\/ixsec_all_\w+:\*\*\*@[^ ]+:1\/\w+: connection refused/);
     });
     expectNoSecretInFiles(out);
-  }, 300_000); // eleven CLI processes
+  }, 300_000); // twelve CLI processes
 
   it('the commands that write files write no password (raw URL, key/value)', async () => {
     const raw = forms('all', db.name).raw;

@@ -15,6 +15,7 @@ import { registerInspect } from './commands/inspect.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerMonitor } from './commands/monitor.js';
 import { registerReport } from './commands/report.js';
+import { registerServe } from './commands/serve.js';
 import { registerVerify } from './commands/verify.js';
 import { VERSION } from '../version.js';
 
@@ -54,6 +55,7 @@ Start here:
   registerHealth(program);
   registerMonitor(program);
   registerReport(program);
+  registerServe(program);
   return program;
 }
 

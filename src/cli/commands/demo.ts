@@ -12,6 +12,12 @@ import { renderColumnRoles } from './analyze.js';
 import { renderComparison } from './verify.js';
 import { checkOutFile } from '../out-files.js';
 import { reportFormat } from '../../report/write.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { demoFilePath } from '../../demo/assets.js';
+import { serveDashboard } from '../../serve/dashboard.js';
+import { stopRequested } from './serve.js';
 
 interface DemoFlags {
   engine: 'postgres' | 'sqlite';
@@ -23,6 +29,8 @@ interface DemoFlags {
   report?: string;
   json?: boolean;
   quiet?: boolean;
+  serve?: boolean;
+  port: number;
 }
 
 export function registerDemo(program: Command): void {
@@ -43,6 +51,8 @@ export function registerDemo(program: Command): void {
     .option('--report <file>', `where to write the HTML report (default ${defaultReportPath()})`)
     .option('--json', 'print the result as JSON')
     .option('-q, --quiet', 'no progress messages on stderr')
+    .option('--serve', 'then open the demo in the dashboard (indexwise serve); kept in a temporary directory unless --keep')
+    .option('--port <n>', 'with --serve: port to listen on', parseNonNegativeInt('--port'), 4321)
     .addHelpText(
       'after',
       `
@@ -58,10 +68,12 @@ Examples:
         reportFormat(flags.report);
         checkOutFile(flags.report, '--report');
       }
+      // served, the demo must outlive the story: kept on disk
+      const keep = flags.keep ?? (flags.serve && flags.db === undefined ? demoScratch(flags.engine) : undefined);
       const report = await runDemo({
         engine: flags.engine,
         scale: flags.scale,
-        keep: flags.keep,
+        keep,
         db: flags.db,
         schema: flags.schema,
         runs: flags.runs,
@@ -69,7 +81,30 @@ Examples:
         onProgress: progressReporter(!flags.quiet),
       });
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderDemo(report));
+      if (flags.serve) await serveDemo(flags, keep);
     });
+}
+
+/** A temporary place for a served demo: a PGlite directory, or a SQLite file. */
+function demoScratch(engine: DemoFlags['engine']): string {
+  const dir = mkdtempSync(join(tmpdir(), 'indexwise-demo-'));
+  return join(dir, engine === 'sqlite' ? 'demo.db' : 'db');
+}
+
+/** `demo --serve`: the dashboard on the demo's database, its workload file as the workload, until Ctrl-C. */
+async function serveDemo(flags: DemoFlags, keep: string | undefined): Promise<void> {
+  const sqlite = flags.engine === 'sqlite';
+  const db = flags.db ?? (sqlite ? `sqlite:${keep}` : `pglite:${keep}`);
+  const scratch = keep === undefined ? tmpdir() : dirname(keep);
+  const dashboard = await serveDashboard({
+    db,
+    sources: [{ kind: 'sql', path: demoFilePath(sqlite ? 'workload.sqlite.sql' : 'workload.sql') }],
+    port: flags.port,
+    store: sqlite ? undefined : join(scratch, 'indexwise-demo-usage.db'),
+  });
+  process.stdout.write(`\nindexwise serve: the demo at ${dashboard.url} (Ctrl-C to stop)\n`);
+  await stopRequested();
+  await dashboard.close();
 }
 
 export function renderDemo(report: DemoReport): string {
