@@ -1,0 +1,107 @@
+/**
+ * Index kinds beyond the b-tree (issue 17, item 2): GIN on jsonb (jsonb_path_ops only when
+ * `@>` alone is used), on arrays, for full-text search on the query's own to_tsvector, and
+ * pg_trgm's trigram GIN for `ILIKE '%x%'` and regular expressions; GiST on range types.
+ * Each is recommended for its query and not for a neighbour query it cannot serve. On a
+ * server with HypoPG (no GIN or GiST there) they are listed as not costed, apart from the
+ * recommendations, and costed with --what-if transaction; PGlite builds them in a
+ * rolled-back transaction. Real PostgreSQL (pg_trgm created by the test in its own
+ * database, so that the what-if transaction need not) and PGlite.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { advise } from '../src/advisor/advise.js';
+import type { Catalog } from '../src/model/catalog.js';
+import type { AdviceReport, Recommendation } from '../src/model/recommendation.js';
+import { createIndexSql, dropIndexSql } from '../src/sql/ddl.js';
+import { POSTGRES_FAMILY, type TestEngine } from './helpers/engines.js';
+import { workloadFromSql } from './helpers/workload.js';
+
+const SETUP = `
+CREATE TABLE docs (id bigint PRIMARY KEY, owner_id int NOT NULL, title text NOT NULL, body text NOT NULL,
+  metadata jsonb NOT NULL, tags text[] NOT NULL, valid tstzrange NOT NULL);
+INSERT INTO docs SELECT g, g % 500, 'Title ' || md5(g::text), 'word' || (g % 997) || ' text ' || md5((g * 31)::text),
+  jsonb_build_object('kind', 'k' || (g % 1000), 'n', g), ARRAY['t' || (g % 1000), 't' || (g % 7)],
+  tstzrange(timestamptz '2024-01-01' + g * interval '1 hour', timestamptz '2024-01-01' + (g + 2) * interval '1 hour')
+  FROM generate_series(1, 30000) g;
+ANALYZE docs;
+`;
+
+const describeIndex = (r: { table: string; method: string; columns: readonly string[] }) =>
+  `${r.method} ${r.table}(${r.columns.join(', ')})`;
+
+for (const fixture of POSTGRES_FAMILY) {
+  describe.skipIf(!fixture.available)(`index kinds on ${fixture.name}`, () => {
+    let db: TestEngine;
+    let catalog: Catalog;
+    beforeAll(async () => {
+      db = await fixture.open('advise_kinds');
+      await db.setup(SETUP);
+      catalog = await db.engine.catalog();
+    });
+    afterAll(async () => db?.cleanup());
+
+    // the server has HypoPG: GIN and GiST are costed only when a transaction is asked for
+    const run = async (sql: string): Promise<AdviceReport> =>
+      advise(db.engine, await workloadFromSql(sql), catalog, fixture.name === 'postgres' ? { whatIf: 'transaction' } : {});
+
+    /** Builds the recommended index for real; the plan of `query` (literal values) with it. */
+    const planWith = async (rec: Recommendation | undefined, query: string): Promise<string> => {
+      if (rec === undefined) throw new Error('no recommendation');
+      if (rec.extensions.length > 0) await db.setup(rec.extensions.map((e) => `CREATE EXTENSION IF NOT EXISTS ${e};`).join('\n'));
+      await db.setup(createIndexSql(rec.index, { name: rec.name }));
+      try {
+        const rows = await db.engine.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${query}`);
+        return rows.map((r) => r['QUERY PLAN']).join('\n');
+      } finally {
+        await db.setup(dropIndexSql({ schema: 'public', name: rec.name }));
+      }
+    };
+
+    it('jsonb @> alone gets GIN jsonb_path_ops; with ? on the same column, the default jsonb_ops', async () => {
+      const containment = await run('SELECT id FROM docs WHERE metadata @> $1');
+      expect(containment.recommendations.map(describeIndex)).toEqual(['gin public.docs(metadata jsonb_path_ops)']);
+      const [rec] = containment.recommendations;
+      expect(rec?.sql).toMatch(/USING gin \(metadata jsonb_path_ops\)$/);
+      expect(await planWith(rec, `SELECT id FROM docs WHERE metadata @> '{"kind": "k7"}'`)).toContain(rec?.name);
+
+      const both = await run("SELECT id FROM docs WHERE metadata @> $1; SELECT id FROM docs WHERE metadata ? 'kind'");
+      const gin = both.recommendations.filter((r) => r.method === 'gin');
+      expect(gin.map(describeIndex)).toEqual(['gin public.docs(metadata)']);
+    });
+
+    it("ILIKE '%x%' and ~ get a trigram GIN (pg_trgm); LIKE 'abc%' gets a b-tree, no trigram", async () => {
+      const infix = await run("SELECT id FROM docs WHERE body ILIKE '%word42 %'; SELECT id FROM docs WHERE title ~ 'Title 0ab'");
+      expect(infix.recommendations.map(describeIndex).sort()).toEqual([
+        'gin public.docs(body gin_trgm_ops)',
+        'gin public.docs(title gin_trgm_ops)',
+      ]);
+      const body = infix.recommendations.find((r) => r.columns[0] === 'body gin_trgm_ops');
+      expect(body?.extensions).toEqual(['pg_trgm']);
+      expect(body?.name).toBe('idx_docs_body_trgm');
+      expect(await planWith(body, "SELECT id FROM docs WHERE body ILIKE '%word42 %'")).toContain(body?.name);
+
+      const prefix = await run("SELECT id FROM docs WHERE title LIKE 'Title 0ab%'");
+      expect(prefix.recommendations.map(describeIndex)).toEqual(['btree public.docs(title text_pattern_ops)']);
+      expect(prefix.uncosted).toEqual([]);
+    });
+
+    it('arrays: tags && $1 gets GIN; full-text search gets GIN on the query’s own to_tsvector', async () => {
+      const report = await run(
+        "SELECT id FROM docs WHERE tags && ARRAY['t42']; SELECT id FROM docs WHERE to_tsvector('simple', body) @@ to_tsquery('simple', $1)",
+      );
+      expect(report.recommendations.map(describeIndex).sort()).toEqual([
+        "gin public.docs((to_tsvector('simple', body)))",
+        'gin public.docs(tags)',
+      ]);
+      const fts = report.recommendations.find((r) => r.columns[0]?.startsWith('(to_tsvector'));
+      expect(await planWith(fts, "SELECT id FROM docs WHERE to_tsvector('simple', body) @@ to_tsquery('simple', 'word42')")).toContain(
+        fts?.name,
+      );
+    });
+
+    it('range overlap gets GiST; equality on owner_id stays a b-tree', async () => {
+      const report = await run('SELECT id FROM docs WHERE valid && tstzrange($1, $2); SELECT id FROM docs WHERE owner_id = $1');
+      expect(report.recommendations.map(describeIndex).sort()).toEqual(['btree public.docs(owner_id)', 'gist public.docs(valid)']);
+    });
+  });
+}
