@@ -105,3 +105,42 @@ for (const fixture of POSTGRES_FAMILY) {
     });
   });
 }
+
+describe.skipIf(!POSTGRES_FAMILY[0]?.available)('GIN under HypoPG on a server', () => {
+  let db: TestEngine;
+  beforeAll(async () => {
+    db = await (POSTGRES_FAMILY[0] as (typeof POSTGRES_FAMILY)[number]).open('advise_kinds_hypopg');
+    await db.setup(SETUP);
+  });
+  afterAll(async () => db?.cleanup());
+
+  it('is listed as not costed, apart from the recommendations, and costed with --what-if transaction', async () => {
+    const sql =
+      "SELECT id FROM docs WHERE metadata @> $1; SELECT id FROM docs WHERE owner_id = $1; SELECT id FROM docs WHERE body ILIKE '%word42 %'";
+    const workload = await workloadFromSql(sql);
+    const catalog = await db.engine.catalog();
+    const hypo = await advise(db.engine, workload, catalog);
+    expect(hypo.whatIf).toBe('hypopg');
+    expect(hypo.recommendations.map(describeIndex)).toEqual(['btree public.docs(owner_id)']);
+    expect(hypo.uncosted.map(describeIndex).sort()).toEqual([
+      'gin public.docs(body gin_trgm_ops)',
+      'gin public.docs(metadata jsonb_path_ops)',
+    ]);
+    const trgm = hypo.uncosted.find((u) => u.extensions.length > 0);
+    expect(trgm?.reason).toMatch(/HypoPG cannot create a hypothetical GIN index/);
+    expect(trgm?.command).toContain('--what-if transaction');
+    expect(trgm?.extensions).toEqual(['pg_trgm']);
+    // pg_trgm is not installed in this database (the other suite's database has it): the advice says the migration adds it
+    expect(hypo.notes.join('\n')).toMatch(/Extension pg_trgm is not installed: the migration creates it/);
+
+    const built = await advise(db.engine, workload, catalog, { whatIf: 'transaction' });
+    expect(built.uncosted).toEqual([]);
+    expect(built.recommendations.map(describeIndex).sort()).toEqual([
+      'btree public.docs(owner_id)',
+      'gin public.docs(body gin_trgm_ops)',
+      'gin public.docs(metadata jsonb_path_ops)',
+    ]);
+    // the transaction that built the trigram index was rolled back: no extension left behind
+    expect(await db.engine.query("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).toEqual([]);
+  });
+});
