@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { InputError } from '../errors.js';
 import { type QualifiedName, qualifiedKey } from '../model/catalog.js';
-import type { IndexDef, KeyColumn } from '../model/index-def.js';
+import { INDEX_METHODS, type IndexDef, type IndexMethod, type KeyColumn } from '../model/index-def.js';
 import type { Dialect } from './dialect.js';
 import { formatQualified, quoteIdent } from './names.js';
 
@@ -84,6 +84,13 @@ export interface CreateIndexOptions {
   readonly only?: boolean;
 }
 
+/** The access method, from the closed list only (a definition read from a file is input); absent in old advice: btree. */
+function methodSql(method: IndexMethod | undefined): IndexMethod {
+  if (method === undefined) return 'btree';
+  if (!INDEX_METHODS.includes(method)) throw new InputError(`unknown index method ${JSON.stringify(method).slice(0, 40)}`);
+  return method;
+}
+
 export function createIndexSql(def: IndexDef, options: CreateIndexOptions = {}): string {
   const sqlite = options.dialect === 'sqlite';
   const parts = [options.unique ? 'CREATE UNIQUE INDEX' : 'CREATE INDEX'];
@@ -94,7 +101,7 @@ export function createIndexSql(def: IndexDef, options: CreateIndexOptions = {}):
     options.only && !sqlite ? 'ON ONLY' : 'ON',
     sqlite ? quoteIdent(def.table.name) : formatQualified(def.table),
   );
-  let sql = `${parts.join(' ')} ${sqlite ? '' : `USING ${def.method} `}(${def.keys.map((k) => keySql(k, options.dialect)).join(', ')})`;
+  let sql = `${parts.join(' ')} ${sqlite ? '' : `USING ${methodSql(def.method)} `}(${def.keys.map((k) => keySql(k, options.dialect)).join(', ')})`;
   if (def.include.length > 0 && !sqlite) sql += ` INCLUDE (${def.include.map(quoteIdent).join(', ')})`;
   if (def.where !== null) sql += ` WHERE ${def.where}`;
   return sql;
