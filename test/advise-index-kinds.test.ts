@@ -10,6 +10,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advise } from '../src/advisor/advise.js';
+import { applyPlan } from '../src/apply/apply.js';
+import { parsePlanInput } from '../src/migrate/inputs.js';
+import { buildPlan } from '../src/migrate/plan.js';
+import { trialAdvice } from '../src/verify/verify.js';
 import type { Catalog } from '../src/model/catalog.js';
 import type { AdviceReport, Recommendation } from '../src/model/recommendation.js';
 import { createIndexSql, dropIndexSql } from '../src/sql/ddl.js';
@@ -142,5 +146,24 @@ describe.skipIf(!POSTGRES_FAMILY[0]?.available)('GIN under HypoPG on a server', 
     ]);
     // the transaction that built the trigram index was rolled back: no extension left behind
     expect(await db.engine.query("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).toEqual([]);
+
+    // verify --trial builds them (pg_trgm too) in a rolled-back transaction and measures the plans they give
+    const trial = await trialAdvice(db.engine, workload, catalog, built.recommendations, { runs: 1 });
+    const search = trial.comparison.queries.find((q) => q.sql.includes('ILIKE'));
+    expect(search?.planChange).toMatch(/Seq Scan → .*Bitmap/);
+    expect(await db.engine.query("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).toEqual([]);
+
+    // apply builds them for good, the extension first
+    const plan = buildPlan([parsePlanInput(JSON.stringify(built), 'advice.json')], {}, { dialect: 'postgres' });
+    const summary = await applyPlan(db.engine, plan);
+    expect(summary.steps.map((s) => s.status)).toEqual(['built', 'built', 'built']);
+    const indexes = await db.engine.query<{ def: string }>(
+      "SELECT pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indrelid = 'docs'::regclass AND NOT indisprimary ORDER BY 1",
+    );
+    expect(indexes.map((i) => i.def)).toEqual([
+      'CREATE INDEX idx_docs_body_trgm ON public.docs USING gin (body gin_trgm_ops)',
+      'CREATE INDEX idx_docs_metadata_gin ON public.docs USING gin (metadata jsonb_path_ops)',
+      expect.stringMatching(/^CREATE INDEX idx_docs_owner_id\S* ON public\.docs USING btree \(owner_id\)/),
+    ]);
   });
 });
