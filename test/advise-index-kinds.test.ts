@@ -103,6 +103,26 @@ for (const fixture of POSTGRES_FAMILY) {
       );
     });
 
+    // BRIN needs a large table: on PostgreSQL only (HypoPG costs it), to keep the suite's time
+    it.skipIf(fixture.name !== 'postgres')(
+      'BRIN for a range on an append-ordered column of a large table when a b-tree does not fit the budget',
+      async () => {
+        await db.setup(`CREATE TABLE events (id bigint, at timestamptz NOT NULL, score int NOT NULL);
+        INSERT INTO events SELECT g, timestamptz '2024-01-01' + g * interval '1 minute', (hashint4(g) & 1048575) FROM generate_series(1, 600000) g;
+        ANALYZE events;`);
+        const events = await db.engine.catalog();
+        const workload = await workloadFromSql(
+          'SELECT count(*) FROM events WHERE at >= $1 AND at < $2; SELECT count(*) FROM events WHERE score BETWEEN $1 AND $2',
+        );
+        const report = await advise(db.engine, workload, events, { budgetBytes: 1_000_000 });
+        expect(report.whatIf).toBe('hypopg');
+        expect(report.recommendations.map(describeIndex)).toEqual(['brin public.events(at)']);
+        expect(report.recommendations[0]?.sql).toMatch(/USING brin \(at\)$/);
+        expect(report.recommendations[0]?.estimatedBytes).toBeLessThan(1_000_000);
+        await db.setup('DROP TABLE events');
+      },
+    );
+
     it('range overlap gets GiST; equality on owner_id stays a b-tree', async () => {
       const report = await run('SELECT id FROM docs WHERE valid && tstzrange($1, $2); SELECT id FROM docs WHERE owner_id = $1');
       expect(report.recommendations.map(describeIndex).sort()).toEqual(['btree public.docs(owner_id)', 'gist public.docs(valid)']);

@@ -10,7 +10,10 @@
  * - GIN with pg_trgm's gin_trgm_ops for LIKE/ILIKE patterns without a fixed prefix and
  *   for regular expressions (`~`, `~*`); `LIKE 'abc%'` stays the b-tree's (text_pattern_ops);
  * - GiST on range types and geometric types for overlap, containment and position (`&&`,
- *   `@>`, `<@`, `<<`, `>>`, …).
+ *   `@>`, `<@`, `<<`, `>>`, …);
+ * - BRIN for a range on a column of a large table whose rows lie in that column's order
+ *   (pg_stats.correlation near ±1, as in an append-only log by time): a few pages of
+ *   summaries where a b-tree would take a copy of the column.
  * Pure: the accesses and the catalog's column types in, definitions out.
  */
 import type { Filter, TableAccess } from '../model/analysis.js';
@@ -22,6 +25,9 @@ const ARRAY_OPERATORS = new Set(['@>', '<@', '&&']);
 const TRIGRAM_PATTERNS = new Set(['LIKE', 'ILIKE', '~', '~*']);
 const GIST_OPERATORS = new Set(['&&', '@>', '<@', '<<', '>>', '&<', '&>', '-|-', '<<|', '|>>', '~=']);
 const GEOMETRIC_TYPES = new Set(['point', 'box', 'polygon', 'circle']);
+/** BRIN: tables of at least this many rows, columns whose physical order follows their values this closely. */
+const BRIN_MIN_ROWS = 500_000;
+const BRIN_MIN_CORRELATION = 0.9;
 const TEXT_TYPE = /^(text|character varying|varchar|character|char|bpchar)\b/;
 
 /** The operators each jsonb column is used with, over the whole workload: `schema.table|column` → operators. */
@@ -65,6 +71,7 @@ function kindDef(filter: Filter, access: TableAccess, table: Table, jsonb: Jsonb
   }
   const type = columnType(table, filter.column);
   if (type === undefined) return null;
+  if (filter.kind === 'range' && isAppendOrdered(table, filter.column)) return define(access, 'brin', keyColumn(filter.column));
   if (type === 'jsonb' && JSONB_OPERATORS.has(operator)) {
     const operators = jsonb.get(columnKey(access.table, filter.column)) ?? new Set([operator]);
     const pathOps = [...operators].every((op) => op === '@>');
@@ -88,6 +95,11 @@ function kindDef(filter: Filter, access: TableAccess, table: Table, jsonb: Jsonb
 function isTrigramPattern(filter: Filter): boolean {
   if (filter.kind === 'infix') return true;
   return filter.kind === 'pattern' && TRIGRAM_PATTERNS.has(filter.operator);
+}
+
+function isAppendOrdered(table: Table, column: string): boolean {
+  const correlation = table.columns.find((c) => c.name === column)?.stats?.correlation;
+  return (table.rowEstimate ?? 0) >= BRIN_MIN_ROWS && correlation != null && Math.abs(correlation) >= BRIN_MIN_CORRELATION;
 }
 
 function columnType(table: Table | undefined, column: string): string | undefined {

@@ -88,6 +88,41 @@ describe('candidates of other methods', () => {
   });
 });
 
+describe('BRIN candidates', () => {
+  beforeAll(loadParser);
+  const stats = (correlation: number) => ({ nDistinct: -1, nullFrac: 0, correlation, avgWidth: 8 });
+  const events = (rows: number): Catalog =>
+    ({
+      ...CATALOG,
+      tables: [
+        {
+          ...DOCS,
+          name: 'events',
+          rowEstimate: rows,
+          columns: [
+            { ...column('at', 'timestamp with time zone'), stats: stats(0.998) },
+            { ...column('score', 'integer'), stats: stats(0.01) },
+          ],
+        },
+      ],
+    }) as Catalog;
+  const brin = (catalog: Catalog, sql: string) =>
+    generateCandidates([{ fingerprint: 'q', accesses: analyzeSql(sql, catalog).accesses }], catalog, {
+      maxColumns: 3,
+      includeColumns: true,
+      otherMethods: true,
+    })
+      .filter((c) => c.def.method === 'brin')
+      .map((c) => c.def.keys.map((k) => k.column).join());
+
+  it('on a range over a column in the table’s physical order, on large tables only', () => {
+    expect(brin(events(1_000_000), 'SELECT count(*) FROM events WHERE at >= $1 AND at < $2')).toEqual(['at']);
+    expect(brin(events(1_000_000), 'SELECT count(*) FROM events WHERE score BETWEEN $1 AND $2')).toEqual([]);
+    expect(brin(events(1_000_000), 'SELECT count(*) FROM events WHERE at = $1')).toEqual([]);
+    expect(brin(events(10_000), 'SELECT count(*) FROM events WHERE at >= $1')).toEqual([]);
+  });
+});
+
 describe('definitions of other methods', () => {
   const def = (method: IndexDef['method'], opclass: string | null): IndexDef => ({
     table: { schema: 'public', name: 'docs' },
