@@ -18,7 +18,7 @@
  */
 import type { Filter, TableAccess } from '../model/analysis.js';
 import type { Table } from '../model/catalog.js';
-import { type IndexDef, type IndexMethod, keyColumn } from '../model/index-def.js';
+import { type IndexDef, type IndexMethod, type KeyColumn, keyColumn } from '../model/index-def.js';
 
 const JSONB_OPERATORS = new Set(['@>', '?', '?|', '?&']);
 const ARRAY_OPERATORS = new Set(['@>', '<@', '&&']);
@@ -106,6 +106,6 @@ function columnType(table: Table | undefined, column: string): string | undefine
   return table?.columns.find((c) => c.name === column)?.type;
 }
 
-function define(access: TableAccess, method: IndexMethod, key: ReturnType<typeof keyColumn>): IndexDef {
+function define(access: TableAccess, method: IndexMethod, key: KeyColumn): IndexDef {
   return { table: access.table, keys: [key], include: [], where: null, method, unique: false };
 }

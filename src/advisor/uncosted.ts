@@ -5,7 +5,7 @@
  * rolled-back transaction (`--what-if transaction`) — and never mixed with the costed
  * recommendations. Pure.
  */
-import { type ExtensionStatus, type UncostedIndex } from '../model/recommendation.js';
+import type { ExtensionStatus, UncostedIndex } from '../model/recommendation.js';
 import { extensionsFor, type IndexMethod } from '../model/index-def.js';
 import type { WhatIfMethod } from '../model/what-if.js';
 import { createIndexSql, indexName, keySql } from '../sql/ddl.js';
@@ -14,10 +14,10 @@ import type { IndexCandidate } from './candidates.js';
 
 const HYPOPG_METHODS: ReadonlySet<IndexMethod> = new Set(['btree', 'brin', 'hash']);
 
-export const COST_UNCOSTED_COMMAND = 'indexwise advise <the same arguments> --what-if transaction';
+const COST_UNCOSTED_COMMAND = 'indexwise advise <the same arguments> --what-if transaction';
 
 /** Why `method` cannot cost this candidate, or null when it can. */
-export function whyNotCostable(candidate: IndexCandidate, method: WhatIfMethod): string | null {
+function whyNotCostable(candidate: IndexCandidate, method: WhatIfMethod): string | null {
   if (method !== 'hypopg' || HYPOPG_METHODS.has(candidate.def.method)) return null;
   return `HypoPG cannot create a hypothetical ${candidate.def.method.toUpperCase()} index: cost it by building it in a transaction that is rolled back (it takes locks and builds for real: not on a busy production database)`;
 }

@@ -53,7 +53,7 @@ function weighted(expr: string, salt: number, choices: ReadonlyArray<readonly [s
 }
 
 /** Words of the messages' text: what a search looks for (a phrase of two is rare enough to be worth an index). */
-const TOPICS = [
+export const TOPICS = [
   'invoice',
   'refund',
   'deploy',
