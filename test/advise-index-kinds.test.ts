@@ -1,15 +1,17 @@
 /**
  * Index kinds beyond the b-tree (issue 17, item 2): GIN on jsonb (jsonb_path_ops only when
  * `@>` alone is used), on arrays, for full-text search on the query's own to_tsvector, and
- * pg_trgm's trigram GIN for `ILIKE '%x%'` and regular expressions; GiST on range types.
- * Each is recommended for its query and not for a neighbour query it cannot serve. On a
+ * pg_trgm's trigram GIN for `ILIKE '%x%'` and regular expressions; GiST on range types;
+ * BRIN on an append-ordered column of a large table. Each is recommended for its query and not for a neighbour query it cannot serve. On a
  * server with HypoPG (no GIN or GiST there) they are listed as not costed, apart from the
  * recommendations, and costed with --what-if transaction; PGlite builds them in a
- * rolled-back transaction. Real PostgreSQL (pg_trgm created by the test in its own
- * database, so that the what-if transaction need not) and PGlite.
+ * rolled-back transaction; verify --trial measures them and apply builds them. Real
+ * PostgreSQL (pg_trgm created with CREATE EXTENSION in the test's own database where an
+ * index is built for real; the what-if transaction creates it itself) and PGlite.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advise } from '../src/advisor/advise.js';
+import { connect } from '../src/engines/connect.js';
 import { applyPlan } from '../src/apply/apply.js';
 import { parsePlanInput } from '../src/migrate/inputs.js';
 import { buildPlan } from '../src/migrate/plan.js';
@@ -185,5 +187,28 @@ describe.skipIf(!POSTGRES_FAMILY[0]?.available)('GIN under HypoPG on a server', 
       'CREATE INDEX idx_docs_metadata_gin ON public.docs USING gin (metadata jsonb_path_ops)',
       expect.stringMatching(/^CREATE INDEX idx_docs_owner_id\S* ON public\.docs USING btree \(owner_id\)/),
     ]);
+  });
+
+  it('says when the role may not create the extension an index needs', async () => {
+    const role = `ix_kinds_reader_${process.pid}`;
+    await db.setup(
+      `CREATE ROLE ${role} LOGIN PASSWORD 'reader'; GRANT SELECT ON docs TO ${role}; DROP EXTENSION IF EXISTS pg_trgm CASCADE;`,
+    );
+    const url = new URL(db.url as string);
+    url.username = role;
+    url.password = 'reader';
+    const reader = await connect(url.toString());
+    try {
+      const report = await advise(
+        reader,
+        await workloadFromSql("SELECT id FROM docs WHERE body ILIKE '%word42 %'"),
+        await reader.catalog(),
+      );
+      expect(report.uncosted.map((u) => u.name)).toEqual(['idx_docs_body_trgm']);
+      expect(report.notes.join('\n')).toMatch(/Extension pg_trgm is not installed and this role cannot create it/);
+    } finally {
+      await reader.close();
+      await db.setup(`DROP OWNED BY ${role}; DROP ROLE ${role};`);
+    }
   });
 });
