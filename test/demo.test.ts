@@ -159,7 +159,7 @@ describe('indexwise demo (CLI)', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     const json = JSON.parse(result.stdout);
-    expect(json.workload.queries.length).toBe(28);
+    expect(json.workload.queries.length).toBe(30);
     expect(json.catalog.tables.length).toBe(9);
     expect(json.advice.recommendations.length).toBeGreaterThan(0);
   });
