@@ -96,9 +96,10 @@ export const TOPICS = [
   'permission',
 ];
 
-/** A word of TOPICS picked by the row number and a salt. */
-function topic(expr: string, salt: number): string {
-  return `(ARRAY[${TOPICS.map((w) => `'${w}'`).join(', ')}])[1 + floor(${u(expr, salt)} * ${TOPICS.length})::int]`;
+/** Four words of TOPICS: the base-40 digits of `n`, a number in [0, 40⁴) drawn once per row. */
+function topicWords(n: string): string {
+  const words = `ARRAY[${TOPICS.map((w) => `'${w}'`).join(', ')}]`;
+  return [1, 40, 1600, 64000].map((d) => `(${words})[1 + ${n} / ${d} % ${TOPICS.length}]`).join(" || ' ' || ");
 }
 
 const EPOCH = `timestamptz '2024-01-01 00:00:00+00'`;
@@ -180,11 +181,12 @@ export function generatorSteps(sizes: DemoSizes): GeneratorStep[] {
                  ['assistant', 0.48],
                  ['system', 0.02],
                ])},
-               'Message ' || g || ': ' || ${topic(g, 37)} || ' ' || ${topic(g, 38)} || ' ' || ${topic(g, 39)} || ' ' || ${topic(g, 40)},
+               'Message ' || g || ': ' || ${topicWords('pick.n')},
                (20 + ${u(g, 19)} * 600)::int,
                c.created_at + ${u(g, 20)} * interval '30 days',
                ${softDeleted(g, 21, 0.03, 'c.created_at')}
         FROM generate_series(1, $1::int) g
+        CROSS JOIN LATERAL (SELECT floor(${u(g, 37)} * ${TOPICS.length ** 4})::int AS n) pick
         JOIN conversations c ON c.id = ${skewed(g, 17, '$2::int', 2)}`,
     },
     {

@@ -50,6 +50,8 @@ function iso(ms: number): string {
 
 const timeAt = (n: number, salt: number) => EPOCH + u(n, salt) * 700 * DAY;
 const softDeleted = (n: number, salt: number, share: number, after: number) => (u(n, salt) < share ? iso(after + 3 * DAY) : null);
+/** Four words of TOPICS: the base-40 digits of n, as generate.ts picks them. */
+const topicWords = (n: number) => [1, 40, 1600, 64000].map((d) => TOPICS[Math.floor(n / d) % TOPICS.length]).join(' ');
 const range = (count: number) => Array.from({ length: count }, (_, i) => i + 1);
 
 /** Every table's rows, in dependency order. */
@@ -124,7 +126,7 @@ export function sqliteDemoRows(sizes: DemoSizes): TableRows[] {
       c[0],
       c[2],
       role,
-      `Message ${g}: ${[37, 38, 39, 40].map((salt) => TOPICS[Math.floor(u(g, salt) * TOPICS.length)]).join(' ')}`,
+      `Message ${g}: ${topicWords(Math.floor(u(g, 37) * TOPICS.length ** 4))}`,
       Math.floor(20 + u(g, 19) * 600),
       iso(created(c) + u(g, 20) * 30 * DAY),
       softDeleted(g, 21, 0.03, created(c)),
