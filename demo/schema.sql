@@ -61,6 +61,7 @@ CREATE TABLE documents (
   status      text NOT NULL,
   mime_type   text NOT NULL,
   size_bytes  integer NOT NULL,
+  metadata    jsonb NOT NULL,
   created_at  timestamptz NOT NULL,
   updated_at  timestamptz NOT NULL,
   deleted_at  timestamptz

@@ -64,6 +64,7 @@ CREATE TABLE documents (
   status      TEXT NOT NULL,
   mime_type   TEXT NOT NULL,
   size_bytes  INTEGER NOT NULL,
+  metadata    TEXT NOT NULL,
   created_at  TEXT NOT NULL,
   updated_at  TEXT NOT NULL,
   deleted_at  TEXT

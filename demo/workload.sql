@@ -178,3 +178,13 @@ UPDATE conversations SET deleted_at = now() WHERE id = $1 AND user_id = $2;
 -- calls_per_minute: 10
 -- Re-ingesting a document replaces its chunks.
 DELETE FROM document_chunks WHERE document_id = $1;
+
+-- name: documents_by_metadata
+-- calls_per_minute: 30
+-- Integrations find the document they synced by the metadata they attached to it (source, external id).
+SELECT id, title, status FROM documents WHERE metadata @> $1 AND deleted_at IS NULL;
+
+-- name: search_messages
+-- calls_per_minute: 20
+-- Support staff search every conversation's messages for a phrase.
+SELECT id, conversation_id, created_at FROM messages WHERE body ILIKE $1;

@@ -178,3 +178,14 @@ UPDATE conversations SET deleted_at = datetime('now') WHERE id = ? AND user_id =
 -- calls_per_minute: 10
 -- Re-ingesting a document replaces its chunks.
 DELETE FROM document_chunks WHERE document_id = ?;
+
+-- name: documents_by_metadata
+-- calls_per_minute: 30
+-- Integrations find the document they synced by the external id in its metadata (JSON text here).
+SELECT id, title, status FROM documents WHERE json_extract(metadata, '$.external_id') = ? AND deleted_at IS NULL;
+
+-- name: search_messages
+-- calls_per_minute: 20
+-- Search in a conversation's messages for a phrase. SQLite has no trigram index to search
+-- every conversation (the PostgreSQL demo does that): here the conversation's index narrows it.
+SELECT id, conversation_id, created_at FROM messages WHERE conversation_id = ? AND body LIKE ?;

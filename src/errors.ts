@@ -87,6 +87,8 @@ export const SQLSTATE = {
   programLimitExceeded: '54000',
   /** e.g. a function in an index expression or predicate that is not IMMUTABLE. */
   invalidObjectDefinition: '42P17',
+  /** e.g. CREATE EXTENSION of an extension the server does not have (no control file). */
+  undefinedFile: '58P01',
   /** A write tried in a READ ONLY transaction (a measurement of a statement judged a read). */
   readOnlySqlTransaction: '25006',
 } as const;

@@ -27,7 +27,7 @@ export { analyzeWorkload, type WorkloadAnalysis, type TableUsage } from './analy
 // advice
 export { advise, type AdviseOptions } from './advisor/advise.js';
 export type * from './model/recommendation.js';
-export type { IndexDef, KeyColumn } from './model/index-def.js';
+export type { IndexDef, IndexMethod, KeyColumn } from './model/index-def.js';
 export { createIndexSql, dropIndexSql, indexName, recreateIndexSql } from './sql/ddl.js';
 
 // migrations and apply

@@ -73,7 +73,7 @@ describe('demo on PGlite', () => {
   it('advises indexes that make the workload much cheaper, messages by conversation first', () => {
     const { advice } = report;
     expect(advice.whatIf).toBe('transaction');
-    expect(advice.workload.costed).toBe(27); // the INSERT has nothing to look up
+    expect(advice.workload.costed).toBe(29); // the INSERT has nothing to look up
     expect(advice.cost.after).toBeLessThan(advice.cost.before / 5);
     expect(advice.recommendations[0]).toMatchObject({ table: 'public.messages' });
     expect(advice.recommendations[0]?.columns[0]).toBe('conversation_id');
@@ -133,7 +133,7 @@ describe('indexwise demo (CLI)', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/indexwise demo on pglite:memory \(PostgreSQL \d+/);
     expect(result.stdout).toMatch(/messages\s+6,000/);
-    expect(result.stdout).toMatch(/2\. Its workload \(28 queries/);
+    expect(result.stdout).toMatch(/2\. Its workload \(30 queries/);
     expect(result.stdout).toMatch(/public\.messages\s+conversation_id\s+equality/);
     expect(result.stdout).toMatch(/Recommendations \(\d+\)/);
     expect(result.stdout).toMatch(/CREATE INDEX idx_messages_conversation_id/);
@@ -159,7 +159,7 @@ describe('indexwise demo (CLI)', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     const json = JSON.parse(result.stdout);
-    expect(json.workload.queries.length).toBe(28);
+    expect(json.workload.queries.length).toBe(30);
     expect(json.catalog.tables.length).toBe(9);
     expect(json.advice.recommendations.length).toBeGreaterThan(0);
   });

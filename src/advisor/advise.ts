@@ -14,6 +14,7 @@ import { qualifiedKey } from '../model/catalog.js';
 import { InputError } from '../errors.js';
 import { ADVISE_DEFAULTS } from '../model/advise-defaults.js';
 import type { Catalog } from '../model/catalog.js';
+import { extensionsFor } from '../model/index-def.js';
 import type { AdviceReport, SkippedQuery } from '../model/recommendation.js';
 import type { Workload } from '../model/workload.js';
 import { withTriggerStatements } from '../workload/triggers.js';
@@ -27,6 +28,7 @@ import { type AdvisorQuery, selectQueries } from './queries.js';
 import { candidatesByTable, frugalCandidates, relevantCandidates } from './relevance.js';
 import { buildReport } from './report.js';
 import { type Selection, type SelectionCandidate, Selector } from './select.js';
+import { splitCostable } from './uncosted.js';
 import { WhatIfCoster } from './what-if.js';
 import { writePenalty, type WriteQuery } from './write-cost.js';
 
@@ -96,13 +98,17 @@ export async function advise(engine: Engine, given: Workload, catalog: Catalog, 
   const skipped: SkippedQuery[] = [...workload.skipped.map((s) => ({ sql: s.sql, reason: s.reason })), ...unusable];
   clock.end('analysis');
   const candidateQueries = selected.map((q) => ({ fingerprint: q.fingerprint, accesses: q.analysis.accesses }));
-  const candidates = generateCandidates(candidateQueries, catalog, {
+  const generated = generateCandidates(candidateQueries, catalog, {
     maxColumns: options.maxColumns ?? ADVISE_DEFAULTS.maxColumns,
     includeColumns: info.capabilities.includeColumns,
     likePrefix: info.capabilities.operatorClasses ? 'text_pattern_ops' : 'nocase',
     // where each candidate is a real build, no covering index that would copy most of the row
     ...(method === 'transaction' ? { maxRowShare: FRUGAL_ROW_SHARE } : {}),
+    otherMethods: info.capabilities.operatorClasses,
   });
+  // GIN and GiST under HypoPG: listed apart as not costed, never recommended
+  const { costable: candidates, uncosted } = splitCostable(generated, method);
+  const extensions = await (engine.extensionStatus?.([...new Set(generated.flatMap((c) => extensionsFor(c.def)))]) ?? []);
   // a transaction builds each candidate it costs: there, fewer of them
   const exploration = explorationQueries(selected, candidates, method === 'transaction');
   clock.end('candidates');
@@ -191,6 +197,8 @@ export async function advise(engine: Engine, given: Workload, catalog: Catalog, 
       minImprovement: options.minImprovement ?? ADVISE_DEFAULTS.minImprovement,
       queries: selectionQueries,
       candidates,
+      uncosted,
+      extensions,
       writePenalties,
       workloadQueries: workload.queries.length,
       skipped,

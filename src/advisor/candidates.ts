@@ -9,7 +9,8 @@
 import type { Filter, TableAccess } from '../model/analysis.js';
 import type { Catalog, Index, Table } from '../model/catalog.js';
 import { type IndexDef, indexId, type KeyColumn, keyColumn } from '../model/index-def.js';
-import { covers, plannedShape } from '../model/index-relations.js';
+import { covers, plannedShape, sameIndex } from '../model/index-relations.js';
+import { jsonbOperatorsOf, kindDefs } from './kind-candidates.js';
 import { type EqualityLookup, mergeMirrored } from './mirrored.js';
 import {
   coveringByKeys,
@@ -57,6 +58,8 @@ export interface CandidateOptions {
    * judged like any other; where each candidate costs a build, fewer are worth trying.
    */
   readonly maxRowShare?: number;
+  /** Also GIN and GiST candidates for the operators a b-tree cannot serve (PostgreSQL family). */
+  readonly otherMethods?: boolean;
 }
 
 const INDEXABLE_OPERANDS = new Set(['param', 'constant', 'outer', 'expression']);
@@ -64,13 +67,22 @@ const INDEXABLE_OPERANDS = new Set(['param', 'constant', 'outer', 'expression'])
 export function generateCandidates(queries: readonly CandidateQuery[], catalog: Catalog, options: CandidateOptions): IndexCandidate[] {
   const tables = new Map(catalog.tables.map((t) => [tableName(t), t]));
   const existing = byTableName(catalog.indexes.filter((i) => i.valid && i.method === 'btree'));
+  const others = byTableName(catalog.indexes.filter((i) => i.valid && i.method !== 'btree'));
   const byId = new Map<string, Entry>();
+  // GIN, GiST, …: PostgreSQL only (operator classes stand for the family here)
+  const jsonb = options.otherMethods
+    ? jsonbOperatorsOf(
+        queries.flatMap((q) => q.accesses),
+        tables,
+      )
+    : new Map();
   for (const query of queries) {
     for (const access of query.accesses) {
       const table = tables.get(tableName(access.table));
       if (table === undefined) continue;
       const uniqueKeys = (existing.get(tableName(table)) ?? []).filter(isPlainUnique).map((i) => i.keys.map((k) => k.column as string));
-      for (const { def, predicates } of candidatesForAccess(access, table, uniqueKeys, options)) {
+      const kinds = options.otherMethods ? kindDefs(access, table, jsonb).map((def) => ({ def, predicates: [] })) : [];
+      for (const { def, predicates } of [...candidatesForAccess(access, table, uniqueKeys, options), ...kinds]) {
         const id = indexId(def);
         const entry = byId.get(id) ?? { def, predicates, queries: new Set<string>() };
         entry.queries.add(query.fingerprint);
@@ -86,7 +98,13 @@ export function generateCandidates(queries: readonly CandidateQuery[], catalog: 
   }
   mergeMirrored(byId, equalityLookup(queries));
   return [...byId.entries()]
-    .filter(([, entry]) => !coveredByExisting(entry.def, existing.get(tableName(entry.def.table)) ?? []))
+    .filter(
+      ([, entry]) =>
+        !coveredByExisting(entry.def, [
+          ...(existing.get(tableName(entry.def.table)) ?? []),
+          ...(others.get(tableName(entry.def.table)) ?? []),
+        ]),
+    )
     .map(([id, entry]) => ({ id, def: entry.def, queries: [...entry.queries].sort(), predicates: entry.predicates }));
 }
 
@@ -139,7 +157,8 @@ function mergeAcrossQueries(entries: readonly Entry[], options: CandidateOptions
   let count = 0;
   for (const a of entries) {
     for (const b of entries) {
-      if (a === b || a.def.where !== b.def.where) continue;
+      // only b-trees share a leading key: a GIN or GiST index has no key order
+      if (a === b || a.def.where !== b.def.where || a.def.method !== 'btree' || b.def.method !== 'btree') continue;
       if (a.def.keys[0]?.column !== b.def.keys[0]?.column || [...b.queries].every((q) => a.queries.has(q))) continue;
       const names = new Set(a.def.keys.map((k) => k.column));
       const keys = [...a.def.keys, ...b.def.keys.filter((k) => !names.has(k.column))].slice(0, options.maxColumns);
@@ -298,10 +317,10 @@ function withCovering(def: IndexDef, access: TableAccess, table: Table, options:
   return byKeys === null ? [def] : [def, byKeys];
 }
 
-/** An existing valid b-tree already serves what the candidate would (the one `covers` rule health uses too). */
+/** An existing valid index already serves what the candidate would (the one `covers` rule health uses too). */
 function coveredByExisting(def: IndexDef, existing: readonly Index[]): boolean {
   const shape = plannedShape(def);
-  return existing.some((index) => covers(index, shape));
+  return existing.some((index) => (def.method === 'btree' ? covers(index, shape) : sameIndex(index, shape)));
 }
 
 /**
@@ -322,6 +341,7 @@ export function wideningsOf(candidates: readonly IndexCandidate[]): Map<string, 
 }
 
 function extendsIndex(wide: IndexDef, narrow: IndexDef): boolean {
+  if (wide.method !== 'btree' || narrow.method !== 'btree') return false;
   if (wide.where !== narrow.where || wide.keys.length < narrow.keys.length) return false;
   const leading = narrow.keys.every((k, i) => {
     const w = wide.keys[i];

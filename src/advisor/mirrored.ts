@@ -25,7 +25,7 @@ const opposite = (a: KeyColumn, b: KeyColumn) => a.descending !== b.descending &
 /** Everything but the directions: table, predicate, INCLUDE, key columns with their operator classes and collations. */
 function shape(def: IndexDef): string {
   const keys = def.keys.map((k) => `${k.column}\u0001${k.opclass ?? ''}\u0001${(k.collation ?? '').toLowerCase()}`);
-  return [qualifiedKey(def.table), def.where ?? '', [...def.include].sort().join(','), ...keys].join('\u0000');
+  return [qualifiedKey(def.table), def.method, def.where ?? '', [...def.include].sort().join(','), ...keys].join('\u0000');
 }
 
 /**

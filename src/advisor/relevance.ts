@@ -75,7 +75,7 @@ export function representatives(ids: readonly string[], byId: ReadonlyMap<string
   for (const id of ids) {
     const def = byId.get(id)?.def;
     if (def === undefined) continue;
-    const key = `${def.table.schema}.${def.table.name}\u0000${def.keys[0]?.column ?? ''}\u0000${def.where ?? ''}`;
+    const key = `${def.table.schema}.${def.table.name}\u0000${def.method}\u0000${def.keys[0]?.column ?? ''}\u0000${def.where ?? ''}`;
     const width = def.keys.length * 100 + def.include.length;
     const seen = narrowest.get(key);
     if (seen === undefined || width < seen.width) narrowest.set(key, { id, width });
@@ -99,7 +99,7 @@ export function frugalCandidates(
   const fullest = [...own].filter((id) => !(wider.get(id) ?? []).some((w) => own.has(w)));
   const lead = (id: string) => {
     const def = byId.get(id)?.def;
-    return def === undefined ? '' : `${qualifiedKey(def.table)}\u0000${def.keys[0]?.column ?? ''}`;
+    return def === undefined ? '' : `${qualifiedKey(def.table)}\u0000${def.method}\u0000${def.keys[0]?.column ?? ''}`;
   };
   // the narrowest of another query's candidates, only where none of the query's own leads with that column
   const led = new Set(fullest.map(lead));

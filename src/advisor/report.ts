@@ -3,7 +3,9 @@ import type { EngineInfo } from '../engines/engine.js';
 import type { WhatIfMethod } from '../model/what-if.js';
 import { createIndexSql, indexName, keySql } from '../sql/ddl.js';
 import { formatQualified, quoteIdent } from '../sql/names.js';
-import type { AdviceReport, CostedQueryReport, Recommendation, SkippedQuery } from '../model/recommendation.js';
+import type { AdviceReport, CostedQueryReport, ExtensionStatus, Recommendation, SkippedQuery } from '../model/recommendation.js';
+import { extensionsFor } from '../model/index-def.js';
+import { extensionNotes, uncostedIndex } from './uncosted.js';
 import type { Catalog } from '../model/catalog.js';
 import type { IndexCandidate } from './candidates.js';
 import { plannedIndex, replacedIndexes } from './replaces.js';
@@ -24,6 +26,9 @@ export interface ReportInput {
   readonly minImprovement: number;
   readonly queries: readonly (AdvisorQuery & ExplorationQuery & { readonly baseCost: number })[];
   readonly candidates: readonly IndexCandidate[];
+  /** Candidates the method could not cost, with why. */
+  readonly uncosted: readonly { readonly candidate: IndexCandidate; readonly reason: string }[];
+  readonly extensions: readonly ExtensionStatus[];
   readonly writePenalties: ReadonlyMap<string, number>;
   readonly workloadQueries: number;
   readonly skipped: readonly SkippedQuery[];
@@ -90,7 +95,8 @@ export function buildReport(input: ReportInput): AdviceReport {
       columns: def.keys.map((k) => keySql(k, input.info.family)),
       include: def.include.map(quoteIdent),
       where: def.where,
-      method: 'btree',
+      method: def.method,
+      extensions: extensionsFor(def),
       name: indexName(def),
       sql: sqlOf(id),
       estimatedBytes: input.coster.knownSize(id) ?? 0,
@@ -109,12 +115,15 @@ export function buildReport(input: ReportInput): AdviceReport {
     input.catalog,
     recommendations.map((r) => plannedIndex(r.index, r.name, r.estimatedBytes)),
   );
+  const uncosted = input.uncosted.map((u) => uncostedIndex(u.candidate, u.reason, input.info.capabilities.concurrently));
+  const needed = new Set([...recommendations, ...uncosted].flatMap((r) => r.extensions));
   const notes = [
     ...(input.method === 'transaction'
       ? ['No HypoPG here: each candidate index was really built inside a transaction that was rolled back (sizes are exact).']
       : []),
     ...(input.coster.backend.notes ?? []),
     ...refusalNotes(input.coster),
+    ...extensionNotes(needed, input.extensions),
     ...(input.clock.cuts.length > 0
       ? [`The search was cut at the time limit (--max-time): ${input.clock.cuts.join('; ')}. This is the best advice found until then.`]
       : []),
@@ -129,6 +138,7 @@ export function buildReport(input: ReportInput): AdviceReport {
     workload: { queries: input.workloadQueries, costed: input.queries.length, skipped: input.skipped },
     cost: { before: costBefore, after: costAfter },
     recommendations,
+    uncosted,
     replaces,
     queries,
     stats: {

@@ -1,6 +1,6 @@
 /** Pure renderers for `apply`: the plan to confirm, the dry-run SQL, the summary. */
 import type { MigrationPlan } from '../migrate/plan.js';
-import { planSql, stepComment } from '../migrate/statements.js';
+import { extensionSteps, planSql, stepComment } from '../migrate/statements.js';
 import type { ApplySummary, BuildProgressEvent, StepResult } from './types.js';
 
 export interface PlanView {
@@ -15,13 +15,17 @@ const ms = (value: number) => (value > 0 ? `${Math.round(value)}ms` : '0');
 export function renderPlan(plan: MigrationPlan, view: PlanView): string {
   const { steps } = planSql(plan, { concurrently: view.concurrently });
   const lines = steps.map((s, i) => `  ${i + 1}. ${stepComment(s.step, '').trim()}\n     ${s.up};`);
-  return `${plan.steps.length} change(s) on ${plan.dialect}:\n${lines.join('\n')}\n`;
+  const extensions = extensionSteps(plan).map((e) => `  first: ${e.reason}\n     ${e.sql};`);
+  return `${plan.steps.length} change(s) on ${plan.dialect}:\n${[...extensions, ...lines].join('\n')}\n`;
 }
 
 /** `--dry-run`: the statements apply would run, in order, runnable as a script. */
 export function renderDryRun(plan: MigrationPlan, view: PlanView): string {
   const { steps } = planSql(plan, { concurrently: view.concurrently });
-  const body = steps.map((s, i) => `-- ${i + 1}. ${stepComment(s.step, '').trim()}\n${s.up};`);
+  const body = [
+    ...extensionSteps(plan).map((e) => `-- ${e.reason}\n${e.sql};`),
+    ...steps.map((s, i) => `-- ${i + 1}. ${stepComment(s.step, '').trim()}\n${s.up};`),
+  ];
   if (plan.dialect === 'sqlite')
     return `-- indexwise apply --dry-run (sqlite): one transaction\nBEGIN IMMEDIATE;\n${body.join('\n')}\nCOMMIT;\n`;
   const head = [

@@ -3,7 +3,8 @@
  * creations skip an index that exists (valid) or that someone is building; drops skip
  * one that is gone and refuse one that enforces a constraint.
  */
-import { dropIndexSql } from '../sql/ddl.js';
+import { extensionsFor } from '../model/index-def.js';
+import { createExtensionSql, dropIndexSql } from '../sql/ddl.js';
 import type { CreateStep, DropStep } from '../migrate/plan.js';
 import { formatQualified } from '../sql/names.js';
 import { type ApplyContext, buildIndex, buildSql, type Outcome, runWithRetries } from './build.js';
@@ -33,6 +34,21 @@ const before =
 const skipped = before('skipped');
 const failed = before('failed');
 
+/**
+ * The extensions the index needs (pg_trgm), created first if they are not there yet (IF NOT
+ * EXISTS: nothing happens when they are). The failure's message when one cannot be created.
+ */
+async function createExtensions(ctx: ApplyContext, step: CreateStep): Promise<string | null> {
+  for (const name of extensionsFor(step.def)) {
+    try {
+      await ctx.session.engine.query(createExtensionSql(name));
+    } catch (error) {
+      return `${step.name} needs extension ${name}, which cannot be created here: ${describeFailure(error)}`;
+    }
+  }
+  return null;
+}
+
 export async function applyCreate(ctx: ApplyContext, step: CreateStep): Promise<StepOutcome> {
   const target = { def: step.def, name: step.name, unique: step.unique };
   const index = { schema: step.def.table.schema, name: step.name };
@@ -45,6 +61,8 @@ export async function applyCreate(ctx: ApplyContext, step: CreateStep): Promise<
     return failed(`${formatQualified(index)} is taken by another relation (relkind ${state.relkind})`, sql);
   if (state.kind === 'index' && state.valid) return skipped('exists already', sql);
   if (state.kind === 'index' && state.building) return skipped('another session is building an index of this name right now', sql);
+  const missing = await createExtensions(ctx, step);
+  if (missing !== null) return failed(missing, sql);
   const outcome = partitioned ? await buildPartitioned(ctx, target) : await buildIndex(ctx, target);
   return { ...outcome, status: outcome.ok ? 'built' : 'failed', sql, definition: null };
 }

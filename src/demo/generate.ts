@@ -52,6 +52,56 @@ function weighted(expr: string, salt: number, choices: ReadonlyArray<readonly [s
   return `CASE ${branches.join(' ')} ELSE '${choices[choices.length - 1]?.[0]}' END`;
 }
 
+/** Words of the messages' text: what a search looks for (a phrase of two is rare enough to be worth an index). */
+export const TOPICS = [
+  'invoice',
+  'refund',
+  'deploy',
+  'rollback',
+  'migration',
+  'schema',
+  'latency',
+  'timeout',
+  'billing',
+  'contract',
+  'renewal',
+  'onboarding',
+  'password',
+  'login',
+  'export',
+  'import',
+  'report',
+  'dashboard',
+  'webhook',
+  'payload',
+  'retry',
+  'queue',
+  'cache',
+  'cluster',
+  'replica',
+  'backup',
+  'restore',
+  'quota',
+  'upgrade',
+  'pricing',
+  'discount',
+  'summary',
+  'translate',
+  'draft',
+  'review',
+  'schedule',
+  'meeting',
+  'search',
+  'upload',
+  'permission',
+];
+
+/** Four words of TOPICS: the base-40 digits of `n`, a number in [0, 40⁴) drawn once per row. */
+function topicWords(n: string): string {
+  const words = `ARRAY[${TOPICS.map((w) => `'${w}'`).join(', ')}]`;
+  return [1, 40, 1600, 64000].map((d) => `(${words})[1 + ${n} / ${d} % ${TOPICS.length}]`).join(" || ' ' || ");
+}
+
 const EPOCH = `timestamptz '2024-01-01 00:00:00+00'`;
 const DAYS = 700;
 
@@ -131,16 +181,18 @@ export function generatorSteps(sizes: DemoSizes): GeneratorStep[] {
                  ['assistant', 0.48],
                  ['system', 0.02],
                ])},
-               'Message ' || g || ' in conversation ' || c.id, (20 + ${u(g, 19)} * 600)::int,
+               'Message ' || g || ': ' || ${topicWords('pick.n')},
+               (20 + ${u(g, 19)} * 600)::int,
                c.created_at + ${u(g, 20)} * interval '30 days',
                ${softDeleted(g, 21, 0.03, 'c.created_at')}
         FROM generate_series(1, $1::int) g
+        CROSS JOIN LATERAL (SELECT floor(${u(g, 37)} * ${TOPICS.length ** 4})::int AS n) pick
         JOIN conversations c ON c.id = ${skewed(g, 17, '$2::int', 2)}`,
     },
     {
       table: 'documents',
       params: [sizes.documents, sizes.users],
-      sql: `INSERT INTO documents (id, tenant_id, user_id, title, status, mime_type, size_bytes, created_at, updated_at, deleted_at)
+      sql: `INSERT INTO documents (id, tenant_id, user_id, title, status, mime_type, size_bytes, metadata, created_at, updated_at, deleted_at)
         SELECT g, usr.tenant_id, usr.id, 'Document ' || g,
                ${weighted(g, 23, [
                  ['ready', 0.8],
@@ -153,7 +205,17 @@ export function generatorSteps(sizes: DemoSizes): GeneratorStep[] {
                  ['text/markdown', 0.3],
                  ['text/html', 0.2],
                ])},
-               (1000 + ${u(g, 25)} * 5000000)::int, ${timeAt(g, 26)}, ${timeAt(g, 26)} + interval '1 hour',
+               (1000 + ${u(g, 25)} * 5000000)::int,
+               jsonb_build_object('source', ${weighted(g, 41, [
+                 ['upload', 0.6],
+                 ['drive', 0.25],
+                 ['notion', 0.15],
+               ])}, 'external_id', 'ext-' || (hashint8(g::bigint * 7919 + 42)::bigint & 4294967295), 'lang', ${weighted(g, 43, [
+                 ['en', 0.7],
+                 ['de', 0.2],
+                 ['fr', 0.1],
+               ])}),
+               ${timeAt(g, 26)}, ${timeAt(g, 26)} + interval '1 hour',
                ${softDeleted(g, 27, 0.04, timeAt(g, 26))}
         FROM generate_series(1, $1::int) g
         JOIN users usr ON usr.id = ${skewed(g, 22, '$2::int', 2)}`,

@@ -5,7 +5,7 @@
  * k > 1), few rows are soft-deleted, statuses are uneven. Times are ISO-8601 text.
  * Pure: sizes in, rows out, table by table.
  */
-import type { DemoSizes } from './generate.js';
+import { type DemoSizes, TOPICS } from './generate.js';
 
 export type Value = string | number | null;
 
@@ -50,6 +50,8 @@ function iso(ms: number): string {
 
 const timeAt = (n: number, salt: number) => EPOCH + u(n, salt) * 700 * DAY;
 const softDeleted = (n: number, salt: number, share: number, after: number) => (u(n, salt) < share ? iso(after + 3 * DAY) : null);
+/** Four words of TOPICS: the base-40 digits of n, as generate.ts picks them. */
+const topicWords = (n: number) => [1, 40, 1600, 64000].map((d) => TOPICS[Math.floor(n / d) % TOPICS.length]).join(' ');
 const range = (count: number) => Array.from({ length: count }, (_, i) => i + 1);
 
 /** Every table's rows, in dependency order. */
@@ -124,7 +126,7 @@ export function sqliteDemoRows(sizes: DemoSizes): TableRows[] {
       c[0],
       c[2],
       role,
-      `Message ${g} in conversation ${c[0]}`,
+      `Message ${g}: ${topicWords(Math.floor(u(g, 37) * TOPICS.length ** 4))}`,
       Math.floor(20 + u(g, 19) * 600),
       iso(created(c) + u(g, 20) * 30 * DAY),
       softDeleted(g, 21, 0.03, created(c)),
@@ -152,6 +154,19 @@ export function sqliteDemoRows(sizes: DemoSizes): TableRows[] {
       status,
       mime,
       Math.floor(1000 + u(g, 25) * 5_000_000),
+      JSON.stringify({
+        source: weighted(g, 41, [
+          ['upload', 0.6],
+          ['drive', 0.25],
+          ['notion', 0.15],
+        ]),
+        external_id: `ext-${Math.floor(u(g, 42) * 4294967296)}`,
+        lang: weighted(g, 43, [
+          ['en', 0.7],
+          ['de', 0.2],
+          ['fr', 0.1],
+        ]),
+      }),
       iso(at),
       iso(at + 3_600_000),
       softDeleted(g, 27, 0.04, at),
@@ -161,7 +176,7 @@ export function sqliteDemoRows(sizes: DemoSizes): TableRows[] {
   for (const d of documents) {
     const id = d[0] as number;
     for (let k = 0; k <= Math.floor(u(id, 28) * 9); k++)
-      chunks.push([chunks.length + 1, id, k, `Chunk ${k} of document ${id}`, Math.floor(100 + u(id * 64 + k, 29) * 400), d[7] as string]);
+      chunks.push([chunks.length + 1, id, k, `Chunk ${k} of document ${id}`, Math.floor(100 + u(id * 64 + k, 29) * 400), d[8] as string]);
   }
   const groves = range(sizes.groves).map((g) => {
     const app = apps[skewed(g, 30, sizes.clientApps, 2) - 1] as Value[];
@@ -192,7 +207,19 @@ export function sqliteDemoRows(sizes: DemoSizes): TableRows[] {
     },
     {
       table: 'documents',
-      columns: ['id', 'tenant_id', 'user_id', 'title', 'status', 'mime_type', 'size_bytes', 'created_at', 'updated_at', 'deleted_at'],
+      columns: [
+        'id',
+        'tenant_id',
+        'user_id',
+        'title',
+        'status',
+        'mime_type',
+        'size_bytes',
+        'metadata',
+        'created_at',
+        'updated_at',
+        'deleted_at',
+      ],
       rows: documents,
     },
     { table: 'document_chunks', columns: ['id', 'document_id', 'chunk_index', 'content', 'token_count', 'created_at'], rows: chunks },

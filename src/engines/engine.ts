@@ -6,6 +6,7 @@ import type { StatementEffects } from '../model/analysis.js';
 import type { Catalog } from '../model/catalog.js';
 import type { Plan } from '../model/plan.js';
 import type { EngineKind } from './connection-string.js';
+import type { ExtensionStatus } from '../model/recommendation.js';
 import type { WhatIfMethod } from '../model/what-if.js';
 import type { Dialect } from '../sql/dialect.js';
 import type { WhatIfBackend, WhatIfOptions } from './what-if.js';
@@ -125,5 +126,7 @@ export interface Engine {
    * connection (PGlite, SQLite).
    */
   sibling?(): Promise<Engine>;
+  /** Whether these extensions are installed, available and creatable by this role (PostgreSQL family). */
+  extensionStatus?(names: readonly string[]): Promise<ExtensionStatus[]>;
   close(): Promise<void>;
 }

@@ -5,6 +5,7 @@
  */
 import { InputError } from '../errors.js';
 import type { Finding } from '../model/finding.js';
+import { INDEX_METHODS, type IndexMethod } from '../model/index-def.js';
 import type { Dialect } from '../sql/dialect.js';
 
 /** The parts of a recommendation a migration needs (the rest of advise's JSON is ignored). */
@@ -13,6 +14,8 @@ export interface RecommendationInput {
   readonly columns: readonly string[];
   readonly include: readonly string[];
   readonly where: string | null;
+  /** The access method (advise's `method`; btree when absent, as in advice written before other methods existed). */
+  readonly method: IndexMethod;
   readonly name: string | null;
   /** One line on why, for the migration's comments. */
   readonly reason: string;
@@ -68,6 +71,9 @@ function readRecommendation(value: unknown, where: string): RecommendationInput 
   if (!isStrings(include)) throw new InputError(`${where}: "include" must be a list of column names`);
   if (value.where !== undefined && value.where !== null && typeof value.where !== 'string')
     throw new InputError(`${where}: "where" must be SQL text or null`);
+  const method = value.method ?? 'btree';
+  if (!INDEX_METHODS.includes(method as IndexMethod))
+    throw new InputError(`${where}: "method" must be one of ${INDEX_METHODS.join(', ')}, not ${JSON.stringify(method)}`);
   const share =
     typeof value.workloadShareSaved === 'number'
       ? `saves ${(value.workloadShareSaved * 100).toFixed(1)}% of the workload's cost`
@@ -77,6 +83,7 @@ function readRecommendation(value: unknown, where: string): RecommendationInput 
     columns: value.columns,
     include,
     where: typeof value.where === 'string' ? value.where : null,
+    method: method as IndexMethod,
     name: typeof value.name === 'string' ? value.name : null,
     reason: share,
     partitioned: value.partitioned === true,

@@ -73,7 +73,7 @@ export function createStepFromRecommendation(rec: RecommendationInput, dialect: 
     keys: rec.columns.map(parseKeyColumn),
     include: rec.include.map(parseIdentifier),
     where: rec.where,
-    method: 'btree',
+    method: rec.method,
     unique: false,
   };
   return {

@@ -2,9 +2,10 @@
  * A plan as SQL statements, up and down, for one dialect. The formats wrap these in
  * their tools' files; `apply --dry-run` prints them. Pure.
  */
-import { createIndexSql, dropIndexSql, isPartitionedDefinition, recreateIndexSql } from '../sql/ddl.js';
+import { extensionsFor } from '../model/index-def.js';
+import { createExtensionSql, createIndexSql, dropIndexSql, isPartitionedDefinition, recreateIndexSql } from '../sql/ddl.js';
 import type { Dialect } from '../sql/dialect.js';
-import type { MigrationPlan, PlanStep } from './plan.js';
+import type { CreateStep, MigrationPlan, PlanStep } from './plan.js';
 
 export interface StatementOptions {
   /** CONCURRENTLY on PostgreSQL (the statements must then run outside a transaction). */
@@ -42,6 +43,32 @@ export function stepSql(step: PlanStep, dialect: Dialect, options: StatementOpti
   };
 }
 
+/** An extension the plan's new indexes need, created before them (PostgreSQL). */
+export interface ExtensionStep {
+  readonly name: string;
+  /** CREATE EXTENSION IF NOT EXISTS …, without a trailing semicolon. */
+  readonly sql: string;
+  /** Why, for the migration's comment (without a comment marker). */
+  readonly reason: string;
+}
+
+/**
+ * The extensions the plan's create steps need (pg_trgm for a trigram index), in order of
+ * first need: the up migration runs them before any index. The down migration leaves them
+ * installed: by then other objects may use them, and dropping one drops those too.
+ */
+export function extensionSteps(plan: MigrationPlan): ExtensionStep[] {
+  if (plan.dialect !== 'postgres') return [];
+  const needs = new Map<string, string[]>();
+  for (const step of plan.steps)
+    if (step.kind === 'create') for (const name of extensionsFor(step.def)) needs.set(name, [...(needs.get(name) ?? []), step.name]);
+  return [...needs].map(([name, indexes]) => ({
+    name,
+    sql: createExtensionSql(name),
+    reason: `extension ${name}, needed by ${indexes.join(', ')} (the down migration leaves it installed)`,
+  }));
+}
+
 /** Up in plan order; down in reverse order (dropped indexes come back before the new ones go). */
 export function planSql(plan: MigrationPlan, options: StatementOptions): { up: string[]; down: string[]; steps: StepSql[] } {
   const steps = plan.steps.map((s) => stepSql(s, plan.dialect, options));
@@ -53,10 +80,12 @@ const PARTITIONED_NOTE =
 
 /** A comment line describing a step: `-- create: saves 12% …` / `-- drop (unused-index): …`. */
 export function stepComment(step: PlanStep, prefix = '--'): string {
-  const what = step.kind === 'create' ? `create: ${step.reason}` : `drop (${step.check}): ${step.reason}`;
+  const what = step.kind === 'create' ? `create${methodNote(step)}: ${step.reason}` : `drop (${step.check}): ${step.reason}`;
   const partitioned = onPartitionedTable(step) ? `; ${PARTITIONED_NOTE}` : '';
   return `${prefix} ${what.replace(/[\r\n]+/g, ' ')}${partitioned}`;
 }
+
+const methodNote = (step: CreateStep) => (step.def.method === 'btree' ? '' : ` (${step.def.method.toUpperCase()})`);
 
 /** Statements as a script: one per line, `;`-terminated, each after its comment. */
 export function sqlScript(statements: readonly string[], comments: readonly string[] = []): string {

@@ -21,13 +21,36 @@ export interface KeyColumn {
   readonly collation?: string | null;
 }
 
+/** Index access methods the advisor proposes (PostgreSQL's names; SQLite has b-trees only). */
+export const INDEX_METHODS = ['btree', 'gin', 'gist', 'brin', 'hash'] as const;
+export type IndexMethod = (typeof INDEX_METHODS)[number];
+
+/**
+ * Operator classes that come with an extension, not with PostgreSQL itself: an index
+ * using one needs `CREATE EXTENSION` first (pg_trgm's trigram classes; btree_gin and
+ * btree_gist for scalar columns in a GIN or GiST index).
+ */
+const OPCLASS_EXTENSIONS: Readonly<Record<string, string>> = {
+  gin_trgm_ops: 'pg_trgm',
+  gist_trgm_ops: 'pg_trgm',
+};
+
+/** The extensions an index needs installed before it can be built, in key order. */
+export function extensionsFor(def: IndexDef): string[] {
+  const names = def.keys.flatMap((k) => {
+    const extension = k.opclass === null ? undefined : OPCLASS_EXTENSIONS[k.opclass];
+    return extension === undefined ? [] : [extension];
+  });
+  return [...new Set(names)];
+}
+
 export interface IndexDef {
   readonly table: QualifiedName;
   readonly keys: readonly KeyColumn[];
   readonly include: readonly string[];
   /** A partial index's predicate, in SQL (`deleted_at IS NULL AND status = 'open'`). */
   readonly where: string | null;
-  readonly method: 'btree';
+  readonly method: IndexMethod;
   readonly unique: false;
 }
 
@@ -51,6 +74,8 @@ export function indexId(def: IndexDef): string {
   return (
     `${qualifiedKey(def.table)}(${keys.join(',')})` +
     (def.include.length ? ` include(${def.include.join(',')})` : '') +
-    (def.where ? ` where ${def.where}` : '')
+    (def.where ? ` where ${def.where}` : '') +
+    // b-tree ids stay as they were before other methods existed
+    (def.method === 'btree' ? '' : ` using ${def.method}`)
   );
 }

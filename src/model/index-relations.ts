@@ -89,6 +89,17 @@ export function covers(wide: IndexShape, narrow: IndexShape): boolean {
   return narrow.include.every((column) => stored.has(column));
 }
 
+/**
+ * Two indexes serve the same queries the same way: same table, method, keys (operator
+ * classes and collations included) and predicate. The only relation between indexes of
+ * the other methods (GIN, GiST, BRIN, hash), which have no key order to share.
+ */
+export function sameIndex(a: IndexShape, b: IndexShape): boolean {
+  if (a.method !== b.method || !sameName(a.table, b.table) || a.keys.length !== b.keys.length) return false;
+  if (normalizePredicate(a.predicate) !== normalizePredicate(b.predicate)) return false;
+  return a.keys.every((k, i) => sameKey(k, b.keys[i] as IndexKey));
+}
+
 /** Which of two interchangeable indexes to keep: higher first. */
 export function keeperRank(index: Pick<Index, 'constraint' | 'primary' | 'unique'>): number {
   return (index.constraint !== null ? 4 : 0) + (index.primary ? 2 : 0) + (index.unique ? 1 : 0);

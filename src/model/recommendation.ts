@@ -1,7 +1,7 @@
 /** What `advise` returns: the JSON shape documented in README. */
 import type { Finding } from './finding.js';
 import type { Comparison } from './measurement.js';
-import type { IndexDef } from './index-def.js';
+import type { IndexDef, IndexMethod } from './index-def.js';
 import type { WhatIfMethod } from './what-if.js';
 
 export interface Recommendation {
@@ -11,7 +11,9 @@ export interface Recommendation {
   readonly columns: readonly string[];
   readonly include: readonly string[];
   readonly where: string | null;
-  readonly method: 'btree';
+  readonly method: IndexMethod;
+  /** Extensions the index needs (pg_trgm for a trigram index): the migration creates them first. */
+  readonly extensions: readonly string[];
   readonly name: string;
   readonly sql: string;
   readonly estimatedBytes: number;
@@ -32,6 +34,36 @@ export interface Recommendation {
    * partition at a time without blocking.
    */
   readonly partitioned: boolean;
+}
+
+/**
+ * A candidate index this what-if method could not cost (HypoPG has no GIN or GiST): listed
+ * apart from the recommendations, never mixed with them, with why and how to cost it.
+ */
+export interface UncostedIndex {
+  readonly table: string;
+  readonly columns: readonly string[];
+  readonly method: IndexMethod;
+  readonly name: string;
+  readonly sql: string;
+  readonly extensions: readonly string[];
+  /** Fingerprints of the queries it was proposed for. */
+  readonly queries: readonly string[];
+  readonly reason: string;
+  /** How to cost it: advise again with a method that can. */
+  readonly command: string;
+  readonly index: IndexDef;
+}
+
+/** An extension a candidate needs, as the database says it stands. */
+export interface ExtensionStatus {
+  readonly name: string;
+  /** Installed in this database. */
+  readonly installed: boolean;
+  /** The server has it (pg_available_extensions). */
+  readonly available: boolean;
+  /** This role may CREATE EXTENSION it (superuser, or CREATE on the database for a trusted one). */
+  readonly mayCreate: boolean;
 }
 
 export interface CostedQueryReport {
@@ -65,6 +97,8 @@ export interface AdviceReport {
   readonly workload: { readonly queries: number; readonly costed: number; readonly skipped: readonly SkippedQuery[] };
   readonly cost: { readonly before: number; readonly after: number };
   readonly recommendations: readonly Recommendation[];
+  /** Candidates the what-if method could not cost (GIN, GiST under HypoPG): not recommendations. */
+  readonly uncosted: readonly UncostedIndex[];
   /** Existing indexes the recommendations make redundant, as redundant-index findings (drop them after the new ones exist). */
   readonly replaces: readonly Finding[];
   readonly queries: readonly CostedQueryReport[];

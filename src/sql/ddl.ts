@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { InputError } from '../errors.js';
 import { type QualifiedName, qualifiedKey } from '../model/catalog.js';
-import type { IndexDef, KeyColumn } from '../model/index-def.js';
+import { INDEX_METHODS, type IndexDef, type IndexMethod, type KeyColumn } from '../model/index-def.js';
 import type { Dialect } from './dialect.js';
 import { formatQualified, quoteIdent, quoteIdentIn } from './names.js';
 
@@ -32,11 +32,12 @@ const OPERATOR_CHARACTERS = /[^A-Za-z0-9_(),.'" :]/;
  * A readable, deterministic name: idx_<table>_<columns> (an expression key slugged:
  * `lower(email)` → lower_email), with a short hash when the index has INCLUDE columns, a
  * predicate, a key collation or an expression with an operator, cut to PostgreSQL's 63
- * bytes with a hash of the whole when longer.
+ * bytes with a hash of the whole when longer. An index of another method than the b-tree
+ * ends with what it is: `_trgm` for a trigram index, else the method (`_gin`, `_gist`).
  */
 export function indexName(def: IndexDef): string {
   const columns = def.keys.map((k) => slug(k.column)).join('_');
-  let name = `idx_${slug(def.table.name)}_${columns}`;
+  let name = `idx_${slug(def.table.name)}_${columns}${methodSuffix(def)}`;
   const collations = def.keys.some((k) => k.collation) ? `|${def.keys.map((k) => k.collation ?? '').join(',')}` : '';
   const operators = def.keys.some((k) => k.expression && OPERATOR_CHARACTERS.test(k.column))
     ? `|${def.keys.map((k) => k.column).join(',')}`
@@ -46,6 +47,11 @@ export function indexName(def: IndexDef): string {
   if (Buffer.byteLength(name) <= MAX_IDENTIFIER_BYTES) return name;
   const full = `${qualifiedKey(def.table.schema, name)}|${def.keys.map((k) => k.column).join(',')}`;
   return `${name.slice(0, MAX_IDENTIFIER_BYTES - 9)}_${shortHash(full, 8)}`;
+}
+
+function methodSuffix(def: IndexDef): string {
+  if (def.method === 'btree') return '';
+  return def.keys.some((k) => k.opclass?.endsWith('_trgm_ops')) ? '_trgm' : `_${def.method}`;
 }
 
 /** A collation name: SQLite's built-in ones (BINARY, NOCASE, RTRIM) plain, others quoted where needed. */
@@ -78,6 +84,13 @@ export interface CreateIndexOptions {
   readonly only?: boolean;
 }
 
+/** The access method, from the closed list only (a definition read from a file is input); absent in old advice: btree. */
+function methodSql(method: IndexMethod | undefined): IndexMethod {
+  if (method === undefined) return 'btree';
+  if (!INDEX_METHODS.includes(method)) throw new InputError(`unknown index method ${JSON.stringify(method).slice(0, 40)}`);
+  return method;
+}
+
 export function createIndexSql(def: IndexDef, options: CreateIndexOptions = {}): string {
   const sqlite = options.dialect === 'sqlite';
   const parts = [options.unique ? 'CREATE UNIQUE INDEX' : 'CREATE INDEX'];
@@ -88,10 +101,18 @@ export function createIndexSql(def: IndexDef, options: CreateIndexOptions = {}):
     options.only && !sqlite ? 'ON ONLY' : 'ON',
     sqlite ? quoteIdentIn(def.table.name, 'sqlite') : formatQualified(def.table),
   );
-  let sql = `${parts.join(' ')} ${sqlite ? '' : 'USING btree '}(${def.keys.map((k) => keySql(k, options.dialect)).join(', ')})`;
+  let sql = `${parts.join(' ')} ${sqlite ? '' : `USING ${methodSql(def.method)} `}(${def.keys.map((k) => keySql(k, options.dialect)).join(', ')})`;
   if (def.include.length > 0 && !sqlite) sql += ` INCLUDE (${def.include.map(quoteIdent).join(', ')})`;
   if (def.where !== null) sql += ` WHERE ${def.where}`;
   return sql;
+}
+
+/**
+ * `CREATE EXTENSION IF NOT EXISTS name`: what an index needs before it (pg_trgm's operator
+ * classes). Names come from a fixed list (model/index-def.ts), never from input.
+ */
+export function createExtensionSql(name: string): string {
+  return `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(name)}`;
 }
 
 export function dropIndexSql(

@@ -8,7 +8,8 @@
  * helps most is kept. Builds indexes and takes locks: not for production.
  */
 import { beginWritable, type Engine } from '../engines/engine.js';
-import { createIndexSql } from '../sql/ddl.js';
+import { extensionsFor } from '../model/index-def.js';
+import { createExtensionSql, createIndexSql } from '../sql/ddl.js';
 import type { Catalog } from '../model/catalog.js';
 import type { Comparison, Measurement, QueryMeasurement } from '../model/measurement.js';
 import { quoteIdentAlways } from '../sql/names.js';
@@ -79,6 +80,7 @@ async function guardOn(
   try {
     for (const rec of recommendations) {
       options.onProgress?.(`measured guard: building ${rec.name} (rolled back at the end)`);
+      for (const extension of extensionsFor(rec.index)) await engine.query(createExtensionSql(extension));
       await engine.query(createIndexSql(rec.index, { name: rec.name, dialect: info.family }));
     }
     const pinned = { ...options, pinned: before };

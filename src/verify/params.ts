@@ -22,7 +22,7 @@ type Use =
       /** The column, or an expression's SQL (deparsed from the query's parse tree) when `expression`. */
       readonly column: string;
       readonly expression?: boolean;
-      readonly as: 'value' | 'pattern' | 'array' | 'upper' | 'key';
+      readonly as: 'value' | 'pattern' | 'infix' | 'array' | 'upper' | 'key';
     }
   | { readonly kind: 'limit' };
 
@@ -48,7 +48,7 @@ function placeholderUses(item: AnalyzedQuery, catalog: Catalog, expressions: boo
         if (uses.has(param)) return;
         const as =
           filter.kind === 'pattern'
-            ? 'pattern'
+            ? patternUse(filter.operator)
             : filter.operator.endsWith('ANY')
               ? 'array'
               : filter.operator === 'BETWEEN' && i === 1
@@ -69,6 +69,33 @@ function placeholderUses(item: AnalyzedQuery, catalog: Catalog, expressions: boo
   }
   for (const param of analysis.limitParams) if (!uses.has(param)) uses.set(param, { kind: 'limit' });
   return uses;
+}
+
+/**
+ * What a pattern operator's placeholder gets: a row's own value where the operator
+ * compares like with like (jsonb or array containment and overlap: a value contains
+ * itself), a piece from inside a row's text for ILIKE (a search for a word, as a trigram
+ * index serves it), else a prefix (`abc%`).
+ */
+function patternUse(operator: string): 'value' | 'pattern' | 'infix' {
+  if (operator === '@>' || operator === '<@' || operator === '&&') return 'value';
+  return operator === 'ILIKE' ? 'infix' : 'pattern';
+}
+
+/**
+ * A phrase from inside a text, its LIKE wildcards escaped, between %: the two words around
+ * the space nearest the middle (`%refund timeout%`), or the middle eight characters of a
+ * text with no space.
+ */
+function infixPattern(value: string): string {
+  const middle = Math.floor(value.length / 2);
+  const spaces = [...value.matchAll(/ /g)].map((m) => m.index);
+  const space = spaces.sort((a, b) => Math.abs(a - middle) - Math.abs(b - middle))[0];
+  const piece =
+    space === undefined
+      ? value.slice(Math.max(0, middle - 4), middle + 4)
+      : `${value.slice(0, space).split(' ').pop() ?? ''} ${value.slice(space + 1).split(' ')[0] ?? ''}`;
+  return `%${piece.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 /** A deterministic fraction in [0, 1) from a text. */
@@ -145,9 +172,11 @@ export async function chooseParams(engine: Engine, catalog: Catalog, item: Analy
       params.push(
         use.as === 'pattern' && value !== null
           ? `${value.slice(0, 3)}%`
-          : use.as === 'array' && value !== null
-            ? `{"${value.replaceAll('"', '\\"')}"}`
-            : value,
+          : use.as === 'infix' && value !== null
+            ? infixPattern(value)
+            : use.as === 'array' && value !== null
+              ? `{"${value.replaceAll('"', '\\"')}"}`
+              : value,
       );
     }
   }

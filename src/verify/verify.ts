@@ -6,7 +6,8 @@
 import { analyzeWorkload } from '../analysis/analyze-workload.js';
 import { loadParser } from '../analysis/parse.js';
 import { beginWritable, type Engine } from '../engines/engine.js';
-import { createIndexSql } from '../sql/ddl.js';
+import { extensionsFor } from '../model/index-def.js';
+import { createExtensionSql, createIndexSql } from '../sql/ddl.js';
 import type { Catalog } from '../model/catalog.js';
 import type { Comparison, Measurement } from '../model/measurement.js';
 import type { Recommendation } from '../model/recommendation.js';
@@ -109,6 +110,7 @@ async function trialOn(
     const built: string[] = [];
     for (const rec of recommendations) {
       options.onProgress?.(`building ${rec.name} (rolled back at the end)`);
+      for (const extension of extensionsFor(rec.index)) await engine.query(createExtensionSql(extension));
       const sql = createIndexSql(rec.index, { name: rec.name, dialect: info.family });
       await engine.query(sql);
       built.push(sql);

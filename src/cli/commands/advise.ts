@@ -141,6 +141,14 @@ function renderMeasured(report: AdviceReport): string {
   return `${[...removed, renderComparison(measured.comparison)].join('\n')}\n`;
 }
 
+/** Candidates the what-if method could not cost: apart from the recommendations, with why and how to cost them. */
+function renderUncosted(report: AdviceReport): string {
+  const reasons = [...new Set(report.uncosted.map((u) => u.reason))].map((r) => `  ${r}`);
+  const commands = [...new Set(report.uncosted.map((u) => u.command))].map((c) => `  To cost them: ${c}`);
+  const lines = report.uncosted.map((u) => `  ${u.sql};  ${pc.dim(`(${u.queries.length} quer${u.queries.length === 1 ? 'y' : 'ies'})`)}`);
+  return [heading(`Not costed here (${report.uncosted.length}): not recommendations`), ...reasons, ...commands, ...lines].join('\n');
+}
+
 const pct = (before: number, after: number) => (before > 0 ? `−${(((before - after) / before) * 100).toFixed(1)}%` : '');
 
 export function renderAdvice(report: AdviceReport, title = 'indexwise advise'): string {
@@ -180,6 +188,7 @@ export function renderAdvice(report: AdviceReport, title = 'indexwise advise'): 
     out.push(heading('SQL'));
     out.push(report.recommendations.map((r) => `${r.sql};`).join('\n'));
   }
+  if (report.uncosted.length > 0) out.push(renderUncosted(report));
   if (report.replaces.length > 0) {
     out.push(heading(`Made redundant by the new indexes (${report.replaces.length}): drop them once those exist`));
     out.push(report.replaces.map((f) => `  ${f.message}\n      ${pc.dim(f.fixSql ?? '')}`).join('\n'));

@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_stat_statements } from '@electric-sql/pglite/contrib/pg_stat_statements';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { ConnectionError, oneLine } from '../../errors.js';
 import type { Row } from '../engine.js';
 import type { PgDriver } from '../postgres/driver.js';
@@ -36,7 +37,8 @@ export async function openPglite(dir: string | null, options: PgliteOpenOptions 
   try {
     db = await PGlite.create({
       ...(dir === null ? {} : { dataDir: dir }),
-      extensions: { pg_stat_statements },
+      // pg_trgm: trigram indexes can be costed (and built) here, CREATE EXTENSION being allowed
+      extensions: { pg_stat_statements, pg_trgm },
       startParams: [...PGlite.defaultStartParams, ...START_SETTINGS],
     });
   } catch (error) {

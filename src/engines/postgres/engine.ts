@@ -11,7 +11,9 @@ import type { Capabilities, Engine, EngineInfo, ExplainOptions, QueryOptions, Ro
 import { KIND_CAPABILITIES } from '../kind-capabilities.js';
 import type { WhatIfMethod } from '../../model/what-if.js';
 import type { WhatIfBackend } from '../what-if.js';
+import type { ExtensionStatus } from '../../model/recommendation.js';
 import { readCatalog } from './catalog.js';
+import { extensionStatus as readExtensionStatus } from './extensions.js';
 import { HypoPgBackend, TransactionBackend } from './what-if.js';
 import { whyNotReadOnly } from './volatility.js';
 import { INFO_SQL } from './catalog-sql.js';
@@ -65,6 +67,10 @@ export class PostgresEngine implements Engine {
   async extensionSchema(name: string): Promise<string | null> {
     await this.info();
     return this.extensions[name]?.schema ?? null;
+  }
+
+  extensionStatus(names: readonly string[]): Promise<ExtensionStatus[]> {
+    return readExtensionStatus((sql, params) => this.query(sql, params), names);
   }
 
   private async readInfo(): Promise<EngineInfo> {

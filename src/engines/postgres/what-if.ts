@@ -15,10 +15,10 @@
  *   user says is not in production.
  */
 import { qualifiedKey } from '../../model/catalog.js';
-import type { IndexDef } from '../../model/index-def.js';
+import { extensionsFor, type IndexDef } from '../../model/index-def.js';
 import { quoteIdentAlways } from '../../sql/names.js';
 import { indexesUsed, type Plan } from '../../model/plan.js';
-import { createIndexSql } from '../../sql/ddl.js';
+import { createExtensionSql, createIndexSql } from '../../sql/ddl.js';
 import { DatabaseError, SQLSTATE } from '../../errors.js';
 import type { ExplainOptions } from '../engine.js';
 import { IndexRefusedError, REFUSED_DEFINITION_STATES, type Refusal, type WhatIfBackend, type WhatIfExplain } from '../what-if.js';
@@ -243,6 +243,10 @@ export class TransactionBackend extends Registry implements WhatIfBackend {
     const name = `indexwise_whatif_${++this.counter}`;
     await this.engine.query('SAVEPOINT indexwise_build');
     try {
+      if (!(await this.createExtensions(id, def))) {
+        await this.engine.query('ROLLBACK TO SAVEPOINT indexwise_build');
+        return undefined;
+      }
       await this.engine.query(createIndexSql(def, { name }));
       await this.engine.query('RELEASE SAVEPOINT indexwise_build');
     } catch (error) {
@@ -266,6 +270,25 @@ export class TransactionBackend extends Registry implements WhatIfBackend {
     );
     this.visible.add(id);
     return index;
+  }
+
+  /**
+   * The extensions the index needs (pg_trgm), created inside the transaction: the rollback
+   * takes them away again. False, and the index refused, when the server does not have one
+   * or the role may not create it.
+   */
+  private async createExtensions(id: string, def: IndexDef): Promise<boolean> {
+    for (const extension of extensionsFor(def)) {
+      try {
+        await this.engine.query(createExtensionSql(extension));
+      } catch (error) {
+        const state = error instanceof DatabaseError ? error.sqlState : undefined;
+        if (state !== SQLSTATE.undefinedFile && state !== SQLSTATE.insufficientPrivilege) throw error;
+        this.refusals.set(id, `it needs extension ${extension}: ${(error as Error).message}`);
+        return false;
+      }
+    }
+    return true;
   }
 
   async explain(sql: string, options: ExplainOptions, active: readonly string[], tables: ReadonlySet<string>): Promise<WhatIfExplain> {

@@ -10,7 +10,7 @@ import type { KeyColumn } from '../../model/index-def.js';
 import { keySql, recreateIndexSql } from '../../sql/ddl.js';
 import type { Dialect } from '../../sql/dialect.js';
 import type { CreateStep, DropStep, PlanStep } from '../plan.js';
-import { onPartitionedTable, stepComment } from '../statements.js';
+import { extensionSteps, onPartitionedTable, stepComment } from '../statements.js';
 import { alembicHead, pythonFiles, readRevision, versionsDir } from './alembic-revisions.js';
 import { type FormatInput, isoTime, joinPath, type MigrationFormat, stepLines, utcStamp } from './format.js';
 
@@ -43,6 +43,7 @@ function createCall(step: CreateStep, dialect: Dialect): string[] {
   if (dialect === 'postgres') {
     args.push(`schema=${pyString(def.table.schema)}`);
     if (!onPartitionedTable(step)) args.push('postgresql_concurrently=True');
+    if (def.method !== 'btree') args.push(`postgresql_using=${pyString(def.method)}`);
     if (def.include.length > 0) args.push(`postgresql_include=[${def.include.map(pyString).join(', ')}]`);
     if (def.where !== null) args.push(`postgresql_where=${saText(def.where)}`);
   } else if (def.where !== null) args.push(`sqlite_where=${saText(def.where)}`);
@@ -96,7 +97,8 @@ export function revisionId(input: FormatInput): string {
 
 export function renderRevision(input: FormatInput, revision: string, downRevision: string | null): string {
   const { dialect, steps } = input.plan;
-  const up = steps.flatMap((s) => upLines(s, dialect));
+  const extensions = extensionSteps(input.plan).flatMap((e) => [`# ${e.reason}`, `op.execute(${saText(e.sql)})`]);
+  const up = [...extensions, ...steps.flatMap((s) => upLines(s, dialect))];
   const down = [...steps].reverse().flatMap((s) => downLines(s, dialect));
   return `"""Indexes from indexwise
 

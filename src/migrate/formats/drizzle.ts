@@ -8,7 +8,7 @@
  * are written when the directory already uses them.
  */
 import { createHash } from 'node:crypto';
-import { planSql, stepComment } from '../statements.js';
+import { extensionSteps, planSql, stepComment } from '../statements.js';
 import { type FormatInput, isoTime, type MigrationFile, type MigrationFormat, utcStamp } from './format.js';
 
 interface JournalEntry {
@@ -40,7 +40,8 @@ function script(input: FormatInput, direction: 'up' | 'down'): string {
   const { steps } = planSql(input.plan, { concurrently: false });
   const ordered = direction === 'up' ? steps : [...steps].reverse();
   const head = `-- indexwise migration (${direction}), ${isoTime(input.now)}: not CONCURRENTLY, Drizzle runs migrations in a transaction`;
-  const chunks = ordered.map((s) => `${stepComment(s.step)}\n${direction === 'up' ? s.up : s.down};`);
+  const extensions = direction === 'up' ? extensionSteps(input.plan).map((e) => `-- ${e.reason}\n${e.sql};`) : [];
+  const chunks = [...extensions, ...ordered.map((s) => `${stepComment(s.step)}\n${direction === 'up' ? s.up : s.down};`)];
   return `${head}\n${chunks.join(BREAKPOINT)}\n`;
 }
 

@@ -3,7 +3,7 @@
  * plan's statements as lines of code, one call per statement, with its comment.
  */
 import type { MigrationPlan } from '../plan.js';
-import { planSql, stepComment } from '../statements.js';
+import { extensionSteps, planSql, stepComment } from '../statements.js';
 import { jsString } from './format.js';
 
 export interface CodeStatements {
@@ -23,7 +23,10 @@ export function codeStatements(
   const { steps } = planSql(plan, { concurrently: plan.dialect === 'postgres' });
   const line = (comment: string, sql: string) => [comment, call(jsString(escape(sql)))];
   return {
-    up: steps.flatMap((s) => line(stepComment(s.step, '//'), s.up)),
+    up: [
+      ...extensionSteps(plan).flatMap((e) => line(`// ${e.reason}`, e.sql)),
+      ...steps.flatMap((s) => line(stepComment(s.step, '//'), s.up)),
+    ],
     down: [...steps].reverse().flatMap((s) => line(stepComment(s.step, '//'), s.down)),
   };
 }

@@ -43,12 +43,13 @@ export function findModel(models: readonly PrismaModel[], table: QualifiedName):
 
 /**
  * `@@index([a, b(sort: Desc)], map: "name")`, or null when Prisma cannot say it (INCLUDE,
- * WHERE, operator class, NULLS order, a key on an expression: `@@index` names fields only).
+ * WHERE, operator class, NULLS order, a key on an expression, GIN/GiST: `@@index` names fields only).
  */
 export function indexAttribute(step: CreateStep, model: PrismaModel | null): string | null {
   const { def } = step;
   const unsaid = (k: (typeof def.keys)[number]) => k.opclass !== null || k.nullsFirst !== null || k.expression !== undefined;
-  if (def.include.length > 0 || def.where !== null || def.keys.some(unsaid)) return null;
+  // Prisma's `type: Gin` needs the postgresqlExtensions preview and names no operator class we could rely on: said in raw SQL only
+  if (def.method !== 'btree' || def.include.length > 0 || def.where !== null || def.keys.some(unsaid)) return null;
   const fields = def.keys.map((k) => {
     const field = model?.fields.get(k.column) ?? prismaIdentifier(k.column);
     return k.descending ? `${field}(sort: Desc)` : field;

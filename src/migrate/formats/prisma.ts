@@ -6,7 +6,7 @@
  * with several statements in one transaction: CONCURRENTLY only when there is one.
  */
 import type { MigrationPlan } from '../plan.js';
-import { planSql, sqlScript, stepComment } from '../statements.js';
+import { extensionSteps, planSql, sqlScript, stepComment } from '../statements.js';
 import { type FormatInput, isoTime, type MigrationFormat, utcStamp } from './format.js';
 import { findModel, indexAttribute, type PrismaModel, parsePrismaModels, prismaIdentifier } from './prisma-schema.js';
 
@@ -17,13 +17,18 @@ const schemaPath = (outName: string) => (outName === 'migrations' ? '../schema.p
 function script(plan: MigrationPlan, now: Date, direction: 'up' | 'down'): string {
   const concurrently = plan.steps.length === 1;
   const { up, down, steps } = planSql(plan, { concurrently });
-  const comments = (direction === 'up' ? steps : [...steps].reverse()).map((s) => stepComment(s.step));
+  const extensions = direction === 'up' ? extensionSteps(plan) : [];
+  const comments = [
+    ...extensions.map((e) => `-- ${e.reason}`),
+    ...(direction === 'up' ? steps : [...steps].reverse()).map((s) => stepComment(s.step)),
+  ];
   const head = [`-- indexwise migration (${direction}), ${isoTime(now)}`];
   if (plan.dialect === 'postgres' && !concurrently)
     head.push(
       '-- Prisma runs a migration of several statements in one transaction: built without CONCURRENTLY (use indexwise apply on a busy table)',
     );
-  return `${head.join('\n')}\n${sqlScript(direction === 'up' ? up : down, comments)}\n`;
+  const statements = [...extensions.map((e) => e.sql), ...(direction === 'up' ? up : down)];
+  return `${head.join('\n')}\n${sqlScript(statements, comments)}\n`;
 }
 
 /** The schema.prisma lines: what to add, what to remove, what Prisma cannot express. */
@@ -40,7 +45,7 @@ export function prismaSchemaLines(plan: MigrationPlan, models: readonly PrismaMo
     const attribute = indexAttribute(step, model);
     out.push(
       attribute === null
-        ? `// model ${modelName}: ${step.name} has INCLUDE, WHERE, an operator class or a key on an expression, which schema.prisma cannot express (the raw SQL of migration.sql builds it); Prisma may propose to drop it`
+        ? `// model ${modelName}: ${step.name} has INCLUDE, WHERE, an operator class, a key on an expression or an access method other than btree, which schema.prisma cannot express (the raw SQL of migration.sql builds it); Prisma may propose to drop it`
         : `// model ${modelName}${model === null ? ' (no schema.prisma read: field names assumed equal to column names)' : ''}\n  ${attribute}`,
     );
   }

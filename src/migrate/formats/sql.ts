@@ -4,7 +4,7 @@
  * IF [NOT] EXISTS, one statement at a time outside a transaction (`psql -f`, never
  * `--single-transaction`). SQLite: plain statements in one transaction.
  */
-import { planSql, sqlScript, stepComment } from '../statements.js';
+import { extensionSteps, planSql, sqlScript, stepComment } from '../statements.js';
 import { type FormatInput, isoTime, type MigrationFormat, type MigrationOutput, NO_TRANSACTION_NOTE, utcStamp, wrap } from './format.js';
 
 function header(input: FormatInput, direction: 'up' | 'down'): string {
@@ -20,8 +20,12 @@ function header(input: FormatInput, direction: 'up' | 'down'): string {
 
 function body(input: FormatInput, direction: 'up' | 'down'): string {
   const { up, down, steps } = planSql(input.plan, { concurrently: true });
-  const statements = direction === 'up' ? up : down;
-  const comments = (direction === 'up' ? steps : [...steps].reverse()).map((s) => stepComment(s.step));
+  const extensions = direction === 'up' ? extensionSteps(input.plan) : [];
+  const statements = [...extensions.map((e) => e.sql), ...(direction === 'up' ? up : down)];
+  const comments = [
+    ...extensions.map((e) => `-- ${e.reason}`),
+    ...(direction === 'up' ? steps : [...steps].reverse()).map((s) => stepComment(s.step)),
+  ];
   const script = sqlScript(statements, comments);
   const inner = input.plan.dialect === 'sqlite' ? `BEGIN;\n\n${script}\n\nCOMMIT;` : script;
   return `${header(input, direction)}\n\n${inner}\n`;
