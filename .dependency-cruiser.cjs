@@ -13,6 +13,7 @@ const LAYERS = [
   { name: 'health', paths: ['src/health/'] },
   { name: 'migrate', paths: ['src/migrate/'] },
   { name: 'apply/report', paths: ['src/apply/', 'src/report/'] },
+  { name: 'fleet', paths: ['src/fleet/'] },
   { name: 'demo', paths: ['src/demo/'] },
   { name: 'cli', paths: ['src/cli/'] },
   { name: 'index', paths: ['src/index\\.ts$'] },

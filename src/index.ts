@@ -82,3 +82,13 @@ export type { Measurement, QueryMeasurement, Comparison, QueryComparison } from 
 export { collectReport, type ReportOptions } from './report/collect.js';
 export { renderReport, writeReport } from './report/write.js';
 export type { ReportData } from './report/data.js';
+
+// fleets: many databases, one command
+export { loadFleet, parseFleet, selectMembers, type Fleet, type FleetMember } from './fleet/fleet-file.js';
+export { runFleet, FLEET_DEFAULTS, type MemberOutcome, type RunOptions as FleetRunOptions } from './fleet/runner.js';
+export { schemaFingerprint } from './fleet/schema-fingerprint.js';
+export { schemaGroups, findGroup, type SchemaGroup } from './fleet/groups.js';
+export { mergeWorkloads } from './fleet/workload-merge.js';
+export { fleetHealth, type FleetHealthOptions, type HealthJson } from './fleet/health.js';
+export { fleetAdvise, type FleetAdviseOptions, type GroupAdvice } from './fleet/advise.js';
+export type { FleetResult, FleetDatabase } from './fleet/result.js';
