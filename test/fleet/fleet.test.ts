@@ -1,0 +1,117 @@
+/**
+ * `health --fleet` and `advise --fleet` over 20 real databases: three schema groups, one
+ * unreachable, one read through a read-only role. Results per database and per group.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli.js';
+import { hasPostgres } from '../helpers/postgres.js';
+import { createTestFleet, GROUP_SIZES, READ_ONLY_MEMBER, type TestFleet, UNREACHABLE } from './fixture.js';
+
+interface FleetJson<T> {
+  databases: { name: string; ok: boolean; error?: string; result?: T }[];
+  groups: { name: string; schemaFingerprint: string; members: string[]; advice?: GroupJson }[];
+}
+interface AdviceJson {
+  recommendations: { sql: string; table: string }[];
+  cost: { before: number; after: number };
+}
+interface GroupJson {
+  representative: string;
+  differing: { member: string; onlyInOwn: string[]; onlyInGroup: string[] }[];
+  report: AdviceJson;
+}
+
+describe.skipIf(!hasPostgres)('fleets: health and advise over 20 databases', () => {
+  let fleet: TestFleet;
+  let adviceRun: { code: number | null; json: FleetJson<AdviceJson> };
+  beforeAll(async () => {
+    fleet = await createTestFleet();
+    const run = await runCli(['advise', '--fleet', fleet.file, '--json', '-q'], { env: fleet.env });
+    adviceRun = { code: run.code, json: JSON.parse(run.stdout) as FleetJson<AdviceJson> };
+  });
+  afterAll(async () => {
+    await fleet?.drop();
+  });
+
+  const groupOf = (json: FleetJson<unknown>, member: string) => json.groups.find((g) => g.members.includes(member));
+
+  it('health: one result per database, the unreachable one failed, the rest grouped by schema; exit 1', async () => {
+    const run = await runCli(['health', '--fleet', fleet.file, '--json'], { env: fleet.env });
+    expect(run.code).toBe(1);
+    const json = JSON.parse(run.stdout) as FleetJson<{ checks: string[]; findings: { check: string; table: string | null }[] }>;
+    expect(json.databases.map((d) => d.name)).toHaveLength(20);
+    const gone = json.databases.find((d) => d.name === UNREACHABLE);
+    expect(gone).toMatchObject({ ok: false });
+    expect(gone?.error).toMatch(/connection refused/);
+    for (const d of json.databases.filter((x) => x.name !== UNREACHABLE)) {
+      expect(d.ok, `${d.name}: ${d.error}`).toBe(true);
+      expect(d.result?.checks).toContain('unused-index');
+    }
+    expect(json.groups.map((g) => g.members.length).sort()).toEqual(Object.values(GROUP_SIZES).sort());
+    for (const [group, members] of Object.entries(fleet.members))
+      expect(groupOf(json, members[0] as string)?.members, group).toEqual(members);
+    expect(groupOf(json, READ_ONLY_MEMBER)?.members).toEqual(fleet.members.events);
+    // the result is the single-database JSON: the same findings as `health --db` on that database
+    const single = await runCli(['health', '--db', fleet.databases.get('users-2')?.url ?? '', '--json']);
+    expect(json.databases.find((d) => d.name === 'users-2')?.result).toEqual(JSON.parse(single.stdout));
+    expect(run.stderr).toMatch(/20\/20/);
+  });
+
+  it('health: --only-db and --exclude-db pick members by name or tag; the text summary names each', async () => {
+    const run = await runCli(['health', '--fleet', fleet.file, '--only-db', 'events,gone', '--exclude-db', 'us', '-q'], { env: fleet.env });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/3 databases, 1 failed, 1 schema group/);
+    expect(run.stdout).toMatch(/^events-1\s+ok\s+schema-/m);
+    expect(run.stdout).toMatch(/^gone\s+failed\s+cannot connect/m);
+    expect(run.stdout).not.toMatch(/^events-2/m);
+  });
+
+  it('advise: per database its own advice, per group one advice on the merged workload; exit 1 for the failed one', () => {
+    expect(adviceRun.code).toBe(1);
+    const { json } = adviceRun;
+    expect(json.databases.filter((d) => !d.ok).map((d) => d.name)).toEqual([UNREACHABLE]);
+    expect(json.groups).toHaveLength(3);
+    for (const group of json.groups) {
+      const advice = group.advice as GroupJson;
+      expect(group.members).toContain(advice.representative);
+      expect(advice.report.recommendations.length).toBeGreaterThan(0);
+      expect(advice.report.cost.after).toBeLessThan(advice.report.cost.before);
+      // every index a member's own advice wants is in its group's advice, or the member is named as differing
+      for (const member of group.members) {
+        const own = json.databases.find((d) => d.name === member)?.result as AdviceJson;
+        const groupSql = new Set(advice.report.recommendations.map((r) => r.sql));
+        const differs = own.recommendations.some((r) => !groupSql.has(r.sql)) || own.recommendations.length !== groupSql.size;
+        expect(
+          advice.differing.some((d) => d.member === member),
+          member,
+        ).toBe(differs);
+      }
+    }
+    // the read-only role could read and cost its database
+    expect(json.databases.find((d) => d.name === READ_ONLY_MEMBER)?.ok).toBe(true);
+  });
+
+  it("a group's advice on the merged workload equals the advice for all its members' queries in one file, on the representative", async () => {
+    const group = groupOf(adviceRun.json, 'orders-1');
+    const advice = group?.advice as GroupJson;
+    const concatenated = (group?.members ?? []).map((m) => fleet.workloads.get(m)).join('');
+    const file = join(fleet.dir, 'orders-all.sql');
+    writeFileSync(file, concatenated);
+    const single = await runCli([
+      'advise',
+      '--db',
+      fleet.databases.get(advice.representative)?.url ?? '',
+      '--from',
+      `sql:${file}`,
+      '--json',
+      '-q',
+    ]);
+    const report = JSON.parse(single.stdout) as AdviceJson;
+    expect(advice.report.recommendations).toEqual(report.recommendations);
+    expect(advice.report.cost).toEqual(report.cost);
+    // and it is not simply one member's advice: the members each miss some of it
+    expect(advice.differing.length).toBeGreaterThan(0);
+  });
+});
