@@ -92,3 +92,5 @@ export { mergeWorkloads } from './fleet/workload-merge.js';
 export { fleetHealth, type FleetHealthOptions, type HealthJson } from './fleet/health.js';
 export { fleetAdvise, type FleetAdviseOptions, type GroupAdvice } from './fleet/advise.js';
 export type { FleetResult, FleetDatabase } from './fleet/result.js';
+export { rollout, groupPlan, newRollout, type RolloutOptions, type RolloutResult, type MemberRollout } from './fleet/rollout.js';
+export { readRolloutState, rolloutStatePath, writeRolloutState, type RolloutState } from './fleet/rollout-state.js';

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { hasPostgres } from '../helpers/postgres.js';
-import { createTestFleet, GROUP_SIZES, READ_ONLY_MEMBER, type TestFleet, UNREACHABLE } from './fixture.js';
+import { createTestFleet, GROUP_SIZES, READ_ONLY_ENV, READ_ONLY_MEMBER, type TestFleet, UNREACHABLE } from './fixture.js';
 
 interface FleetJson<T> {
   databases: { name: string; ok: boolean; error?: string; result?: T }[];
@@ -25,11 +25,11 @@ interface GroupJson {
 
 describe.skipIf(!hasPostgres)('fleets: health and advise over 20 databases', () => {
   let fleet: TestFleet;
-  let adviceRun: { code: number | null; json: FleetJson<AdviceJson> };
+  let adviceRun: { code: number | null; json: FleetJson<AdviceJson>; stdout: string };
   beforeAll(async () => {
     fleet = await createTestFleet();
     const run = await runCli(['advise', '--fleet', fleet.file, '--json', '-q'], { env: fleet.env });
-    adviceRun = { code: run.code, json: JSON.parse(run.stdout) as FleetJson<AdviceJson> };
+    adviceRun = { code: run.code, json: JSON.parse(run.stdout) as FleetJson<AdviceJson>, stdout: run.stdout };
   });
   afterAll(async () => {
     await fleet?.drop();
@@ -113,5 +113,45 @@ describe.skipIf(!hasPostgres)('fleets: health and advise over 20 databases', () 
     expect(advice.report.cost).toEqual(report.cost);
     // and it is not simply one member's advice: the members each miss some of it
     expect(advice.differing.length).toBeGreaterThan(0);
+  });
+
+  // last: it changes the events databases
+  it('apply --group rolls the advice out member by member, stops at the member that fails, and a re-run finishes the rest', async () => {
+    const adviceFile = join(fleet.dir, 'fleet-advice.json');
+    writeFileSync(adviceFile, adviceRun.stdout);
+    const state = join(fleet.dir, 'rollout.json');
+    const args = ['apply', '--fleet', fleet.file, '--group', 'events-1', '--input', adviceFile, '--state', state, '--yes', '--json', '-q'];
+    const group = groupOf(adviceRun.json, 'events-1');
+    const wanted = (group?.advice as GroupJson).report.recommendations.map((r) => r.sql.replace(/.* INDEX CONCURRENTLY (\S+) ON.*/, '$1'));
+    const indexesOf = async (member: string) =>
+      (
+        await fleet.databases
+          .get(member)
+          ?.sql(
+            `SELECT c.relname AS name, i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relnamespace = 'public'::regnamespace`,
+          )
+      )?.rows as { name: string; valid: boolean }[];
+
+    // the read-only role cannot build indexes on events-3: the rollout stops there
+    const first = await runCli(args, { env: fleet.env });
+    expect(first.code).toBe(1);
+    const firstJson = JSON.parse(first.stdout) as { members: { name: string; status: string; error?: string }[]; complete: boolean };
+    expect(firstJson.members.map((m) => m.status)).toEqual(['done', 'done', 'failed', 'pending']);
+    expect(firstJson.members[2]?.error).toMatch(/owner|permission/);
+    for (const member of ['events-1', 'events-2'])
+      expect((await indexesOf(member)).map((i) => i.name)).toEqual(expect.arrayContaining(wanted));
+    for (const member of ['events-3', 'events-4']) expect((await indexesOf(member)).map((i) => i.name)).not.toContain(wanted[0]);
+
+    // the same command with the owner's connection string: the two done are skipped, the rest built
+    const second = await runCli(args, { env: { ...fleet.env, [READ_ONLY_ENV]: fleet.ownerUrl } });
+    expect(second.code, second.stderr).toBe(0);
+    const secondJson = JSON.parse(second.stdout) as { members: { name: string; status: string }[]; complete: boolean };
+    expect(secondJson.members.map((m) => m.status)).toEqual(['done-before', 'done-before', 'done', 'done']);
+    expect(secondJson.complete).toBe(true);
+    for (const member of fleet.members.events) {
+      const indexes = await indexesOf(member);
+      expect(indexes.map((i) => i.name)).toEqual(expect.arrayContaining(wanted));
+      expect(indexes.filter((i) => !i.valid)).toEqual([]);
+    }
   });
 });
