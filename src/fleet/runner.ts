@@ -40,7 +40,7 @@ async function runOne<M extends Named, T>(member: M, task: MemberTask<M, T>, tim
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller.abort();
-      reject(new Error(`timed out after ${(timeoutMs / 1000).toFixed(0)} s`));
+      reject(new Error(`timed out after ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`));
     }, timeoutMs);
   });
   const seconds = () => (performance.now() - started) / 1000;
