@@ -94,3 +94,5 @@ export { fleetAdvise, type FleetAdviseOptions, type GroupAdvice } from './fleet/
 export type { FleetResult, FleetDatabase } from './fleet/result.js';
 export { rollout, groupPlan, newRollout, type RolloutOptions, type RolloutResult, type MemberRollout } from './fleet/rollout.js';
 export { readRolloutState, rolloutStatePath, writeRolloutState, type RolloutState } from './fleet/rollout-state.js';
+export { fleetReport, type FleetReportOptions } from './fleet/report.js';
+export type { FleetReportRow } from './fleet/report-html.js';

@@ -3,7 +3,7 @@
  * unreachable, one read through a read-only role. Results per database and per group.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { hasPostgres } from '../helpers/postgres.js';
@@ -113,6 +113,21 @@ describe.skipIf(!hasPostgres)('fleets: health and advise over 20 databases', () 
     expect(advice.report.cost).toEqual(report.cost);
     // and it is not simply one member's advice: the members each miss some of it
     expect(advice.differing.length).toBeGreaterThan(0);
+  });
+
+  it('report --fleet writes a page with a row per database and a section per group, linking each database’s own report', async () => {
+    const out = join(fleet.dir, 'report');
+    const run = await runCli(['report', '--fleet', fleet.file, '--only-db', 'users-1,users-2,gone', '--out', out, '-q']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/wrote .*index\.html and 2 database reports\ngone failed: cannot connect/);
+    const page = readFileSync(join(out, 'index.html'), 'utf8');
+    for (const name of ['users-1', 'users-2']) {
+      expect(page).toContain(`<a href="${name}.html">${name}</a>`);
+      expect(readFileSync(join(out, `${name}.html`), 'utf8')).toMatch(/<html/);
+    }
+    expect(page).toMatch(/<td>gone<\/td><td><\/td><td colspan="6" class="failed">failed: cannot connect/);
+    expect(page).toMatch(/<h2>schema-\w{8}<\/h2><p>Schema fingerprint <code>\w{16}<\/code>: 2 databases/);
+    expect(existsSync(join(out, 'gone.html'))).toBe(false);
   });
 
   // last: it changes the events databases
