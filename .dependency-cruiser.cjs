@@ -62,6 +62,13 @@ module.exports = {
       to: { path: 'node_modules/(pg|@electric-sql/pglite|better-sqlite3)/' },
     },
     {
+      name: 'one-queue-module',
+      severity: 'error',
+      comment: 'src/fleet/queue.ts is the only importer of pg-boss (the fleet job queue)',
+      from: { path: '^src/', pathNot: '^src/fleet/queue\\.ts$' },
+      to: { path: 'node_modules/pg-boss/' },
+    },
+    {
       name: 'not-to-unresolvable',
       severity: 'error',
       comment: 'every import resolves (a check that cannot resolve an import cannot judge it)',

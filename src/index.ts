@@ -96,3 +96,4 @@ export { rollout, groupPlan, newRollout, type RolloutOptions, type RolloutResult
 export { readRolloutState, rolloutStatePath, writeRolloutState, type RolloutState } from './fleet/rollout-state.js';
 export { fleetReport, type FleetReportOptions } from './fleet/report.js';
 export type { FleetReportRow } from './fleet/report-html.js';
+export { openQueue, enqueueHealth, startWorker, runStatus, FLEET_QUEUE, type FleetJob, type RunStatus } from './fleet/queue.js';

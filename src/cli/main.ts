@@ -16,6 +16,7 @@ import { registerMigrate } from './commands/migrate.js';
 import { registerMonitor } from './commands/monitor.js';
 import { registerReport } from './commands/report.js';
 import { registerVerify } from './commands/verify.js';
+import { registerFleet, registerWorker } from './commands/queue.js';
 import { VERSION } from '../version.js';
 
 export function buildProgram(): Command {
@@ -54,6 +55,8 @@ Start here:
   registerHealth(program);
   registerMonitor(program);
   registerReport(program);
+  registerWorker(program);
+  registerFleet(program);
   return program;
 }
 

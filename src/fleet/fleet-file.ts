@@ -10,6 +10,8 @@ export interface FleetMember {
   readonly name: string;
   /** The connection string, `env:` already resolved. */
   readonly url: string;
+  /** `url` as the file writes it (`env:VAR` unresolved): what a queued job carries, resolved by the worker. */
+  readonly urlSpec: string;
   readonly tags: readonly string[];
   /** Workload sources (as `--from`); empty: the command's default. */
   readonly from: readonly string[];
@@ -44,13 +46,17 @@ export function hasLiteralPassword(url: string): boolean {
   return match !== null && (match[1] ?? '').includes(':');
 }
 
+/** `env:VAR` → that variable's value (left as `env:VAR` when unset: that member fails, the others run). */
+export function resolveUrlSpec(spec: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (!spec.startsWith('env:')) return spec;
+  const url = env[spec.slice(4)];
+  return url === undefined || url === '' ? spec : url;
+}
+
 function resolveUrl(value: unknown, name: string, env: NodeJS.ProcessEnv): { url: string; literal: boolean } {
   if (typeof value !== 'string' || value.trim() === '') throw new InputError(`fleet database "${name}": "url" must be a string`);
   if (!value.startsWith('env:')) return { url: value, literal: true };
-  const variable = value.slice(4);
-  const url = env[variable];
-  // an unset variable is the member's failure, not the fleet's: the others still run
-  return { url: url === undefined || url === '' ? `env:${variable}` : url, literal: false };
+  return { url: resolveUrlSpec(value, env), literal: false };
 }
 
 /** The fleet a file's JSON text describes. */
@@ -71,6 +77,7 @@ export function parseFleet(text: string, source: string, env: NodeJS.ProcessEnv 
     members.push({
       name,
       url,
+      urlSpec: entry.url as string,
       tags: stringList(entry.tags, `fleet database "${name}": "tags"`),
       from: stringList(entry.from, `fleet database "${name}": "from"`),
       thresholds: thresholdMap(entry.thresholds, `fleet database "${name}": "thresholds"`),
