@@ -5,13 +5,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../helpers/cli.js';
-import { hasPostgres } from '../helpers/postgres.js';
+import pg from 'pg';
+import { runCli, startCli } from '../helpers/cli.js';
+import { createTestDatabase, hasPostgres } from '../helpers/postgres.js';
 import { createTestFleet, GROUP_SIZES, READ_ONLY_ENV, READ_ONLY_MEMBER, type TestFleet, UNREACHABLE } from './fixture.js';
 
 interface FleetJson<T> {
   databases: { name: string; ok: boolean; error?: string; result?: T }[];
   groups: { name: string; schemaFingerprint: string; members: string[]; advice?: GroupJson }[];
+}
+interface HealthJson {
+  checks: string[];
+  findings: { check: string; table: string | null }[];
 }
 interface AdviceJson {
   recommendations: { sql: string; table: string }[];
@@ -37,10 +42,12 @@ describe.skipIf(!hasPostgres)('fleets: health and advise over 20 databases', () 
 
   const groupOf = (json: FleetJson<unknown>, member: string) => json.groups.find((g) => g.members.includes(member));
 
+  let healthJson: FleetJson<HealthJson>;
   it('health: one result per database, the unreachable one failed, the rest grouped by schema; exit 1', async () => {
     const run = await runCli(['health', '--fleet', fleet.file, '--json'], { env: fleet.env });
     expect(run.code).toBe(1);
-    const json = JSON.parse(run.stdout) as FleetJson<{ checks: string[]; findings: { check: string; table: string | null }[] }>;
+    const json = JSON.parse(run.stdout) as FleetJson<HealthJson>;
+    healthJson = json;
     expect(json.databases.map((d) => d.name)).toHaveLength(20);
     const gone = json.databases.find((d) => d.name === UNREACHABLE);
     expect(gone).toMatchObject({ ok: false });
@@ -128,6 +135,54 @@ describe.skipIf(!hasPostgres)('fleets: health and advise over 20 databases', () 
     expect(page).toMatch(/<td>gone<\/td><td><\/td><td colspan="6" class="failed">failed: cannot connect/);
     expect(page).toMatch(/<h2>schema-\w{8}<\/h2><p>Schema fingerprint <code>\w{16}<\/code>: 2 databases/);
     expect(existsSync(join(out, 'gone.html'))).toBe(false);
+  });
+
+  it('queue: 3 workers share the run through pg-boss; a worker killed mid-job loses no database; the results equal the in-process run', async () => {
+    const central = await createTestDatabase('fleet_queue', []);
+    // users-3's table is locked: the worker that takes it waits there, and is killed there
+    const locker = new pg.Client({ connectionString: fleet.databases.get('users-3')?.url });
+    await locker.connect();
+    await locker.query('BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE');
+    const workers: ReturnType<typeof startCli>[] = [];
+    try {
+      const queued = await runCli(['health', '--fleet', fleet.file, '--queue', central.url, '--db-timeout', '10s', '--json', '-q']);
+      expect(queued.code, queued.stderr).toBe(0);
+      const { run, jobs } = JSON.parse(queued.stdout) as { run: string; jobs: number };
+      expect(jobs).toBe(20);
+      const took = new Map<number, string[]>();
+      const victim = new Promise<number>((resolve) => {
+        for (let i = 0; i < 3; i++) {
+          const worker = startCli(['worker', '--queue', central.url, '--concurrency', '1', '--maintenance-interval', '1'], {
+            env: fleet.env,
+          });
+          workers.push(worker);
+          worker.child.stderr?.on('data', (data: Buffer) => {
+            for (const [, name] of String(data).matchAll(/taking (\S+) /g)) {
+              took.set(i, [...(took.get(i) ?? []), name as string]);
+              if (name === 'users-3') resolve(i);
+            }
+          });
+        }
+      });
+      const killed = await victim;
+      workers[killed]?.child.kill('SIGKILL');
+      await locker.query('ROLLBACK');
+      const status = await runCli(['fleet', 'status', '--queue', central.url, '--run', run, '--wait', '--json']);
+      const json = JSON.parse(status.stdout) as FleetJson<HealthJson> & { done: number; pending: string[]; retried: number };
+      expect(json.pending).toEqual([]);
+      expect(json.done).toBe(20);
+      expect(json.retried).toBeGreaterThanOrEqual(1);
+      expect(status.code).toBe(1); // the unreachable database
+      // every worker took a share
+      expect([...took.values()].every((names) => names.length > 0)).toBe(true);
+      expect(json.databases).toEqual(healthJson.databases);
+      expect(json.groups).toEqual(healthJson.groups);
+    } finally {
+      await locker.end();
+      for (const worker of workers) worker.child.kill('SIGTERM');
+      await Promise.all(workers.map((w) => w.done));
+      await central.drop();
+    }
   });
 
   // last: it changes the events databases

@@ -4,11 +4,11 @@
  */
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { InputError } from '../../errors.js';
+import { EXIT, InputError } from '../../errors.js';
 import { openQueue, type RunStatus, runStatus, startWorker } from '../../fleet/queue.js';
 import { parseNonNegativeInt } from '../options.js';
 import { progressReporter } from '../progress.js';
-import { printFleet, renderFleetHealth } from './fleet.js';
+import { renderFleetHealth } from './fleet.js';
 
 const queueUrl = (flags: { queue?: string }) => {
   const url = flags.queue ?? process.env.INDEXWISE_QUEUE_URL;
@@ -60,7 +60,7 @@ export function registerFleet(program: Command): void {
     .option('--queue <url>', 'the central PostgreSQL (default: $INDEXWISE_QUEUE_URL)')
     .option('--run <id>', 'which run (default: the latest)')
     .option('--wait', 'wait until every database of the run is done')
-    .option('--json', 'print the run’s { databases, groups } as JSON (as health --fleet --json)')
+    .option('--json', 'print the progress and the run’s { databases, groups } as JSON (as health --fleet --json)')
     .action(async (flags: { queue?: string; run?: string; wait?: boolean; json?: boolean }) => {
       const boss = await openQueue(queueUrl(flags));
       try {
@@ -70,11 +70,9 @@ export function registerFleet(program: Command): void {
           status = await runStatus(boss, status.run);
         }
         if (status === null) throw new InputError(flags.run ? `no run ${flags.run} in the queue` : 'no run in the queue yet');
-        if (flags.json) printFleet(status.result, true, renderFleetHealth);
-        else {
-          process.stdout.write(renderStatus(status));
-          if (status.failed > 0) process.exitCode = 1;
-        }
+        const { result, ...progress } = status;
+        process.stdout.write(flags.json ? `${JSON.stringify({ ...progress, ...result }, null, 2)}\n` : renderStatus(status));
+        if (status.failed > 0) process.exitCode = EXIT.findings;
       } finally {
         await boss.stop({ graceful: false, wait: true });
       }
