@@ -97,3 +97,4 @@ export { readRolloutState, rolloutStatePath, writeRolloutState, type RolloutStat
 export { fleetReport, type FleetReportOptions } from './fleet/report.js';
 export type { FleetReportRow } from './fleet/report-html.js';
 export { openQueue, enqueueHealth, startWorker, runStatus, FLEET_QUEUE, type FleetJob, type RunStatus } from './fleet/queue.js';
+export { fleetAnalyze, fleetSnapshot, type FleetAnalyzeOptions } from './fleet/analyze-snapshot.js';

@@ -137,6 +137,26 @@ describe.skipIf(!hasPostgres)('fleets: health and advise over 20 databases', () 
     expect(existsSync(join(out, 'gone.html'))).toBe(false);
   });
 
+  it('analyze and monitor snapshot --fleet: the single-database result per member', async () => {
+    const analyze = await runCli(['analyze', '--fleet', fleet.file, '--only-db', 'orders-1,orders-2', '--json', '-q']);
+    expect(analyze.code).toBe(0);
+    const analyzed = JSON.parse(analyze.stdout) as FleetJson<{
+      workload: { queries: unknown[] };
+      analysis: { tables: { table: { name: string } }[] };
+    }>;
+    expect(analyzed.databases.map((d) => [d.name, d.result?.analysis.tables.map((t) => t.table.name)])).toEqual([
+      ['orders-1', ['orders']],
+      ['orders-2', ['orders']],
+    ]);
+    const store = join(fleet.dir, 'monitor.sqlite');
+    const snap = await runCli(['monitor', 'snapshot', '--fleet', fleet.file, '--only-db', 'users', '--store', store, '--json', '-q']);
+    expect(snap.code).toBe(0);
+    const snapped = JSON.parse(snap.stdout) as FleetJson<{ database: string; tables: { table: string }[] }>;
+    expect(snapped.databases.map((d) => d.result?.tables.map((t) => t.table))).toEqual(fleet.members.users.map(() => ['users']));
+    expect(new Set(snapped.databases.map((d) => d.result?.database)).size).toBe(6);
+    expect(snapped.groups.map((g) => g.members)).toEqual([fleet.members.users]);
+  });
+
   it('queue: 3 workers share the run through pg-boss; a worker killed mid-job loses no database; the results equal the in-process run', async () => {
     const central = await createTestDatabase('fleet_queue', []);
     // users-3's table is locked: the worker that takes it waits there, and is killed there

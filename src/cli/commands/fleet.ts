@@ -71,18 +71,22 @@ function summaryLine(result: FleetResult<unknown, unknown>): string {
 
 const HEADERS = [{ header: 'database' }, { header: 'status' }, { header: 'schema group' }] as const;
 
-export function renderFleetHealth(result: FleetResult<HealthJson>): string {
-  const describe = (r: HealthJson) => {
-    const bySeverity = ['error', 'warning', 'info'].map((s) => `${r.findings.filter((f) => f.severity === s).length} ${s}`);
-    return `${r.findings.length} findings (${bySeverity.join(', ')})`;
-  };
+/** The summary line, a row per database with `describe`'s line for each, and the schema groups. */
+export function renderFleetSummary<T>(result: FleetResult<T, unknown>, command: string, describe: (r: T) => string): string {
   const out = [
-    pc.bold(`indexwise health over the fleet: ${summaryLine(result)}`),
-    renderTable([...HEADERS, { header: 'health' }], databaseRows(result, describe)),
+    pc.bold(`indexwise ${command} over the fleet: ${summaryLine(result)}`),
+    renderTable([...HEADERS, { header: command }], databaseRows(result, describe)),
   ];
   out.push(heading('Schema groups'));
   for (const g of result.groups) out.push(`  ${pc.bold(g.name)} (${g.schemaFingerprint}): ${g.members.join(', ')}`);
   return `${out.join('\n')}\n`;
+}
+
+export function renderFleetHealth(result: FleetResult<HealthJson>): string {
+  return renderFleetSummary(result, 'health', (r) => {
+    const bySeverity = ['error', 'warning', 'info'].map((s) => `${r.findings.filter((f) => f.severity === s).length} ${s}`);
+    return `${r.findings.length} findings (${bySeverity.join(', ')})`;
+  });
 }
 
 type GroupResult = GroupAdvice | { readonly error: string };
