@@ -16,7 +16,7 @@ import type { AdviceReport } from '../../model/recommendation.js';
 import { readJsonFile } from '../options.js';
 import type { ProgressFn } from '../progress.js';
 import { collectOptions } from './analyze.js';
-import { type FleetFlags, fleetMembers, runOptions } from './fleet.js';
+import { type FleetFlags, fleetMembers, openFleet, runOptions } from './fleet.js';
 import type { PlanFlags } from './migrate.js';
 
 export interface FleetApplyFlags extends PlanFlags, FleetFlags {
@@ -63,10 +63,11 @@ async function startRollout(flags: FleetApplyFlags, members: readonly FleetMembe
 export async function applyOverFleet(flags: FleetApplyFlags, log: ProgressFn): Promise<void> {
   if (flags.group === undefined) throw new InputError('apply --fleet needs --group NAME: the schema group whose advice to roll out');
   if (flags.db !== undefined) throw new InputError('--fleet names the databases: leave out --db');
-  const members = fleetMembers(flags);
+  const fleet = openFleet(flags);
   const statePath = flags.state ?? rolloutStatePath(flags.fleet ?? '', flags.group);
   const saved = readRolloutState(statePath);
-  const state = saved ?? (await startRollout(flags, members, log));
+  // --only-db / --exclude-db choose the databases live advice is worked out on; the rollout goes to every member of the group
+  const state = saved ?? (await startRollout(flags, fleetMembers(flags, fleet), log));
   if (saved) log(`resuming the rollout of ${saved.group} from ${statePath}`);
   if (flags.dryRun) {
     process.stdout.write(
@@ -77,7 +78,7 @@ export async function applyOverFleet(flags: FleetApplyFlags, log: ProgressFn): P
   }
   if (!flags.yes) throw new InputError('a rollout changes every member of the group: pass --yes (or --dry-run to see the SQL)');
   if (!saved) writeRolloutState(statePath, state);
-  const result = await rollout(state, members, {
+  const result = await rollout(state, fleet.members, {
     statePath,
     continueOnFailure: flags.continue,
     apply: {

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { EXIT } from '../../errors.js';
 import type { GroupAdvice } from '../../fleet/advise.js';
-import { type FleetMember, loadFleet, selectMembers } from '../../fleet/fleet-file.js';
+import { type Fleet, type FleetMember, loadFleet, selectMembers } from '../../fleet/fleet-file.js';
 import type { HealthJson } from '../../fleet/health.js';
 import { type FleetResult, anyFailed } from '../../fleet/result.js';
 import { FLEET_DEFAULTS, type MemberOutcome, type RunOptions } from '../../fleet/runner.js';
@@ -32,10 +32,15 @@ export function addFleetOptions(command: Command): Command {
     .option('--db-timeout <duration>', 'fleet: give up on one database after this long (default 5m)', parseDuration('--db-timeout'));
 }
 
-/** The fleet's chosen members, its warnings (literal passwords) on stderr. */
-export function fleetMembers(flags: FleetFlags): FleetMember[] {
+/** The fleet file the flags name, its warnings (literal passwords) on stderr. */
+export function openFleet(flags: FleetFlags): Fleet {
   const fleet = loadFleet(flags.fleet ?? '');
   for (const warning of fleet.warnings) process.stderr.write(`${pc.yellow('warning:')} ${warning}\n`);
+  return fleet;
+}
+
+/** The members --only-db and --exclude-db choose. */
+export function fleetMembers(flags: FleetFlags, fleet: Fleet = openFleet(flags)): FleetMember[] {
   return selectMembers(fleet, flags.onlyDb ?? [], flags.excludeDb ?? []);
 }
 
