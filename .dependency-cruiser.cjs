@@ -13,6 +13,7 @@ const LAYERS = [
   { name: 'health', paths: ['src/health/'] },
   { name: 'migrate', paths: ['src/migrate/'] },
   { name: 'apply/report', paths: ['src/apply/', 'src/report/'] },
+  { name: 'fleet', paths: ['src/fleet/'] },
   { name: 'demo', paths: ['src/demo/'] },
   { name: 'serve', paths: ['src/serve/'] },
   { name: 'cli', paths: ['src/cli/'] },
@@ -60,6 +61,13 @@ module.exports = {
       comment: 'database drivers stay in src/engines (the monitor keeps its snapshots in a SQLite file of its own)',
       from: { path: '^src/', pathNot: '^src/(engines/|monitor/sqlite-store\\.ts$)' },
       to: { path: 'node_modules/(pg|@electric-sql/pglite|better-sqlite3)/' },
+    },
+    {
+      name: 'one-queue-module',
+      severity: 'error',
+      comment: 'src/fleet/queue.ts is the only importer of pg-boss (the fleet job queue)',
+      from: { path: '^src/', pathNot: '^src/fleet/queue\\.ts$' },
+      to: { path: 'node_modules/pg-boss/' },
     },
     {
       name: 'not-to-unresolvable',

@@ -86,3 +86,18 @@ export type { ReportData } from './report/data.js';
 // the dashboard
 export { serveDashboard, type DashboardOptions, type Dashboard } from './serve/dashboard.js';
 export { readAuth, AUTH_ENV, type Auth } from './serve/security.js';
+// fleets: many databases, one command
+export { loadFleet, parseFleet, selectMembers, type Fleet, type FleetMember } from './fleet/fleet-file.js';
+export { runFleet, FLEET_DEFAULTS, type MemberOutcome, type RunOptions as FleetRunOptions } from './fleet/runner.js';
+export { schemaFingerprint } from './fleet/schema-fingerprint.js';
+export { schemaGroups, findGroup, type SchemaGroup } from './fleet/groups.js';
+export { mergeWorkloads } from './fleet/workload-merge.js';
+export { fleetHealth, type FleetHealthOptions, type HealthJson } from './fleet/health.js';
+export { fleetAdvise, type FleetAdviseOptions, type GroupAdvice } from './fleet/advise.js';
+export type { FleetResult, FleetDatabase } from './fleet/result.js';
+export { rollout, groupPlan, newRollout, type RolloutOptions, type RolloutResult, type MemberRollout } from './fleet/rollout.js';
+export { readRolloutState, rolloutStatePath, writeRolloutState, type RolloutState } from './fleet/rollout-state.js';
+export { fleetReport, type FleetReportOptions } from './fleet/report.js';
+export type { FleetReportRow } from './fleet/report-html.js';
+export { openQueue, enqueueHealth, startWorker, runStatus, FLEET_QUEUE, type FleetJob, type RunStatus } from './fleet/queue.js';
+export { fleetAnalyze, fleetSnapshot, type FleetAnalyzeOptions } from './fleet/analyze-snapshot.js';

@@ -17,6 +17,7 @@ import { registerMonitor } from './commands/monitor.js';
 import { registerReport } from './commands/report.js';
 import { registerServe } from './commands/serve.js';
 import { registerVerify } from './commands/verify.js';
+import { registerFleet, registerWorker } from './commands/queue.js';
 import { VERSION } from '../version.js';
 
 export function buildProgram(): Command {
@@ -56,6 +57,8 @@ Start here:
   registerMonitor(program);
   registerReport(program);
   registerServe(program);
+  registerWorker(program);
+  registerFleet(program);
   return program;
 }
 

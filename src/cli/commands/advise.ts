@@ -5,17 +5,20 @@ import { advise } from '../../advisor/advise.js';
 import { DEFAULT_WHAT_IF_CONNECTIONS } from '../../advisor/lanes.js';
 import { adviseProgress } from '../advise-progress.js';
 import { connect } from '../../engines/connect.js';
-import { EXIT } from '../../errors.js';
+import { EXIT, InputError } from '../../errors.js';
+import { fleetAdvise } from '../../fleet/advise.js';
+import type { AdviseOptions } from '../../advisor/advise.js';
 import { ADVISE_DEFAULTS } from '../../model/advise-defaults.js';
 import type { AdviceReport } from '../../model/recommendation.js';
 import { formatBytes, formatCost, heading, oneLineSql, renderTable } from '../format.js';
 import { databaseUrl, parseBytes, parseChoice, parseDuration, parseFraction, parseList, parseNonNegativeInt } from '../options.js';
 import { progressReporter } from '../progress.js';
-import { addWorkloadOptions, type WorkloadFlags, workloadFromFlags } from './analyze.js';
+import { addWorkloadOptions, collectOptions, type WorkloadFlags, workloadFromFlags } from './analyze.js';
 import { renderComparison } from './verify.js';
 import { applyGuard, guardAdvice } from '../../verify/guard.js';
+import { addFleetOptions, type FleetFlags, fleetMembers, printFleet, renderFleetAdvice, runOptions } from './fleet.js';
 
-interface AdviseFlags extends WorkloadFlags {
+interface AdviseFlags extends WorkloadFlags, FleetFlags {
   maxColumns: number;
   budget?: number;
   maxIndexes?: number;
@@ -34,8 +37,48 @@ interface AdviseFlags extends WorkloadFlags {
   connections: number;
 }
 
+/** The advise options the flags give (progress aside). */
+function adviseOptions(flags: AdviseFlags): AdviseOptions {
+  return {
+    maxColumns: flags.maxColumns,
+    budgetBytes: flags.budget ?? null,
+    maxIndexes: flags.maxIndexes ?? null,
+    minImprovement: flags.minImprovement,
+    minCost: flags.minCost,
+    includeTables: flags.include ?? null,
+    excludeTables: flags.exclude,
+    minCalls: flags.minCalls,
+    whatIf: flags.whatIf,
+    whatIfOptions: { copyLimitBytes: flags.copyLimit, sampleRows: flags.sampleRows },
+    whatIfConnections: Math.max(1, flags.connections),
+    ...(flags.maxTime === undefined ? {} : { maxTimeMs: flags.maxTime }),
+  };
+}
+
+async function adviseOverFleet(flags: AdviseFlags): Promise<void> {
+  if (flags.db !== undefined) throw new InputError('--fleet names the databases: leave out --db');
+  if (flags.measure || flags.analyze)
+    throw new InputError('--measure and --analyze work on one database at a time: leave them out with --fleet');
+  const log = progressReporter(!flags.quiet);
+  const result = await fleetAdvise(fleetMembers(flags), {
+    advise: adviseOptions(flags),
+    from: flags.from,
+    collect: collectOptions(flags),
+    ...runOptions(flags, log),
+  });
+  printFleet(result, flags.json, renderFleetAdvice);
+  const recommends = result.groups.some(
+    (g) => g.advice !== undefined && 'report' in g.advice && g.advice.report.recommendations.length > 0,
+  );
+  if (flags.failOnRecommendation && recommends) process.exitCode = EXIT.findings;
+}
+
 export function registerAdvise(program: Command): void {
-  addWorkloadOptions(program.command('advise').description('recommend indexes for the whole workload, each proven by the planner’s cost'))
+  addFleetOptions(
+    addWorkloadOptions(
+      program.command('advise').description('recommend indexes for the whole workload, each proven by the planner’s cost'),
+    ),
+  )
     .option('--max-columns <n>', 'most key columns in one index', parseNonNegativeInt('--max-columns'), ADVISE_DEFAULTS.maxColumns)
     .option('--budget <size>', 'total size of the new indexes, e.g. 500MB', parseBytes('--budget'))
     .option('--max-indexes <n>', 'most indexes to recommend', parseNonNegativeInt('--max-indexes'))
@@ -88,9 +131,11 @@ Examples:
   indexwise advise --db pglite:./demo-db --from sql:queries.sql --json > advice.json
   indexwise advise --db postgres://localhost/app --max-time 60s              # anytime: the best advice found in a minute
   indexwise advise --db postgres://ci/app --from sql:queries.sql --fail-on-recommendation
-  indexwise advise --db app.db --from sql:queries.sql                    # SQLite: costed on a copy, the file is never written`,
+  indexwise advise --db app.db --from sql:queries.sql                    # SQLite: costed on a copy, the file is never written
+  indexwise advise --fleet fleet.json --json                             # every database, and one advice per schema group`,
     )
     .action(async (flags: AdviseFlags) => {
+      if (flags.fleet !== undefined) return adviseOverFleet(flags);
       const engine = await connect(databaseUrl(flags.db) ?? '', { readOnly: true });
       const log = progressReporter(!flags.quiet);
       const bar = adviseProgress(!flags.quiet);
@@ -102,18 +147,7 @@ Examples:
         }
         const catalog = await engine.catalog();
         const report = await advise(engine, workload, catalog, {
-          maxColumns: flags.maxColumns,
-          budgetBytes: flags.budget ?? null,
-          maxIndexes: flags.maxIndexes ?? null,
-          minImprovement: flags.minImprovement,
-          minCost: flags.minCost,
-          includeTables: flags.include ?? null,
-          excludeTables: flags.exclude,
-          minCalls: flags.minCalls,
-          whatIf: flags.whatIf,
-          whatIfOptions: { copyLimitBytes: flags.copyLimit, sampleRows: flags.sampleRows },
-          whatIfConnections: Math.max(1, flags.connections),
-          ...(flags.maxTime === undefined ? {} : { maxTimeMs: flags.maxTime }),
+          ...adviseOptions(flags),
           onProgress: (message) => {
             bar.stop();
             log(message);

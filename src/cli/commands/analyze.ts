@@ -12,6 +12,9 @@ import { formatCount, heading, oneLineSql, renderTable } from '../format.js';
 import { collectValues, databaseUrl, parseChoice, parseDuration, parseNonNegativeInt } from '../options.js';
 import { type ProgressFn, progressReporter } from '../progress.js';
 import { collectProgress } from '../progress-bar.js';
+import { addFleetOptions, type FleetFlags, fleetMembers, printFleet, renderFleetSummary, runOptions } from './fleet.js';
+import { fleetAnalyze } from '../../fleet/analyze-snapshot.js';
+import { InputError } from '../../errors.js';
 
 /** The workload options every workload-reading command takes (see addWorkloadOptions). */
 export interface WorkloadFlags {
@@ -28,7 +31,7 @@ export interface WorkloadFlags {
   quiet?: boolean;
 }
 
-interface AnalyzeFlags extends WorkloadFlags {
+interface AnalyzeFlags extends WorkloadFlags, FleetFlags {
   top: number;
   json?: boolean;
 }
@@ -86,10 +89,12 @@ export function addWorkloadOptions(command: Command): Command {
 }
 
 export function registerAnalyze(program: Command): void {
-  addWorkloadOptions(
-    program
-      .command('analyze')
-      .description('analyze the workload: top queries, and per table the columns by role (filter, join, sort, read)'),
+  addFleetOptions(
+    addWorkloadOptions(
+      program
+        .command('analyze')
+        .description('analyze the workload: top queries, and per table the columns by role (filter, join, sort, read)'),
+    ),
   )
     .option('--top <n>', 'how many queries to list', parseNonNegativeInt('--top'), 20)
     .option('--json', 'print the full model as JSON (see README)')
@@ -103,9 +108,11 @@ Examples:
   indexwise analyze --db postgres://localhost/app --from log:cloudsql-export.json --from log:postgresql-1.log.bz2
   indexwise analyze --db postgres://localhost/app --from log:syslog --log-prefix 'user=%u,db=%d,app=%a ' --log-user app
   indexwise analyze --db pglite:./demo-db --from sql:queries.sql --json
-  cat queries.sql | indexwise analyze --db app.db --from -`,
+  cat queries.sql | indexwise analyze --db app.db --from -
+  indexwise analyze --fleet fleet.json --json                          # every database of a fleet file`,
     )
     .action(async (flags: AnalyzeFlags) => {
+      if (flags.fleet !== undefined) return analyzeOverFleet(flags);
       const engine = await connect(databaseUrl(flags.db) ?? '', { readOnly: true });
       const log = progressReporter(!flags.quiet);
       const progress = collectProgress(!flags.quiet, log);
@@ -225,4 +232,13 @@ export function renderAnalyze(report: AnalyzeReport, top = 20): string {
     );
   }
   return `${out.join('\n')}\n`;
+}
+
+async function analyzeOverFleet(flags: AnalyzeFlags): Promise<void> {
+  if (flags.db !== undefined) throw new InputError('--fleet names the databases: leave out --db');
+  const log = progressReporter(!flags.quiet);
+  const result = await fleetAnalyze(fleetMembers(flags), { from: flags.from, collect: collectOptions(flags), ...runOptions(flags, log) });
+  printFleet(result, flags.json, (r) =>
+    renderFleetSummary(r, 'analyze', (a) => `${a.workload.queries.length} queries, ${a.analysis.tables.length} tables used`),
+  );
 }

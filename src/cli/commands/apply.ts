@@ -11,8 +11,13 @@ import { EXIT, InputError } from '../../errors.js';
 import { databaseUrl, parseDuration, parseNonNegativeInt } from '../options.js';
 import { type ProgressFn, progressReporter } from '../progress.js';
 import { addPlanOptions, LazyEngine, type PlanFlags, planFromFlags } from './migrate.js';
+import { addFleetOptions, type FleetFlags } from './fleet.js';
+import { applyOverFleet } from './fleet-apply.js';
 
-interface ApplyFlags extends PlanFlags {
+interface ApplyFlags extends PlanFlags, FleetFlags {
+  group?: string;
+  continue?: boolean;
+  state?: string;
   yes?: boolean;
   dryRun?: boolean;
   json?: boolean;
@@ -43,7 +48,9 @@ async function confirm(question: string): Promise<boolean> {
 }
 
 export function registerApply(program: Command): void {
-  addPlanOptions(program.command('apply').description('apply the index changes to the database, safely (the only command that writes)'))
+  addFleetOptions(
+    addPlanOptions(program.command('apply').description('apply the index changes to the database, safely (the only command that writes)')),
+  )
     .option('-y, --yes', 'apply without asking (needed without a terminal)')
     .option('--dry-run', 'print the SQL that would run, and change nothing')
     .option('--json', 'print the summary as JSON')
@@ -62,6 +69,9 @@ export function registerApply(program: Command): void {
       parseDuration('--wait'),
       0,
     )
+    .option('--group <name>', 'fleet: roll out this schema group’s advice (or the group of this member), member by member')
+    .option('--continue', 'fleet: go on with the next member after one fails (default: stop there)')
+    .option('--state <file>', 'fleet: where the rollout keeps its progress (default: next to the monitor store)')
     .addHelpText(
       'after',
       `
@@ -69,11 +79,13 @@ Examples:
   indexwise apply --db postgres://localhost/app --input advice.json --dry-run
   indexwise apply --db postgres://localhost/app --input advice.json --only 1,2
   indexwise apply --db postgres://localhost/app --input health.json --drop-duplicates --yes --json
-  indexwise apply --db app.db --input advice.json --yes`,
+  indexwise apply --db app.db --input advice.json --yes
+  indexwise apply --fleet fleet.json --group schema-1a2b3c4d --input fleet-advice.json --yes   # resumable rollout`,
     )
     .action(async (flags: ApplyFlags) => {
-      const url = databaseUrl(flags.db);
       const log = progressReporter(!flags.quiet);
+      if (flags.fleet !== undefined) return applyOverFleet(flags, log);
+      const url = databaseUrl(flags.db);
       // what the database's kind can do, known without connecting: --dry-run opens nothing it does not need
       const kind = url ? parseConnectionString(url).kind : null;
       const database = new LazyEngine(url, { writable: true });

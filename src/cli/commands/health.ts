@@ -10,9 +10,17 @@ import { type HealthReport, runHealth } from '../../health/run.js';
 import { collectWorkload, parseSourceSpec } from '../../workload/collect.js';
 import { formatBytes, heading } from '../format.js';
 import { collectValues, databaseUrl, parseChoice, parseList, parseNonNegativeNumber } from '../options.js';
+import { InputError } from '../../errors.js';
+import { fleetHealth } from '../../fleet/health.js';
+import type { FleetMember } from '../../fleet/fleet-file.js';
+import { enqueueHealth, type FleetJob, openQueue } from '../../fleet/queue.js';
+import { progressReporter } from '../progress.js';
+import { addFleetOptions, type FleetFlags, fleetMembers, printFleet, renderFleetHealth, runOptions } from './fleet.js';
 
-interface HealthFlags {
+interface HealthFlags extends FleetFlags {
+  queue?: string;
   db: string[];
+  quiet?: boolean;
   from: string[];
   json?: boolean;
   failOn?: 'warning' | 'error';
@@ -28,7 +36,12 @@ export function registerHealth(program: Command): void {
   const command = program
     .command('health')
     .description('check indexes: unused, duplicate, redundant, invalid, bloated; unindexed foreign keys; and more')
-    .option('--db <url>', 'database (default: $DATABASE_URL); repeat for replicas, whose index usage counts too', collectValues, [])
+    .option(
+      '--db <url>',
+      'database (default: $DATABASE_URL); repeat for replicas of that one database, whose index usage adds up (for many different databases use --fleet)',
+      collectValues,
+      [],
+    )
     .option('--json', 'print { "findings": [...] } as JSON')
     .option(
       '--fail-on <severity>',
@@ -43,7 +56,10 @@ export function registerHealth(program: Command): void {
       'the workload (sql:FILE, log:FILE, …; repeatable): on SQLite, indexes none of its plans read are reported',
       collectValues,
       [],
-    );
+    )
+    .option('-q, --quiet', 'fleet: no progress on stderr')
+    .option('--queue <url>', 'fleet: queue one job per database on this central PostgreSQL for `indexwise worker`s, and exit');
+  addFleetOptions(command);
   const seen = new Set<string>();
   for (const check of CHECKS) {
     for (const t of check.thresholds) {
@@ -59,23 +75,24 @@ export function registerHealth(program: Command): void {
 Examples:
   indexwise health --db postgres://localhost/app
   indexwise health --db postgres://primary/app --db postgres://replica/app   # an index used only on a replica is not "unused"
-  indexwise health --db postgres://ci/app --checks duplicate-index,invalid-index --fail-on warning --json`,
+  indexwise health --db postgres://ci/app --checks duplicate-index,invalid-index --fail-on warning --json
+  indexwise health --fleet fleet.json --only-db eu --json            # many databases: one result each, grouped by schema
+
+Repeated --db means replicas of one database (their scans add up); --fleet means many
+databases, each checked on its own (exit 1 if any could not be checked).`,
     )
     .action(async (flags: HealthFlags) => {
       if (flags.list) {
         process.stdout.write(renderList());
         return;
       }
+      if (flags.fleet !== undefined) return healthOverFleet(flags, thresholdFlags(flags, seen));
       const urls = flags.db.length > 0 ? flags.db : [databaseUrl(undefined) ?? ''];
       const engines: Engine[] = [];
       try {
         for (const url of urls) engines.push(await connect(url, { readOnly: true }));
         const [primary, ...replicas] = engines as [Engine, ...Engine[]];
-        const thresholds: Record<string, number> = {};
-        for (const name of seen) {
-          const value = flags[camel(name)];
-          if (typeof value === 'number') thresholds[name] = value;
-        }
+        const thresholds = thresholdFlags(flags, seen);
         const workload = flags.from.length > 0 ? await collectWorkload(primary, flags.from.map(parseSourceSpec)) : undefined;
         const report = await runHealth(primary, { checks: flags.checks, skipChecks: flags.skipChecks, thresholds, replicas, workload });
         process.stdout.write(
@@ -88,6 +105,45 @@ Examples:
         for (const engine of engines) await engine.close();
       }
     });
+}
+
+function thresholdFlags(flags: HealthFlags, names: ReadonlySet<string>): Record<string, number> {
+  const thresholds: Record<string, number> = {};
+  for (const name of names) {
+    const value = flags[camel(name)];
+    if (typeof value === 'number') thresholds[name] = value;
+  }
+  return thresholds;
+}
+
+async function healthOverFleet(flags: HealthFlags, thresholds: Record<string, number>): Promise<void> {
+  if (flags.db.length > 0 || flags.from.length > 0)
+    throw new InputError('--fleet names the databases and their workloads: leave out --db and --from');
+  const members = fleetMembers(flags);
+  const options = { checks: flags.checks, skipChecks: flags.skipChecks, thresholds };
+  if (flags.queue !== undefined) return queueHealth(flags.queue, members, { ...options, timeoutMs: flags.dbTimeout }, flags.json);
+  const result = await fleetHealth(members, { ...options, ...runOptions(flags, progressReporter(!flags.quiet)) });
+  printFleet(result, flags.json, renderFleetHealth);
+  const failOn = flags.failOn;
+  if (
+    failOn !== undefined &&
+    result.databases.some((d) => d.result?.findings.some((f) => severityRank(f.severity) >= severityRank(failOn)))
+  )
+    process.exitCode = EXIT.findings;
+}
+
+async function queueHealth(url: string, members: FleetMember[], options: FleetJob['options'], json?: boolean): Promise<void> {
+  const boss = await openQueue(url);
+  try {
+    const run = await enqueueHealth(boss, members, options);
+    process.stdout.write(
+      json
+        ? `${JSON.stringify({ run, jobs: members.length })}\n`
+        : `queued ${members.length} jobs, run ${run}: start \`indexwise worker --queue …\` processes, then \`indexwise fleet status --run ${run}\`\n`,
+    );
+  } finally {
+    await boss.stop({ graceful: false, wait: true });
+  }
 }
 
 function renderList(): string {

@@ -6,6 +6,10 @@ import { formatQualified } from '../../sql/names.js';
 import { databaseKey, openStore, report, snapshot } from '../../monitor/monitor.js';
 import type { MonitorReport } from '../../monitor/report.js';
 import { defaultStorePath } from '../../monitor/sqlite-store.js';
+import { InputError } from '../../errors.js';
+import { fleetSnapshot } from '../../fleet/analyze-snapshot.js';
+import { progressReporter } from '../progress.js';
+import { addFleetOptions, type FleetFlags, fleetMembers, printFleet, renderFleetSummary, runOptions } from './fleet.js';
 import type { SnapshotStore } from '../../monitor/store.js';
 import { formatBytes, formatCount, heading, renderTable } from '../format.js';
 import { databaseUrl, parseDuration } from '../options.js';
@@ -19,9 +23,7 @@ interface MonitorFlags {
 
 export function registerMonitor(program: Command): void {
   const monitor = program.command('monitor').description('index usage over time: snapshots of usage counters, and a report over a window');
-  monitor
-    .command('snapshot')
-    .description('store the current usage counters (cheap: run it from cron every few minutes)')
+  addFleetOptions(monitor.command('snapshot').description('store the current usage counters (cheap: run it from cron every few minutes)'))
     .option('--db <url>', 'database (default: $DATABASE_URL)')
     .option(
       '--store <where>',
@@ -30,9 +32,11 @@ export function registerMonitor(program: Command): void {
     .option('--json', 'print the snapshot as JSON')
     .addHelpText(
       'after',
-      '\nExamples:\n  indexwise monitor snapshot --db postgres://localhost/app\n  */10 * * * * indexwise monitor snapshot --db postgres://localhost/app --store /var/lib/indexwise/app.sqlite',
+      '\nExamples:\n  indexwise monitor snapshot --db postgres://localhost/app\n  */10 * * * * indexwise monitor snapshot --db postgres://localhost/app --store /var/lib/indexwise/app.sqlite\n  */10 * * * * indexwise monitor snapshot --fleet fleet.json -q        # every database of a fleet, one store',
     )
-    .action(async (flags: MonitorFlags) => {
+    .option('-q, --quiet', 'fleet: no progress on stderr')
+    .action(async (flags: MonitorFlags & FleetFlags & { quiet?: boolean }) => {
+      if (flags.fleet !== undefined) return snapshotOverFleet(flags);
       // only a table: store writes into the monitored database
       const readOnly = !(flags.store?.startsWith('table:') ?? false);
       const engine = await connect(databaseUrl(flags.db) ?? '', { readOnly });
@@ -108,4 +112,10 @@ export function renderMonitor(r: MonitorReport): string {
       `\n${unused.length} index(es) unused over the whole window, ${formatBytes(unused.reduce((s, i) => s + i.bytes, 0))} in all: see indexwise health for the fix.`,
     );
   return `${out.join('\n')}\n`;
+}
+
+async function snapshotOverFleet(flags: MonitorFlags & FleetFlags & { quiet?: boolean }): Promise<void> {
+  if (flags.db !== undefined) throw new InputError('--fleet names the databases: leave out --db');
+  const result = await fleetSnapshot(fleetMembers(flags), { store: flags.store, ...runOptions(flags, progressReporter(!flags.quiet)) });
+  printFleet(result, flags.json, (r) => renderFleetSummary(r, 'snapshot', (s) => `${s.indexes.length} indexes, ${s.tables.length} tables`));
 }

@@ -1,5 +1,7 @@
 /** `indexwise report`: the index-strategy document, generated from the live database and its workload. */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError } from '../../errors.js';
 import type { Command } from 'commander';
 import { connect } from '../../engines/connect.js';
 import { redactConnectionString } from '../../engines/connection-string.js';
@@ -12,9 +14,12 @@ import { readAdviceFile, readComparisonFile } from '../input-files.js';
 import { databaseUrl, parseDuration } from '../options.js';
 import { checkOutFile, writeOutFile } from '../out-files.js';
 import { progressReporter } from '../progress.js';
-import { addWorkloadOptions, type WorkloadFlags, workloadFromFlags } from './analyze.js';
+import { addWorkloadOptions, collectOptions, type WorkloadFlags, workloadFromFlags } from './analyze.js';
+import { addFleetOptions, type FleetFlags, fleetMembers, printFleet, runOptions } from './fleet.js';
+import { fleetReport } from '../../fleet/report.js';
 
-interface ReportFlags extends WorkloadFlags {
+interface ReportFlags extends WorkloadFlags, FleetFlags {
+  json?: boolean;
   out: string;
   advice?: string;
   verify?: string;
@@ -34,10 +39,13 @@ function commandLine(argv: readonly string[]): string {
 }
 
 export function registerReport(program: Command): void {
-  addWorkloadOptions(
-    program.command('report').description('write the index-strategy document (Markdown or self-contained HTML) from the live database'),
+  addFleetOptions(
+    addWorkloadOptions(
+      program.command('report').description('write the index-strategy document (Markdown or self-contained HTML) from the live database'),
+    ),
   )
-    .requiredOption('--out <file>', 'FILE.md or FILE.html')
+    .requiredOption('--out <file>', 'FILE.md or FILE.html; with --fleet a directory (index.html and one report per database)')
+    .option('--json', 'fleet: print { databases, groups } as JSON')
     .option('--advice <file>', 'use a saved `advise --json` instead of advising now')
     .option('--verify <file>', 'include measured results: `verify compare --json` or `verify --trial --json` output')
     .option('--store <where>', `monitor snapshots to read usage over time from (default ${defaultStorePath()} when it exists)`)
@@ -48,9 +56,11 @@ export function registerReport(program: Command): void {
       `
 Examples:
   indexwise report --db postgres://localhost/app --out docs/database/INDEX_STRATEGY.md
-  indexwise report --db postgres://localhost/app --from sql:queries.sql --verify trial.json --out index-strategy.html`,
+  indexwise report --db postgres://localhost/app --from sql:queries.sql --verify trial.json --out index-strategy.html
+  indexwise report --fleet fleet.json --out fleet-report/          # fleet-report/index.html links each database's own report`,
     )
     .action(async (flags: ReportFlags) => {
+      if (flags.fleet !== undefined) return reportOverFleet(flags);
       const format = reportFormat(flags.out);
       checkOutFile(flags.out);
       const advice = flags.advice ? readAdviceFile(flags.advice) : undefined;
@@ -79,4 +89,20 @@ Examples:
         await engine.close();
       }
     });
+}
+
+async function reportOverFleet(flags: ReportFlags): Promise<void> {
+  if (flags.db !== undefined || flags.advice !== undefined || flags.verify !== undefined)
+    throw new InputError('--fleet names the databases: leave out --db, --advice and --verify');
+  const log = progressReporter(!flags.quiet);
+  const result = await fleetReport(fleetMembers(flags), {
+    outDir: flags.out,
+    from: flags.from,
+    collect: collectOptions(flags),
+    ...runOptions(flags, log),
+  });
+  printFleet(result, flags.json, (r) => {
+    const failed = r.databases.filter((d) => !d.ok).map((d) => `${d.name} failed: ${d.error}\n`);
+    return `wrote ${join(flags.out, 'index.html')} and ${r.databases.length - failed.length} database reports\n${failed.join('')}`;
+  });
 }

@@ -1,0 +1,250 @@
+/**
+ * `health --fleet` and `advise --fleet` over 20 real databases: three schema groups, one
+ * unreachable, one read through a read-only role. Results per database and per group.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { runCli, startCli } from '../helpers/cli.js';
+import { createTestDatabase, hasPostgres } from '../helpers/postgres.js';
+import { createTestFleet, GROUP_SIZES, READ_ONLY_ENV, READ_ONLY_MEMBER, type TestFleet, UNREACHABLE } from './fixture.js';
+
+interface FleetJson<T> {
+  databases: { name: string; ok: boolean; error?: string; result?: T }[];
+  groups: { name: string; schemaFingerprint: string; members: string[]; advice?: GroupJson }[];
+}
+interface HealthJson {
+  checks: string[];
+  findings: { check: string; table: string | null }[];
+}
+interface AdviceJson {
+  recommendations: { sql: string; table: string }[];
+  cost: { before: number; after: number };
+}
+interface GroupJson {
+  representative: string;
+  differing: { member: string; onlyInOwn: string[]; onlyInGroup: string[] }[];
+  report: AdviceJson;
+}
+
+describe.skipIf(!hasPostgres)('fleets: health and advise over 20 databases', () => {
+  let fleet: TestFleet;
+  let adviceRun: { code: number | null; json: FleetJson<AdviceJson>; stdout: string };
+  beforeAll(async () => {
+    fleet = await createTestFleet();
+    const run = await runCli(['advise', '--fleet', fleet.file, '--json', '-q'], { env: fleet.env });
+    adviceRun = { code: run.code, json: JSON.parse(run.stdout) as FleetJson<AdviceJson>, stdout: run.stdout };
+  });
+  afterAll(async () => {
+    await fleet?.drop();
+  });
+
+  const groupOf = (json: FleetJson<unknown>, member: string) => json.groups.find((g) => g.members.includes(member));
+
+  let healthJson: FleetJson<HealthJson>;
+  it('health: one result per database, the unreachable one failed, the rest grouped by schema; exit 1', async () => {
+    const run = await runCli(['health', '--fleet', fleet.file, '--json'], { env: fleet.env });
+    expect(run.code).toBe(1);
+    const json = JSON.parse(run.stdout) as FleetJson<HealthJson>;
+    healthJson = json;
+    expect(json.databases.map((d) => d.name)).toHaveLength(20);
+    const gone = json.databases.find((d) => d.name === UNREACHABLE);
+    expect(gone).toMatchObject({ ok: false });
+    expect(gone?.error).toMatch(/connection refused/);
+    for (const d of json.databases.filter((x) => x.name !== UNREACHABLE)) {
+      expect(d.ok, `${d.name}: ${d.error}`).toBe(true);
+      expect(d.result?.checks).toContain('unused-index');
+    }
+    expect(json.groups.map((g) => g.members.length).sort()).toEqual(Object.values(GROUP_SIZES).sort());
+    for (const [group, members] of Object.entries(fleet.members))
+      expect(groupOf(json, members[0] as string)?.members, group).toEqual(members);
+    expect(groupOf(json, READ_ONLY_MEMBER)?.members).toEqual(fleet.members.events);
+    // the result is the single-database JSON: the same findings as `health --db` on that database
+    const single = await runCli(['health', '--db', fleet.databases.get('users-2')?.url ?? '', '--json']);
+    expect(json.databases.find((d) => d.name === 'users-2')?.result).toEqual(JSON.parse(single.stdout));
+    expect(run.stderr).toMatch(/20\/20/);
+  });
+
+  it('health: --only-db and --exclude-db pick members by name or tag; the text summary names each', async () => {
+    const run = await runCli(['health', '--fleet', fleet.file, '--only-db', 'events,gone', '--exclude-db', 'us', '-q'], { env: fleet.env });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/3 databases, 1 failed, 1 schema group/);
+    expect(run.stdout).toMatch(/^events-1\s+ok\s+schema-/m);
+    expect(run.stdout).toMatch(/^gone\s+failed\s+cannot connect/m);
+    expect(run.stdout).not.toMatch(/^events-2/m);
+  });
+
+  it('advise: per database its own advice, per group one advice on the merged workload; exit 1 for the failed one', () => {
+    expect(adviceRun.code).toBe(1);
+    const { json } = adviceRun;
+    expect(json.databases.filter((d) => !d.ok).map((d) => d.name)).toEqual([UNREACHABLE]);
+    expect(json.groups).toHaveLength(3);
+    for (const group of json.groups) {
+      const advice = group.advice as GroupJson;
+      expect(group.members).toContain(advice.representative);
+      expect(advice.report.recommendations.length).toBeGreaterThan(0);
+      expect(advice.report.cost.after).toBeLessThan(advice.report.cost.before);
+      // every index a member's own advice wants is in its group's advice, or the member is named as differing
+      for (const member of group.members) {
+        const own = json.databases.find((d) => d.name === member)?.result as AdviceJson;
+        const groupSql = new Set(advice.report.recommendations.map((r) => r.sql));
+        const differs = own.recommendations.some((r) => !groupSql.has(r.sql)) || own.recommendations.length !== groupSql.size;
+        expect(
+          advice.differing.some((d) => d.member === member),
+          member,
+        ).toBe(differs);
+      }
+    }
+    // the read-only role could read and cost its database
+    expect(json.databases.find((d) => d.name === READ_ONLY_MEMBER)?.ok).toBe(true);
+  });
+
+  it("a group's advice on the merged workload equals the advice for all its members' queries in one file, on the representative", async () => {
+    const group = groupOf(adviceRun.json, 'orders-1');
+    const advice = group?.advice as GroupJson;
+    const concatenated = (group?.members ?? []).map((m) => fleet.workloads.get(m)).join('');
+    const file = join(fleet.dir, 'orders-all.sql');
+    writeFileSync(file, concatenated);
+    const single = await runCli([
+      'advise',
+      '--db',
+      fleet.databases.get(advice.representative)?.url ?? '',
+      '--from',
+      `sql:${file}`,
+      '--json',
+      '-q',
+    ]);
+    const report = JSON.parse(single.stdout) as AdviceJson;
+    expect(advice.report.recommendations).toEqual(report.recommendations);
+    expect(advice.report.cost).toEqual(report.cost);
+    // and it is not simply one member's advice: the members each miss some of it
+    expect(advice.differing.length).toBeGreaterThan(0);
+  });
+
+  it('report --fleet writes a page with a row per database and a section per group, linking each database’s own report', async () => {
+    const out = join(fleet.dir, 'report');
+    const run = await runCli(['report', '--fleet', fleet.file, '--only-db', 'users-1,users-2,gone', '--out', out, '-q']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/wrote .*index\.html and 2 database reports\ngone failed: cannot connect/);
+    const page = readFileSync(join(out, 'index.html'), 'utf8');
+    for (const name of ['users-1', 'users-2']) {
+      expect(page).toContain(`<a href="${name}.html">${name}</a>`);
+      expect(readFileSync(join(out, `${name}.html`), 'utf8')).toMatch(/<html/);
+    }
+    expect(page).toMatch(/<td>gone<\/td><td><\/td><td colspan="6" class="failed">failed: cannot connect/);
+    expect(page).toMatch(/<h2>schema-\w{8}<\/h2><p>Schema fingerprint <code>\w{16}<\/code>: 2 databases/);
+    expect(existsSync(join(out, 'gone.html'))).toBe(false);
+  });
+
+  it('analyze and monitor snapshot --fleet: the single-database result per member', async () => {
+    const analyze = await runCli(['analyze', '--fleet', fleet.file, '--only-db', 'orders-1,orders-2', '--json', '-q']);
+    expect(analyze.code).toBe(0);
+    const analyzed = JSON.parse(analyze.stdout) as FleetJson<{
+      workload: { queries: unknown[] };
+      analysis: { tables: { table: { name: string } }[] };
+    }>;
+    expect(analyzed.databases.map((d) => [d.name, d.result?.analysis.tables.map((t) => t.table.name)])).toEqual([
+      ['orders-1', ['orders']],
+      ['orders-2', ['orders']],
+    ]);
+    const store = join(fleet.dir, 'monitor.sqlite');
+    const snap = await runCli(['monitor', 'snapshot', '--fleet', fleet.file, '--only-db', 'users', '--store', store, '--json', '-q']);
+    expect(snap.code).toBe(0);
+    const snapped = JSON.parse(snap.stdout) as FleetJson<{ database: string; tables: { table: string }[] }>;
+    expect(snapped.databases.map((d) => d.result?.tables.map((t) => t.table))).toEqual(fleet.members.users.map(() => ['users']));
+    expect(new Set(snapped.databases.map((d) => d.result?.database)).size).toBe(6);
+    expect(snapped.groups.map((g) => g.members)).toEqual([fleet.members.users]);
+  });
+
+  it('queue: 3 workers share the run through pg-boss; a worker killed mid-job loses no database; the results equal the in-process run', async () => {
+    const central = await createTestDatabase('fleet_queue', []);
+    // users-3's table is locked: the worker that takes it waits there, and is killed there
+    const locker = new pg.Client({ connectionString: fleet.databases.get('users-3')?.url });
+    await locker.connect();
+    await locker.query('BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE');
+    const workers: ReturnType<typeof startCli>[] = [];
+    try {
+      const queued = await runCli(['health', '--fleet', fleet.file, '--queue', central.url, '--db-timeout', '6s', '--json', '-q']);
+      expect(queued.code, queued.stderr).toBe(0);
+      const { run, jobs } = JSON.parse(queued.stdout) as { run: string; jobs: number };
+      expect(jobs).toBe(20);
+      const took = new Map<number, string[]>();
+      const victim = new Promise<number>((resolve) => {
+        for (let i = 0; i < 3; i++) {
+          const worker = startCli(['worker', '--queue', central.url, '--concurrency', '1', '--maintenance-interval', '1'], {
+            env: fleet.env,
+          });
+          workers.push(worker);
+          worker.child.stderr?.on('data', (data: Buffer) => {
+            for (const [, name] of String(data).matchAll(/taking (\S+) /g)) {
+              took.set(i, [...(took.get(i) ?? []), name as string]);
+              if (name === 'users-3') resolve(i);
+            }
+          });
+        }
+      });
+      const killed = await victim;
+      workers[killed]?.child.kill('SIGKILL');
+      await locker.query('ROLLBACK');
+      const status = await runCli(['fleet', 'status', '--queue', central.url, '--run', run, '--wait', '--json']);
+      const json = JSON.parse(status.stdout) as FleetJson<HealthJson> & { done: number; pending: string[]; retried: number };
+      expect(json.pending).toEqual([]);
+      expect(json.done).toBe(20);
+      expect(json.retried).toBeGreaterThanOrEqual(1);
+      expect(status.code).toBe(1); // the unreachable database
+      // every worker took a share
+      expect([...took.values()].every((names) => names.length > 0)).toBe(true);
+      // statsAgeDays is the age of the statistics when each run read them: the clock, not the result
+      const withoutClock = (value: unknown) =>
+        JSON.parse(JSON.stringify(value), (key, v: unknown) => (key === 'statsAgeDays' ? undefined : v));
+      expect(withoutClock(json.databases)).toEqual(withoutClock(healthJson.databases));
+      expect(json.groups).toEqual(healthJson.groups);
+    } finally {
+      await locker.end();
+      for (const worker of workers) worker.child.kill('SIGTERM');
+      await Promise.all(workers.map((w) => w.done));
+      await central.drop();
+    }
+  });
+
+  // last: it changes the events databases
+  it('apply --group rolls the advice out member by member, stops at the member that fails, and a re-run finishes the rest', async () => {
+    const adviceFile = join(fleet.dir, 'fleet-advice.json');
+    writeFileSync(adviceFile, adviceRun.stdout);
+    const state = join(fleet.dir, 'rollout.json');
+    const args = ['apply', '--fleet', fleet.file, '--group', 'events-1', '--input', adviceFile, '--state', state, '--yes', '--json', '-q'];
+    const group = groupOf(adviceRun.json, 'events-1');
+    const wanted = (group?.advice as GroupJson).report.recommendations.map((r) => r.sql.replace(/.* INDEX CONCURRENTLY (\S+) ON.*/, '$1'));
+    const indexesOf = async (member: string) =>
+      (
+        await fleet.databases
+          .get(member)
+          ?.sql(
+            `SELECT c.relname AS name, i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relnamespace = 'public'::regnamespace`,
+          )
+      )?.rows as { name: string; valid: boolean }[];
+
+    // the read-only role cannot build indexes on events-3: the rollout stops there
+    const first = await runCli(args, { env: fleet.env });
+    expect(first.code).toBe(1);
+    const firstJson = JSON.parse(first.stdout) as { members: { name: string; status: string; error?: string }[]; complete: boolean };
+    expect(firstJson.members.map((m) => m.status)).toEqual(['done', 'done', 'failed', 'pending']);
+    expect(firstJson.members[2]?.error).toMatch(/owner|permission/);
+    for (const member of ['events-1', 'events-2'])
+      expect((await indexesOf(member)).map((i) => i.name)).toEqual(expect.arrayContaining(wanted));
+    for (const member of ['events-3', 'events-4']) expect((await indexesOf(member)).map((i) => i.name)).not.toContain(wanted[0]);
+
+    // the same command with the owner's connection string: the two done are skipped, the rest built
+    const second = await runCli(args, { env: { ...fleet.env, [READ_ONLY_ENV]: fleet.ownerUrl } });
+    expect(second.code, second.stderr).toBe(0);
+    const secondJson = JSON.parse(second.stdout) as { members: { name: string; status: string }[]; complete: boolean };
+    expect(secondJson.members.map((m) => m.status)).toEqual(['done-before', 'done-before', 'done', 'done']);
+    expect(secondJson.complete).toBe(true);
+    for (const member of fleet.members.events) {
+      const indexes = await indexesOf(member);
+      expect(indexes.map((i) => i.name)).toEqual(expect.arrayContaining(wanted));
+      expect(indexes.filter((i) => !i.valid)).toEqual([]);
+    }
+  });
+});

@@ -1,0 +1,166 @@
+/** The fleet's pure parts (no database): the fleet file, member selection, the schema fingerprint, the workload merge, the runner. */
+import { describe, expect, it } from 'vitest';
+import { parseFleet, selectMembers } from '../../src/fleet/fleet-file.js';
+import { runFleet } from '../../src/fleet/runner.js';
+import { schemaFingerprint } from '../../src/fleet/schema-fingerprint.js';
+import { mergeWorkloads } from '../../src/fleet/workload-merge.js';
+import type { Catalog, Index, Table } from '../../src/model/catalog.js';
+import type { Workload, WorkloadQuery } from '../../src/model/workload.js';
+
+const FLEET = JSON.stringify({
+  databases: {
+    a: { url: 'env:A_URL', tags: ['eu'] },
+    b: { url: 'postgres://app:secret@db-b/app', tags: ['us'], thresholds: { 'min-scans': 5 } },
+    c: { url: 'postgres://app@db-c/app', tags: ['eu', 'big'], from: ['sql:c.sql'] },
+    d: { url: 'env:D_URL' },
+  },
+});
+
+describe('fleet file', () => {
+  const fleet = parseFleet(FLEET, 'fleet.json', { A_URL: 'postgres://app@db-a/app' });
+
+  it('reads env: URLs from the environment, and warns about a literal password only', () => {
+    expect(fleet.members.map((m) => m.url)).toEqual([
+      'postgres://app@db-a/app',
+      'postgres://app:secret@db-b/app',
+      'postgres://app@db-c/app',
+      'env:D_URL',
+    ]);
+    expect(fleet.warnings).toEqual(['fleet database "b" has a password in fleet.json: prefer "url": "env:VAR"']);
+    expect(fleet.members[1]?.thresholds).toEqual({ 'min-scans': 5 });
+    expect(fleet.members[2]?.from).toEqual(['sql:c.sql']);
+  });
+
+  it('selects members by name or tag, less the excluded ones', () => {
+    expect(selectMembers(fleet, ['eu']).map((m) => m.name)).toEqual(['a', 'c']);
+    expect(selectMembers(fleet, ['eu', 'b'], ['big']).map((m) => m.name)).toEqual(['a', 'b']);
+    expect(selectMembers(fleet, [], ['us']).map((m) => m.name)).toEqual(['a', 'c', 'd']);
+    expect(() => selectMembers(fleet, ['asia'])).toThrow('no fleet database is named or tagged "asia"');
+  });
+
+  it('rejects a file that is not a fleet, in one line', () => {
+    expect(() => parseFleet('{', 'f.json')).toThrow('f.json is not valid JSON');
+    expect(() => parseFleet('{"databases": {}}', 'f.json')).toThrow('f.json lists no databases');
+    expect(() => parseFleet('{"databases": {"x": {"url": 5}}}', 'f.json')).toThrow('fleet database "x": "url" must be a string');
+    expect(() => parseFleet('{"databases": {"x": {"url": "u", "tags": "eu"}}}', 'f.json')).toThrow('"tags" must be a list of strings');
+  });
+});
+
+const column = (name: string, position: number, type = 'integer') => ({
+  name,
+  position,
+  type,
+  nullable: true,
+  generated: false,
+  stats: null,
+});
+const table = (name: string, columns = [column('id', 1), column('a', 2)], rowEstimate = 100): Table => ({
+  schema: 'public',
+  name,
+  kind: 'table',
+  parent: null,
+  rowEstimate,
+  tableBytes: rowEstimate * 10,
+  totalBytes: rowEstimate * 20,
+  columns,
+  primaryKey: ['id'],
+});
+const index = (name: string, on: string, col: string): Index => ({
+  schema: 'public',
+  name,
+  table: { schema: 'public', name: on },
+  method: 'btree',
+  unique: false,
+  primary: false,
+  valid: true,
+  keys: [{ column: col, expression: null, descending: false, nullsFirst: false, opclass: null, collation: null }],
+  include: [],
+  predicate: null,
+  definition: `CREATE INDEX ${name} ON public.${on} USING btree (${col})`,
+  bytes: 8192,
+  constraint: null,
+  parentIndex: null,
+});
+const catalog = (tables: Table[], indexes: Index[] = []): Catalog => ({
+  schemas: ['public'],
+  searchPath: ['public'],
+  tables,
+  indexes,
+  foreignKeys: [],
+  views: [],
+});
+
+describe('schema fingerprint', () => {
+  const base = schemaFingerprint(catalog([table('t'), table('u')], [index('t_a', 't', 'a')]));
+  it('ignores order, sizes, statistics and index names', () => {
+    expect(schemaFingerprint(catalog([table('u', undefined, 5), table('t', undefined, 9000)], [index('t_a_idx', 't', 'a')]))).toBe(base);
+  });
+  it('changes with a column, a type or an index', () => {
+    expect(
+      schemaFingerprint(catalog([table('t', [column('id', 1), column('a', 2, 'bigint')]), table('u')], [index('t_a', 't', 'a')])),
+    ).not.toBe(base);
+    expect(schemaFingerprint(catalog([table('t', [column('id', 1), column('b', 2)]), table('u')], [index('t_a', 't', 'b')]))).not.toBe(
+      base,
+    );
+    expect(schemaFingerprint(catalog([table('t'), table('u')], [index('t_a', 't', 'a'), index('u_a', 'u', 'a')]))).not.toBe(base);
+    expect(schemaFingerprint(catalog([table('t'), table('u')]))).not.toBe(base);
+  });
+});
+
+const query = (fingerprint: string, calls: number, totalTimeMs: number, samples: string[]): WorkloadQuery => ({
+  fingerprint,
+  sql: `q ${fingerprint}`,
+  samples,
+  calls,
+  totalTimeMs,
+  meanTimeMs: totalTimeMs / calls,
+  rows: calls,
+  sources: ['pg_stat_statements'],
+});
+const workload = (queries: WorkloadQuery[]): Workload => ({ queries, skipped: [], utility: { BEGIN: 1 }, timed: true });
+
+describe('workload merge', () => {
+  it('sums calls, times and rows per fingerprint and orders by total time', () => {
+    const merged = mergeWorkloads([
+      workload([query('a', 2, 10, ['a1']), query('b', 1, 30, ['b1'])]),
+      workload([query('a', 3, 40, ['a2', 'a1'])]),
+    ]);
+    expect(merged.queries.map((q) => [q.fingerprint, q.calls, q.totalTimeMs, q.meanTimeMs, q.rows, q.samples])).toEqual([
+      ['a', 5, 50, 10, 5, ['a1', 'a2']],
+      ['b', 1, 30, 30, 1, ['b1']],
+    ]);
+    expect(merged.utility).toEqual({ BEGIN: 2 });
+  });
+});
+
+describe('runner', () => {
+  it('keeps at most `concurrency` tasks running, isolates failures and timeouts, and keeps the members’ order', async () => {
+    let running = 0;
+    let most = 0;
+    const members = Array.from({ length: 9 }, (_, i) => ({ name: `m${i}` }));
+    const outcomes = await runFleet(
+      members,
+      async (m, signal) => {
+        running++;
+        most = Math.max(most, running);
+        try {
+          if (m.name === 'm3') throw new Error('broken\nsecond line');
+          const wait = m.name === 'm5' ? 10_000 : 5;
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, wait);
+            signal.addEventListener('abort', () => (clearTimeout(timer), resolve()));
+          });
+          return m.name.toUpperCase();
+        } finally {
+          running--;
+        }
+      },
+      { concurrency: 3, timeoutMs: 200 },
+    );
+    expect(most).toBe(3);
+    expect(outcomes.map((o) => o.name)).toEqual(members.map((m) => m.name));
+    expect(outcomes[3]).toMatchObject({ ok: false, error: 'broken' });
+    expect(outcomes[5]).toMatchObject({ ok: false, error: 'timed out after 200 ms' });
+    expect(outcomes.filter((o) => o.ok).map((o) => o.result)).toEqual(['M0', 'M1', 'M2', 'M4', 'M6', 'M7', 'M8']);
+  });
+});
