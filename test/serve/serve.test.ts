@@ -147,17 +147,26 @@ describe.skipIf(!hasChromium)('serve on SQLite in headless Chromium', () => {
   it('advise runs as a job with visible progress; its migration downloads and parses', async () => {
     const watched = await openPage(browser, dashboard.url);
     const page = watched.page;
-    const shown: string[] = [];
-    await page.exposeFunction('reportJobText', (text: string) => shown.push(text));
     await visit(watched, '/advice');
+    // what the job box showed, kept in sessionStorage (synchronous, and it outlives the page's
+    // move to the result): on a quiet machine the job can end before the first poll, and a
+    // callback into the test would be lost in that navigation
     await page.evaluate(() => {
-      const report = (window as unknown as { reportJobText: (t: string) => void }).reportJobText;
       const box = document.getElementById('job');
-      if (box) new MutationObserver(() => report(box.innerText)).observe(box, { subtree: true, childList: true, characterData: true });
+      if (box)
+        new MutationObserver(() => sessionStorage.setItem('shown', `${sessionStorage.getItem('shown') ?? ''}\n${box.innerText}`)).observe(
+          box,
+          {
+            subtree: true,
+            childList: true,
+            characterData: true,
+          },
+        );
     });
     await Promise.all([page.waitForURL(/\/advice$/, { waitUntil: 'load' }), page.locator('#run-advise').click()]);
     await page.waitForSelector('#recommendations');
-    expect(shown.some((t) => /queries|candidates|baseline|explore/.test(t))).toBe(true);
+    const shown = await page.evaluate(() => sessionStorage.getItem('shown') ?? '');
+    expect(shown).toMatch(/queries|candidates|baseline|explore/);
     const rows = await page.locator('#recommendations tbody tr').allInnerTexts();
     expect(rows.some((r) => /\bposts\b/.test(r) && r.includes('author_id'))).toBe(true);
     await screenshot(page, 'advice');
