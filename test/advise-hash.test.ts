@@ -3,8 +3,9 @@
  * ANALYZEd) compared only with `=` gets `USING hash (url)` as a candidate beside the b-tree,
  * and the selection keeps the one the planner prices better; a neighbour query that ranges
  * over or sorts by the column, and a narrow integer key, get no hash candidate. Real
- * PostgreSQL with HypoPG (which makes hypothetical hash indexes); `apply` builds the index
- * and the planner uses it.
+ * PostgreSQL with HypoPG (which makes hypothetical hash indexes): `verify --trial` measures
+ * it, `apply` builds it and the planner uses it; PGlite, where each candidate is built in a
+ * rolled-back transaction, chooses it too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advise } from '../src/advisor/advise.js';
@@ -17,7 +18,8 @@ import { buildPlan } from '../src/migrate/plan.js';
 import type { Catalog } from '../src/model/catalog.js';
 import type { IndexMethod } from '../src/model/index-def.js';
 import { createIndexSql } from '../src/sql/ddl.js';
-import { POSTGRES, type TestEngine } from './helpers/engines.js';
+import { trialAdvice } from '../src/verify/verify.js';
+import { PGLITE, POSTGRES, type TestEngine } from './helpers/engines.js';
 import { workloadFromSql } from './helpers/workload.js';
 
 const SETUP = `
@@ -62,6 +64,10 @@ describe.skipIf(!POSTGRES.available)('hash indexes on postgres', () => {
     expect(hash?.sql).toMatch(/USING hash \(url\)$/);
     expect(hash?.name).toBe('idx_pages_url_hash');
 
+    // verify --trial builds it in a rolled-back transaction and measures the plan it gives
+    const trial = await trialAdvice(db.engine, workload, catalog, report.recommendations, { runs: 1 });
+    expect(trial.comparison.queries[0]?.planChange).toMatch(/Seq Scan → Index Scan/);
+
     // what the planner says of each alone, through HypoPG: the hash index is the cheaper plan and the smaller index
     const price = async (method: IndexMethod) => {
       const [created] = await db.engine.query<{ indexrelid: number }>('SELECT indexrelid FROM hypopg_create_index($1)', [
@@ -105,5 +111,22 @@ describe.skipIf(!POSTGRES.available)('hash indexes on postgres', () => {
       catalog,
     );
     expect(report.recommendations.map((r) => `${r.method} ${r.columns.join()}`)).toEqual(['btree url']);
+  });
+});
+
+describe('hash indexes on pglite', () => {
+  it('the rolled-back builds cost both: the hash index is chosen there too', async () => {
+    await loadParser();
+    const db = await PGLITE.open('advise_hash');
+    try {
+      await db.setup(SETUP);
+      const catalog = await db.engine.catalog();
+      const report = await advise(db.engine, await workloadFromSql('SELECT * FROM pages WHERE url = $1'), catalog);
+      expect(report.whatIf).toBe('transaction');
+      expect(report.stats.candidates).toBe(2);
+      expect(report.recommendations.map((r) => `${r.method} ${r.columns.join()}`)).toEqual(['hash url']);
+    } finally {
+      await db.cleanup();
+    }
   });
 });
