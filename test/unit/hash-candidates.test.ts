@@ -8,11 +8,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateCandidates } from '../../src/advisor/candidates.js';
 import { HASH_MIN_WIDTH } from '../../src/advisor/hash-candidates.js';
+import { plannedIndex, replacedIndexes } from '../../src/advisor/replaces.js';
 import { analyzeSql } from '../../src/analysis/analyze-query.js';
 import { loadParser } from '../../src/analysis/parse.js';
+import type { EngineInfo } from '../../src/engines/engine.js';
 import { KIND_CAPABILITIES } from '../../src/engines/kind-capabilities.js';
 import type { Catalog, Column, Index, Table } from '../../src/model/catalog.js';
-import { INDEX_METHODS, type IndexMethod } from '../../src/model/index-def.js';
+import { INDEX_METHODS, type IndexDef, type IndexMethod, keyColumn } from '../../src/model/index-def.js';
 import { FORMATS } from '../../src/migrate/formats/format.js';
 import { migrationFormat } from '../../src/migrate/formats/index.js';
 import { parsePlanInput } from '../../src/migrate/inputs.js';
@@ -67,6 +69,24 @@ function hashCandidates(queries: string[], options: { methods?: readonly IndexMe
     .map((c) => createIndexSql(c.def).replace(/^CREATE INDEX \S+ ON public\.pages /, ''))
     .sort();
 }
+
+/** A b-tree index on pages(url), as the catalog reads one. */
+const urlIndex = (name: string, unique: boolean): Index => ({
+  schema: 'public',
+  name,
+  table: { schema: 'public', name: 'pages' },
+  method: 'btree',
+  unique,
+  primary: false,
+  valid: true,
+  keys: [{ column: 'url', expression: null, descending: false, nullsFirst: false, opclass: null, collation: null }],
+  include: [],
+  predicate: null,
+  definition: `CREATE ${unique ? 'UNIQUE ' : ''}INDEX ${name} ON public.pages USING btree (url)`,
+  bytes: 0,
+  constraint: null,
+  parentIndex: null,
+});
 
 describe('hash candidates', () => {
   beforeAll(loadParser);
@@ -123,25 +143,33 @@ describe('hash candidates', () => {
   });
 
   it('not where an index already leads with the column, nor where the engine has no hash indexes (SQLite)', () => {
-    const existing: Index = {
-      schema: 'public',
-      name: 'pages_url_key',
-      table: { schema: 'public', name: 'pages' },
-      method: 'btree',
-      unique: true,
-      primary: false,
-      valid: true,
-      keys: [{ column: 'url', expression: null, descending: false, nullsFirst: false, opclass: null, collation: null }],
-      include: [],
-      predicate: null,
-      definition: 'CREATE UNIQUE INDEX pages_url_key ON public.pages USING btree (url)',
-      bytes: 0,
-      constraint: 'pages_url_key',
-      parentIndex: null,
-    };
+    const existing: Index = { ...urlIndex('pages_url_key', true), constraint: 'pages_url_key' };
     expect(hashCandidates(['SELECT id FROM pages WHERE url = $1'], { indexes: [existing] })).toEqual([]);
+    expect(hashCandidates(['SELECT id FROM pages WHERE url = $1'], { indexes: [{ ...existing, predicate: 'id > 0' }] })).toEqual([
+      'USING hash (url)',
+    ]);
     expect(hashCandidates(['SELECT id FROM pages WHERE url = $1'], { methods: KIND_CAPABILITIES.sqlite.indexMethods })).toEqual([]);
     expect(KIND_CAPABILITIES.pglite.indexMethods).toContain('hash');
+  });
+});
+
+describe('a recommended hash index and the indexes it would replace', () => {
+  const info = { family: 'postgres', capabilities: { concurrently: true } } as unknown as EngineInfo;
+  const def = (method: IndexMethod, columns: string[]): IndexDef => ({
+    table: { schema: 'public', name: 'pages' },
+    keys: columns.map((c) => keyColumn(c)),
+    include: [],
+    where: null,
+    method,
+    unique: false,
+  });
+
+  it('makes no b-tree redundant (it keeps no key order); a b-tree leading with the same key would', () => {
+    const existing = catalog([urlIndex('idx_pages_url', false)]);
+    const hash = plannedIndex(def('hash', ['url']), 'idx_pages_url_hash', 1e6);
+    expect(replacedIndexes(info, existing, [hash])).toEqual([]);
+    const btree = plannedIndex(def('btree', ['url', 'n']), 'idx_pages_url_n', 1e6);
+    expect(replacedIndexes(info, existing, [btree]).map((f) => f.index)).toEqual(['public.idx_pages_url']);
   });
 });
 
