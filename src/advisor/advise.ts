@@ -104,7 +104,7 @@ export async function advise(engine: Engine, given: Workload, catalog: Catalog, 
     likePrefix: info.capabilities.operatorClasses ? 'text_pattern_ops' : 'nocase',
     // where each candidate is a real build, no covering index that would copy most of the row
     ...(method === 'transaction' ? { maxRowShare: FRUGAL_ROW_SHARE } : {}),
-    otherMethods: info.capabilities.operatorClasses,
+    methods: info.capabilities.indexMethods,
   });
   // GIN and GiST under HypoPG: listed apart as not costed, never recommended
   const { costable: candidates, uncosted } = splitCostable(generated, method);

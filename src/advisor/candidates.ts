@@ -8,9 +8,10 @@
  */
 import type { Filter, TableAccess } from '../model/analysis.js';
 import type { Catalog, Index, Table } from '../model/catalog.js';
-import { type IndexDef, indexId, type KeyColumn, keyColumn } from '../model/index-def.js';
+import { type IndexDef, type IndexMethod, indexId, type KeyColumn, keyColumn } from '../model/index-def.js';
 import { covers, plannedShape, sameIndex } from '../model/index-relations.js';
-import { jsonbOperatorsOf, kindDefs } from './kind-candidates.js';
+import { hashColumnsOf, hashDefs } from './hash-candidates.js';
+import { type JsonbOperators, jsonbOperatorsOf, kindDefs } from './kind-candidates.js';
 import { type EqualityLookup, mergeMirrored } from './mirrored.js';
 import {
   coveringByKeys,
@@ -58,8 +59,12 @@ export interface CandidateOptions {
    * judged like any other; where each candidate costs a build, fewer are worth trying.
    */
   readonly maxRowShare?: number;
-  /** Also GIN and GiST candidates for the operators a b-tree cannot serve (PostgreSQL family). */
-  readonly otherMethods?: boolean;
+  /**
+   * The access methods the engine builds (Capabilities.indexMethods; default b-tree only):
+   * GIN, GiST and BRIN candidates for what a b-tree cannot serve, hash beside the b-tree on
+   * a wide equality key (PostgreSQL family).
+   */
+  readonly methods?: readonly IndexMethod[];
 }
 
 const INDEXABLE_OPERANDS = new Set(['param', 'constant', 'outer', 'expression']);
@@ -69,19 +74,16 @@ export function generateCandidates(queries: readonly CandidateQuery[], catalog: 
   const existing = byTableName(catalog.indexes.filter((i) => i.valid && i.method === 'btree'));
   const others = byTableName(catalog.indexes.filter((i) => i.valid && i.method !== 'btree'));
   const byId = new Map<string, Entry>();
-  // GIN, GiST, …: PostgreSQL only (operator classes stand for the family here)
-  const jsonb = options.otherMethods
-    ? jsonbOperatorsOf(
-        queries.flatMap((q) => q.accesses),
-        tables,
-      )
-    : new Map();
+  const methods = new Set<IndexMethod>(options.methods ?? ['btree']);
+  const accesses = queries.flatMap((q) => q.accesses);
+  const jsonb: JsonbOperators = methods.has('gin') ? jsonbOperatorsOf(accesses, tables) : new Map();
+  const hashable = methods.has('hash') ? hashColumnsOf(accesses, tables, catalog.indexes) : new Set<string>();
   for (const query of queries) {
     for (const access of query.accesses) {
       const table = tables.get(tableName(access.table));
       if (table === undefined) continue;
       const uniqueKeys = (existing.get(tableName(table)) ?? []).filter(isPlainUnique).map((i) => i.keys.map((k) => k.column as string));
-      const kinds = options.otherMethods ? kindDefs(access, table, jsonb).map((def) => ({ def, predicates: [] })) : [];
+      const kinds = methods.size > 1 ? otherMethodDefs(access, table, jsonb, hashable, methods) : [];
       for (const { def, predicates } of [...candidatesForAccess(access, table, uniqueKeys, options), ...kinds]) {
         const id = indexId(def);
         const entry = byId.get(id) ?? { def, predicates, queries: new Set<string>() };
@@ -106,6 +108,19 @@ export function generateCandidates(queries: readonly CandidateQuery[], catalog: 
         ]),
     )
     .map(([id, entry]) => ({ id, def: entry.def, queries: [...entry.queries].sort(), predicates: entry.predicates }));
+}
+
+/** The candidates of other access methods than the b-tree for this access, those the engine builds. */
+function otherMethodDefs(
+  access: TableAccess,
+  table: Table,
+  jsonb: JsonbOperators,
+  hashable: ReadonlySet<string>,
+  methods: ReadonlySet<IndexMethod>,
+): { def: IndexDef; predicates: readonly string[] }[] {
+  return [...kindDefs(access, table, jsonb), ...hashDefs(access, hashable)]
+    .filter((def) => methods.has(def.method))
+    .map((def) => ({ def, predicates: [] }));
 }
 
 /** The columns each query fixes on a table: equalities and join keys, in every one of its accesses to it. */

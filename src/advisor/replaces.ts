@@ -19,7 +19,8 @@ export function plannedIndex(def: IndexDef, name: string, bytes: number): Index 
     schema: def.table.schema,
     name,
     table: def.table,
-    method: 'btree',
+    // a hash, GIN or GiST index shares no key order: it makes no b-tree redundant
+    method: def.method,
     unique: false,
     primary: false,
     valid: true,

@@ -4,6 +4,7 @@
  */
 import type { StatementEffects } from '../model/analysis.js';
 import type { Catalog } from '../model/catalog.js';
+import type { IndexMethod } from '../model/index-def.js';
 import type { Plan } from '../model/plan.js';
 import type { EngineKind } from './connection-string.js';
 import type { ExtensionStatus } from '../model/recommendation.js';
@@ -44,6 +45,12 @@ export interface Capabilities {
   readonly isolatedWrites: boolean;
   /** A second connection to the same database can be opened (a server): apply watches and cancels a build through one. */
   readonly secondConnection: boolean;
+  /**
+   * The index access methods CREATE INDEX accepts here, the ones the advisor may propose:
+   * all of PostgreSQL's (hash from PostgreSQL 10, when hash indexes became crash-safe);
+   * SQLite has b-trees only.
+   */
+  readonly indexMethods: readonly IndexMethod[];
   /** Operator classes such as text_pattern_ops exist (PostgreSQL); SQLite serves LIKE 'abc%' with a NOCASE key instead. */
   readonly operatorClasses: boolean;
   /** PostgreSQL's statistics views: pg_stat_activity, and scan and write counters per table and index (pg_stat_user_*). */

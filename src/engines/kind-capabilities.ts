@@ -6,6 +6,7 @@
  */
 import type { EngineKind } from './connection-string.js';
 import type { Capabilities } from './engine.js';
+import { INDEX_METHODS } from '../model/index-def.js';
 
 export type KindCapabilities = Pick<
   Capabilities,
@@ -14,6 +15,7 @@ export type KindCapabilities = Pick<
   | 'isolatedWrites'
   | 'secondConnection'
   | 'operatorClasses'
+  | 'indexMethods'
   | 'statisticsViews'
   | 'readOnlyTransactions'
 >;
@@ -25,6 +27,7 @@ export const KIND_CAPABILITIES: Readonly<Record<EngineKind, KindCapabilities>> =
     isolatedWrites: false,
     secondConnection: true,
     operatorClasses: true,
+    indexMethods: INDEX_METHODS,
     statisticsViews: true,
     readOnlyTransactions: true,
   },
@@ -35,6 +38,7 @@ export const KIND_CAPABILITIES: Readonly<Record<EngineKind, KindCapabilities>> =
     isolatedWrites: true,
     secondConnection: false,
     operatorClasses: true,
+    indexMethods: INDEX_METHODS,
     statisticsViews: true,
     readOnlyTransactions: true,
   },
@@ -44,6 +48,7 @@ export const KIND_CAPABILITIES: Readonly<Record<EngineKind, KindCapabilities>> =
     isolatedWrites: true,
     secondConnection: false,
     operatorClasses: false,
+    indexMethods: ['btree'],
     statisticsViews: false,
     readOnlyTransactions: false,
   },

@@ -9,7 +9,7 @@ import { generateCandidates } from '../../src/advisor/candidates.js';
 import { analyzeSql } from '../../src/analysis/analyze-query.js';
 import { loadParser } from '../../src/analysis/parse.js';
 import type { Catalog, Column, Table } from '../../src/model/catalog.js';
-import { extensionsFor, type IndexDef, indexId, keyColumn } from '../../src/model/index-def.js';
+import { extensionsFor, INDEX_METHODS, type IndexDef, indexId, keyColumn } from '../../src/model/index-def.js';
 import { FORMATS } from '../../src/migrate/formats/format.js';
 import { migrationFormat } from '../../src/migrate/formats/index.js';
 import { parsePlanInput } from '../../src/migrate/inputs.js';
@@ -48,7 +48,7 @@ const CATALOG = {
 
 function candidatesFor(...queries: string[]): string[] {
   const analyzed = queries.map((sql, i) => ({ fingerprint: `q${i}`, accesses: analyzeSql(sql, CATALOG).accesses }));
-  return generateCandidates(analyzed, CATALOG, { maxColumns: 3, includeColumns: true, otherMethods: true })
+  return generateCandidates(analyzed, CATALOG, { maxColumns: 3, includeColumns: true, methods: INDEX_METHODS })
     .filter((c) => c.def.method !== 'btree')
     .map((c) => createIndexSql(c.def).replace(/^CREATE INDEX \S+ ON public\.docs /, ''))
     .sort();
@@ -110,7 +110,7 @@ describe('BRIN candidates', () => {
     generateCandidates([{ fingerprint: 'q', accesses: analyzeSql(sql, catalog).accesses }], catalog, {
       maxColumns: 3,
       includeColumns: true,
-      otherMethods: true,
+      methods: INDEX_METHODS,
     })
       .filter((c) => c.def.method === 'brin')
       .map((c) => c.def.keys.map((k) => k.column).join());

@@ -86,6 +86,8 @@ export class PostgresEngine implements Engine {
       genericPlan: versionNum >= 160000,
       pgstattuple: 'pgstattuple' in this.extensions,
       whatIfMethods: hypopg ? ['hypopg', 'transaction'] : ['transaction'],
+      // hash indexes are WAL-logged (crash-safe, replicated) from PostgreSQL 10 on
+      indexMethods: KIND_CAPABILITIES[this.driver.kind].indexMethods.filter((m) => m !== 'hash' || versionNum >= 100000),
     };
     return {
       kind: this.driver.kind,

@@ -43,16 +43,20 @@ export function findModel(models: readonly PrismaModel[], table: QualifiedName):
 
 /**
  * `@@index([a, b(sort: Desc)], map: "name")`, or null when Prisma cannot say it (INCLUDE,
- * WHERE, operator class, NULLS order, a key on an expression, GIN/GiST: `@@index` names fields only).
+ * WHERE, operator class, NULLS order, a key on an expression, GIN/GiST/BRIN: `@@index` names fields only).
+ * A hash index on a column is `@@index([url], type: Hash, map: "name")` (PostgreSQL, Prisma ≥ 4.0;
+ * 3.6 with the extendedIndexes preview).
  */
 export function indexAttribute(step: CreateStep, model: PrismaModel | null): string | null {
   const { def } = step;
   const unsaid = (k: (typeof def.keys)[number]) => k.opclass !== null || k.nullsFirst !== null || k.expression !== undefined;
   // Prisma's `type: Gin` needs the postgresqlExtensions preview and names no operator class we could rely on: said in raw SQL only
-  if (def.method !== 'btree' || def.include.length > 0 || def.where !== null || def.keys.some(unsaid)) return null;
+  if ((def.method !== 'btree' && def.method !== 'hash') || def.include.length > 0 || def.where !== null || def.keys.some(unsaid))
+    return null;
   const fields = def.keys.map((k) => {
     const field = model?.fields.get(k.column) ?? prismaIdentifier(k.column);
     return k.descending ? `${field}(sort: Desc)` : field;
   });
-  return `@@index([${fields.join(', ')}], map: "${step.name}")`;
+  const type = def.method === 'hash' ? ', type: Hash' : '';
+  return `@@index([${fields.join(', ')}]${type}, map: "${step.name}")`;
 }
