@@ -100,5 +100,14 @@ export { rollout, groupPlan, newRollout, type RolloutOptions, type RolloutResult
 export { readRolloutState, rolloutStatePath, writeRolloutState, type RolloutState } from './fleet/rollout-state.js';
 export { fleetReport, type FleetReportOptions } from './fleet/report.js';
 export type { FleetReportRow } from './fleet/report-html.js';
-export { openQueue, enqueueHealth, startWorker, runStatus, FLEET_QUEUE, type FleetJob, type RunStatus } from './fleet/queue.js';
+export {
+  openQueue,
+  enqueueHealth,
+  enqueueAdvise,
+  startWorker,
+  runStatus,
+  FLEET_QUEUE,
+  type FleetJob,
+  type RunStatus,
+} from './fleet/queue.js';
 export { fleetAnalyze, fleetSnapshot, type FleetAnalyzeOptions } from './fleet/analyze-snapshot.js';

@@ -36,7 +36,7 @@ export interface GroupAdvice {
   readonly report: AdviceReport;
 }
 
-interface AdvisedMember extends MemberRun<AdviceReport> {
+export interface AdvisedMember extends MemberRun<AdviceReport> {
   readonly workload: Workload;
   /** Bytes of all its tables: the representative is the biggest member. */
   readonly bytes: number;
@@ -49,7 +49,7 @@ export async function memberWorkload(engine: Parameters<typeof collectFrom>[0], 
   return (await collectFrom(engine, from.map(parseSourceSpec), options.collect)).workload;
 }
 
-async function adviseMember(member: FleetMember, signal: AbortSignal, options: FleetAdviseOptions): Promise<AdvisedMember> {
+export async function adviseMember(member: FleetMember, signal: AbortSignal, options: FleetAdviseOptions): Promise<AdvisedMember> {
   return withMember(member, signal, { readOnly: true }, async (engine) => {
     const workload = await memberWorkload(engine, member, options);
     const catalog = await engine.catalog();

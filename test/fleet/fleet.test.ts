@@ -212,6 +212,35 @@ describe.skipIf(!hasPostgres)('fleets: health and advise over 20 databases', () 
     }
   });
 
+  it('queue: advise --fleet --queue, a job per member then one per schema group; the results equal the in-process run', async () => {
+    const central = await createTestDatabase('fleet_queue_advise', []);
+    const workers: ReturnType<typeof startCli>[] = [];
+    try {
+      const queued = await runCli(['advise', '--fleet', fleet.file, '--only-db', 'users,gone', '--queue', central.url, '--json', '-q']);
+      expect(queued.code, queued.stderr).toBe(0);
+      const { run, jobs } = JSON.parse(queued.stdout) as { run: string; jobs: number };
+      expect(jobs).toBe(7);
+      for (let i = 0; i < 2; i++)
+        workers.push(startCli(['worker', '--queue', central.url, '--concurrency', '2', '--maintenance-interval', '1'], { env: fleet.env }));
+      const status = await runCli(['fleet', 'status', '--queue', central.url, '--run', run, '--wait', '--json']);
+      expect(status.code).toBe(1); // the unreachable database
+      const json = JSON.parse(status.stdout) as FleetJson<AdviceJson> & { command: string; done: number; pending: string[] };
+      expect([json.command, json.done, json.pending]).toEqual(['advise', 7, []]);
+      // the timings are the clock's, not the result's
+      const withoutClock = (value: unknown) =>
+        JSON.parse(JSON.stringify(value), (key, v: unknown) => (key === 'seconds' || key === 'phases' ? undefined : v));
+      const inProcess = await runCli(['advise', '--fleet', fleet.file, '--only-db', 'users,gone', '--json', '-q']);
+      const inProcessJson = JSON.parse(inProcess.stdout) as FleetJson<AdviceJson>;
+      expect(withoutClock(json.databases)).toEqual(withoutClock(inProcessJson.databases));
+      expect(withoutClock(json.groups)).toEqual(withoutClock(inProcessJson.groups));
+      expect(json.groups[0]?.advice?.report.recommendations.length).toBeGreaterThan(0);
+    } finally {
+      for (const worker of workers) worker.child.kill('SIGTERM');
+      await Promise.all(workers.map((w) => w.done));
+      await central.drop();
+    }
+  });
+
   it('verify --fleet --trial: each member tries its group’s advice (rolled back); a saved --out is the baseline verify compare --fleet uses', async () => {
     const adviceFile = join(fleet.dir, 'fleet-advice-verify.json');
     writeFileSync(adviceFile, adviceRun.stdout);
