@@ -146,6 +146,7 @@ Examples:
   indexwise advise --fleet fleet.json --queue postgres://central/indexwise   # the same, by indexwise workers; see fleet status`,
     )
     .action(async (flags: AdviseFlags) => {
+      if (flags.queue !== undefined && flags.fleet === undefined) throw new InputError('--queue queues a fleet: give --fleet FILE');
       if (flags.fleet !== undefined) return adviseOverFleet(flags);
       const engine = await connect(databaseUrl(flags.db) ?? '', { readOnly: true });
       const log = progressReporter(!flags.quiet);

@@ -24,7 +24,8 @@ const isMeasurement = (value: unknown): value is Measurement => (value as Measur
 /** A saved fleet baseline (`verify --fleet … --json` or `--out`): each member's measurement by name. */
 function readFleetBaseline(path: string): FleetVerifyMode {
   const json = readJsonFile(path, 'a fleet baseline') as { databases?: { name?: unknown; result?: unknown }[] } | null;
-  if (!Array.isArray(json?.databases)) throw new InputError(`${path} is not a fleet baseline (verify --fleet --json): no "databases"`);
+  if (!Array.isArray(json?.databases))
+    throw new InputError(`${path} is not a fleet baseline (verify --fleet --json or --out): no "databases" list`);
   const baselines = new Map(json.databases.flatMap((d) => (isMeasurement(d.result) ? [[String(d.name), d.result] as const] : [])));
   return {
     kind: 'compare',

@@ -85,6 +85,7 @@ databases, each checked on its own (exit 1 if any could not be checked).`,
         process.stdout.write(renderList());
         return;
       }
+      if (flags.queue !== undefined && flags.fleet === undefined) throw new InputError('--queue queues a fleet: give --fleet FILE');
       if (flags.fleet !== undefined) return healthOverFleet(flags, thresholdFlags(flags, seen));
       const urls = flags.db.length > 0 ? flags.db : [databaseUrl(undefined) ?? ''];
       const engines: Engine[] = [];
