@@ -93,11 +93,21 @@ export { schemaFingerprint } from './fleet/schema-fingerprint.js';
 export { schemaGroups, findGroup, type SchemaGroup } from './fleet/groups.js';
 export { mergeWorkloads } from './fleet/workload-merge.js';
 export { fleetHealth, type FleetHealthOptions, type HealthJson } from './fleet/health.js';
-export { fleetAdvise, type FleetAdviseOptions, type GroupAdvice } from './fleet/advise.js';
+export { fleetAdvise, pickGroupAdvice, type AdvisedGroups, type FleetAdviseOptions, type GroupAdvice } from './fleet/advise.js';
+export { fleetVerify, type FleetVerifyMode, type FleetVerifyOptions, type VerifyJson } from './fleet/verify.js';
 export type { FleetResult, FleetDatabase } from './fleet/result.js';
 export { rollout, groupPlan, newRollout, type RolloutOptions, type RolloutResult, type MemberRollout } from './fleet/rollout.js';
 export { readRolloutState, rolloutStatePath, writeRolloutState, type RolloutState } from './fleet/rollout-state.js';
 export { fleetReport, type FleetReportOptions } from './fleet/report.js';
 export type { FleetReportRow } from './fleet/report-html.js';
-export { openQueue, enqueueHealth, startWorker, runStatus, FLEET_QUEUE, type FleetJob, type RunStatus } from './fleet/queue.js';
+export {
+  openQueue,
+  enqueueHealth,
+  enqueueAdvise,
+  startWorker,
+  runStatus,
+  FLEET_QUEUE,
+  type FleetJob,
+  type RunStatus,
+} from './fleet/queue.js';
 export { fleetAnalyze, fleetSnapshot, type FleetAnalyzeOptions } from './fleet/analyze-snapshot.js';

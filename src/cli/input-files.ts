@@ -4,6 +4,7 @@
  * it lacks, before anything connects or runs — not a crash halfway through.
  */
 import { InputError } from '../errors.js';
+import type { AdvisedGroups } from '../fleet/advise.js';
 import type { Comparison } from '../model/measurement.js';
 import type { AdviceReport } from '../model/recommendation.js';
 import { checkPredicates } from '../migrate/validate.js';
@@ -113,13 +114,8 @@ export function readAdviceFile(path: string): AdviceReport {
  * An advice whose indexes are built as written (verify --trial): every predicate one SQL
  * expression and every operator class a name, so no edited file can slip in a statement.
  */
-export async function readBuildableAdvice(path: string): Promise<AdviceReport> {
-  const advice = checked<AdviceReport>(
-    readJsonFile(path, 'an advise --json file'),
-    TRIAL_ADVICE,
-    path,
-    'an advise --json file with indexes to build',
-  );
+async function buildable(value: unknown, path: string): Promise<AdviceReport> {
+  const advice = checked<AdviceReport>(value, TRIAL_ADVICE, path, 'an advise --json file with indexes to build');
   for (const r of advice.recommendations) {
     const opclass = r.index.keys.find(
       (k) => k.opclass !== null && !/^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$/.test(k.opclass),
@@ -134,6 +130,36 @@ export async function readBuildableAdvice(path: string): Promise<AdviceReport> {
     })),
   );
   return advice;
+}
+
+export async function readBuildableAdvice(path: string): Promise<AdviceReport> {
+  return buildable(readJsonFile(path, 'an advise --json file'), path);
+}
+
+function fleetGroups(value: unknown, path: string): AdvisedGroups {
+  const groups = (value as { groups?: unknown } | null)?.groups;
+  if (!Array.isArray(groups)) throw new InputError(`${path} is not advise --fleet --json output (no "groups")`);
+  return groups as AdvisedGroups;
+}
+
+/** A saved `advise --fleet --json`: its schema groups, each with its advice (apply --fleet --group reads it). */
+export function readFleetAdvice(path: string): AdvisedGroups {
+  return fleetGroups(readJsonFile(path, 'an advise --fleet --json file'), path);
+}
+
+/**
+ * verify --fleet --trial's file: a saved `advise --fleet --json` (each member is given its
+ * group's advice) or one `advise --json` (the same advice for every member), every index in
+ * it checked as buildable before any database is touched.
+ */
+export async function readTrialAdvice(path: string): Promise<{ groups: AdvisedGroups } | { report: AdviceReport }> {
+  const value = readJsonFile(path, 'an advise --json or advise --fleet --json file');
+  if (typeof value !== 'object' || value === null || !('groups' in value)) return { report: await buildable(value, path) };
+  const groups = fleetGroups(value, path);
+  for (const g of groups) {
+    if (g.advice !== undefined && 'report' in g.advice) await buildable(g.advice.report, `${path} (group ${g.name})`);
+  }
+  return { groups };
 }
 
 /** A `verify compare --json` comparison, or the comparison inside a `verify --trial --json` result. */

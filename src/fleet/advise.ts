@@ -4,12 +4,13 @@
  * most data: its plans are the ones that matter most), naming the members whose own advice differs.
  */
 import { advise, type AdviseOptions } from '../advisor/advise.js';
+import { InputError } from '../errors.js';
 import type { Catalog } from '../model/catalog.js';
 import type { AdviceReport } from '../model/recommendation.js';
 import type { Workload } from '../model/workload.js';
 import { type CollectOptions, collectFrom, parseSourceSpec } from '../workload/collect.js';
 import type { FleetMember } from './fleet-file.js';
-import { type SchemaGroup, schemaGroups } from './groups.js';
+import { findGroup, type SchemaGroup, schemaGroups } from './groups.js';
 import { withMember } from './member.js';
 import { type FleetResult, type MemberRun, fingerprintsOf, fleetDatabases } from './result.js';
 import { type MemberOutcome, type RunOptions, runFleet } from './runner.js';
@@ -35,7 +36,7 @@ export interface GroupAdvice {
   readonly report: AdviceReport;
 }
 
-interface AdvisedMember extends MemberRun<AdviceReport> {
+export interface AdvisedMember extends MemberRun<AdviceReport> {
   readonly workload: Workload;
   /** Bytes of all its tables: the representative is the biggest member. */
   readonly bytes: number;
@@ -48,7 +49,7 @@ export async function memberWorkload(engine: Parameters<typeof collectFrom>[0], 
   return (await collectFrom(engine, from.map(parseSourceSpec), options.collect)).workload;
 }
 
-async function adviseMember(member: FleetMember, signal: AbortSignal, options: FleetAdviseOptions): Promise<AdvisedMember> {
+export async function adviseMember(member: FleetMember, signal: AbortSignal, options: FleetAdviseOptions): Promise<AdvisedMember> {
   return withMember(member, signal, { readOnly: true }, async (engine) => {
     const workload = await memberWorkload(engine, member, options);
     const catalog = await engine.catalog();
@@ -109,4 +110,22 @@ export async function fleetAdvise(
       return { ...g, advice: o.ok && o.result ? o.result : { error: o.error ?? 'failed' } };
     }),
   };
+}
+
+/** The groups of an `advise --fleet` result (or its saved `--json`), each with its advice or why it has none. */
+export type AdvisedGroups = FleetResult<unknown, GroupAdvice | { readonly error: string }>['groups'];
+
+/**
+ * The group `name` names (a group's name, or one of its members) and that group's advice:
+ * what `apply --fleet --group` rolls out and `verify --fleet --trial` builds on each member.
+ */
+export function pickGroupAdvice(groups: AdvisedGroups, name: string): { readonly group: SchemaGroup; readonly report: AdviceReport } {
+  const group = findGroup(groups, name) as AdvisedGroups[number] | undefined;
+  if (group === undefined)
+    throw new InputError(
+      `no schema group "${name}": the groups are ${groups.map((g) => `${g.name} (${g.members.join(', ')})`).join('; ')}`,
+    );
+  if (group.advice === undefined || 'error' in group.advice)
+    throw new InputError(`group ${group.name} has no advice${group.advice ? `: ${group.advice.error}` : ''}`);
+  return { group, report: group.advice.report };
 }

@@ -19,8 +19,12 @@ interface HealthJson {
   findings: { check: string; table: string | null }[];
 }
 interface AdviceJson {
-  recommendations: { sql: string; table: string }[];
+  recommendations: { sql: string; table: string; name: string }[];
   cost: { before: number; after: number };
+}
+interface TrialJson {
+  after: { trialIndexes: string[] };
+  comparison: { queries: { fingerprint: string; indexesAfter: string[]; planChange: string }[] };
 }
 interface GroupJson {
   representative: string;
@@ -206,6 +210,108 @@ describe.skipIf(!hasPostgres)('fleets: health and advise over 20 databases', () 
       await Promise.all(workers.map((w) => w.done));
       await central.drop();
     }
+  });
+
+  it('queue: advise --fleet --queue, a job per member then one per schema group; the results equal the in-process run', async () => {
+    const central = await createTestDatabase('fleet_queue_advise', []);
+    const workers: ReturnType<typeof startCli>[] = [];
+    try {
+      const queued = await runCli(['advise', '--fleet', fleet.file, '--only-db', 'users,gone', '--queue', central.url, '--json', '-q']);
+      expect(queued.code, queued.stderr).toBe(0);
+      const { run, jobs } = JSON.parse(queued.stdout) as { run: string; jobs: number };
+      expect(jobs).toBe(7);
+      for (let i = 0; i < 2; i++)
+        workers.push(startCli(['worker', '--queue', central.url, '--concurrency', '2', '--maintenance-interval', '1'], { env: fleet.env }));
+      const status = await runCli(['fleet', 'status', '--queue', central.url, '--run', run, '--wait', '--json']);
+      expect(status.code).toBe(1); // the unreachable database
+      const json = JSON.parse(status.stdout) as FleetJson<AdviceJson> & { command: string; done: number; pending: string[] };
+      expect([json.command, json.done, json.pending]).toEqual(['advise', 7, []]);
+      // the timings are the clock's, not the result's
+      const withoutClock = (value: unknown) =>
+        JSON.parse(JSON.stringify(value), (key, v: unknown) => (key === 'seconds' || key === 'phases' ? undefined : v));
+      const inProcess = await runCli(['advise', '--fleet', fleet.file, '--only-db', 'users,gone', '--json', '-q']);
+      const inProcessJson = JSON.parse(inProcess.stdout) as FleetJson<AdviceJson>;
+      expect(withoutClock(json.databases)).toEqual(withoutClock(inProcessJson.databases));
+      expect(withoutClock(json.groups)).toEqual(withoutClock(inProcessJson.groups));
+      expect(json.groups[0]?.advice?.report.recommendations.length).toBeGreaterThan(0);
+    } finally {
+      for (const worker of workers) worker.child.kill('SIGTERM');
+      await Promise.all(workers.map((w) => w.done));
+      await central.drop();
+    }
+  });
+
+  it('verify --fleet --trial: each member tries its group’s advice (rolled back); a saved --out is the baseline verify compare --fleet uses', async () => {
+    const adviceFile = join(fleet.dir, 'fleet-advice-verify.json');
+    writeFileSync(adviceFile, adviceRun.stdout);
+    const base = join(fleet.dir, 'verify-base.json');
+    const only = ['--only-db', 'users-1,users-2,events-3,gone', '--runs', '1'];
+    const trial = await runCli(['verify', '--fleet', fleet.file, ...only, '--trial', adviceFile, '--out', base, '--json', '-q'], {
+      env: fleet.env,
+    });
+    expect(trial.code, trial.stderr).toBe(1);
+    const json = JSON.parse(trial.stdout) as FleetJson<TrialJson>;
+    const byName = new Map(json.databases.map((d) => [d.name, d]));
+    expect([...byName.keys()]).toEqual(['users-1', 'users-2', 'events-3', 'gone']);
+    // the read-only role may measure but not build: that member fails, the others finish
+    expect(byName.get(READ_ONLY_MEMBER)?.error).toMatch(/owner|permission/);
+    expect(byName.get(UNREACHABLE)?.error).toMatch(/in no schema group of .*fleet-advice-verify\.json/);
+    const wanted = (groupOf(adviceRun.json, 'users-1')?.advice as GroupJson).report.recommendations.map((r) => r.name);
+    expect(wanted.length).toBeGreaterThan(0);
+    for (const member of ['users-1', 'users-2']) {
+      const result = byName.get(member)?.result as TrialJson;
+      expect(result.after.trialIndexes.map((sql) => wanted.find((name) => sql.includes(name)))).toEqual(wanted);
+      // the plans measured with the trial indexes read them
+      const used = new Set(result.comparison.queries.flatMap((q) => q.indexesAfter));
+      expect(
+        wanted.some((name) => used.has(name)),
+        member,
+      ).toBe(true);
+    }
+    // a member that failed has no schema fingerprint: it is in no group
+    expect(json.groups.map((g) => g.members)).toEqual([['users-1', 'users-2']]);
+    // each result is the single-database verify --trial --json: the same queries, the same indexes tried
+    const groupReport = join(fleet.dir, 'users-advice.json');
+    writeFileSync(groupReport, JSON.stringify((groupOf(adviceRun.json, 'users-2')?.advice as GroupJson).report));
+    const single = await runCli([
+      'verify',
+      '--db',
+      fleet.databases.get('users-2')?.url ?? '',
+      '--from',
+      `sql:${join(fleet.dir, 'users-2.sql')}`,
+      '--trial',
+      groupReport,
+      '--runs',
+      '1',
+      '--json',
+      '-q',
+    ]);
+    const singleJson = JSON.parse(single.stdout) as TrialJson;
+    const shape = (r: TrialJson) => ({
+      keys: Object.keys(r).sort(),
+      queries: r.comparison.queries.map((q) => [q.fingerprint, q.indexesAfter]),
+      tried: r.after.trialIndexes,
+    });
+    expect(shape(byName.get('users-2')?.result as TrialJson)).toEqual(shape(singleJson));
+
+    // compare: each member against its own entry of the saved trial ("after"); the trial was rolled back, so the indexes are gone
+    const compare = await runCli(
+      ['verify', 'compare', base, '--fleet', fleet.file, '--only-db', 'users-1,users-3', '--runs', '1', '--json', '-q'],
+      { env: fleet.env },
+    );
+    expect(compare.code).toBe(1);
+    const compared = JSON.parse(compare.stdout) as FleetJson<TrialJson['comparison']>;
+    expect(compared.databases.find((d) => d.name === 'users-3')?.error).toMatch(/no baseline for users-3 in .*verify-base\.json/);
+    const now = compared.databases.find((d) => d.name === 'users-1')?.result;
+    expect(now?.queries.length).toBeGreaterThan(0);
+    expect(now?.queries.flatMap((q) => q.indexesAfter).filter((name) => wanted.includes(name))).toEqual([]);
+    expect(now?.queries.some((q) => q.planChange !== '')).toBe(true);
+
+    // a baseline in text: a row per database
+    const text = await runCli(['verify', '--fleet', fleet.file, '--only-db', 'users-1,gone', '--runs', '1', '-q']);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/^users-1\s+ok\s+schema-\w{8}\s+2 queries measured/m);
+    expect(text.stdout).toMatch(/^gone\s+failed\s+cannot connect/m);
   });
 
   // last: it changes the events databases

@@ -1,6 +1,8 @@
 /** The fleet's pure parts (no database): the fleet file, member selection, the schema fingerprint, the workload merge, the runner. */
 import { describe, expect, it } from 'vitest';
+import { type AdvisedGroups, pickGroupAdvice } from '../../src/fleet/advise.js';
 import { parseFleet, selectMembers } from '../../src/fleet/fleet-file.js';
+import type { AdviceReport } from '../../src/model/recommendation.js';
 import { runFleet } from '../../src/fleet/runner.js';
 import { schemaFingerprint } from '../../src/fleet/schema-fingerprint.js';
 import { mergeWorkloads } from '../../src/fleet/workload-merge.js';
@@ -162,5 +164,25 @@ describe('runner', () => {
     expect(outcomes[3]).toMatchObject({ ok: false, error: 'broken' });
     expect(outcomes[5]).toMatchObject({ ok: false, error: 'timed out after 200 ms' });
     expect(outcomes.filter((o) => o.ok).map((o) => o.result)).toEqual(['M0', 'M1', 'M2', 'M4', 'M6', 'M7', 'M8']);
+  });
+});
+
+describe('a group’s advice (apply --fleet --group, verify --fleet --trial)', () => {
+  const report = { recommendations: [] } as unknown as AdviceReport;
+  const groups: AdvisedGroups = [
+    { name: 'schema-aaaa', schemaFingerprint: 'aaaa', members: ['a1', 'a2'], advice: { representative: 'a2', differing: [], report } },
+    { name: 'schema-bbbb', schemaFingerprint: 'bbbb', members: ['b1'], advice: { error: 'timed out after 5 s' } },
+    { name: 'schema-cccc', schemaFingerprint: 'cccc', members: ['c1'] },
+  ];
+  it('is found by the group’s name or one of its members', () => {
+    expect(pickGroupAdvice(groups, 'schema-aaaa')).toEqual({ group: groups[0], report });
+    expect(pickGroupAdvice(groups, 'a1').group.name).toBe('schema-aaaa');
+  });
+  it('says which groups there are, or why a group has none', () => {
+    expect(() => pickGroupAdvice(groups, 'zz')).toThrow(
+      'no schema group "zz": the groups are schema-aaaa (a1, a2); schema-bbbb (b1); schema-cccc (c1)',
+    );
+    expect(() => pickGroupAdvice(groups, 'b1')).toThrow('group schema-bbbb has no advice: timed out after 5 s');
+    expect(() => pickGroupAdvice(groups, 'c1')).toThrow(/^group schema-cccc has no advice$/);
   });
 });

@@ -16,9 +16,11 @@ import { progressReporter } from '../progress.js';
 import { addWorkloadOptions, collectOptions, type WorkloadFlags, workloadFromFlags } from './analyze.js';
 import { renderComparison } from './verify.js';
 import { applyGuard, guardAdvice } from '../../verify/guard.js';
-import { addFleetOptions, type FleetFlags, fleetMembers, printFleet, renderFleetAdvice, runOptions } from './fleet.js';
+import { addFleetOptions, type FleetFlags, fleetMembers, printFleet, queueFleet, renderFleetAdvice, runOptions } from './fleet.js';
+import { enqueueAdvise } from '../../fleet/queue.js';
 
 interface AdviseFlags extends WorkloadFlags, FleetFlags {
+  queue?: string;
   maxColumns: number;
   budget?: number;
   maxIndexes?: number;
@@ -60,12 +62,16 @@ async function adviseOverFleet(flags: AdviseFlags): Promise<void> {
   if (flags.measure || flags.analyze)
     throw new InputError('--measure and --analyze work on one database at a time: leave them out with --fleet');
   const log = progressReporter(!flags.quiet);
-  const result = await fleetAdvise(fleetMembers(flags), {
-    advise: adviseOptions(flags),
-    from: flags.from,
-    collect: collectOptions(flags),
-    ...runOptions(flags, log),
-  });
+  const members = fleetMembers(flags);
+  const options = { advise: adviseOptions(flags), from: flags.from, collect: collectOptions(flags) };
+  if (flags.queue !== undefined)
+    return queueFleet(
+      flags.queue,
+      members.length,
+      (boss) => enqueueAdvise(boss, members, { ...options, timeoutMs: flags.dbTimeout }),
+      flags.json,
+    );
+  const result = await fleetAdvise(members, { ...options, ...runOptions(flags, log) });
   printFleet(result, flags.json, renderFleetAdvice);
   const recommends = result.groups.some(
     (g) => g.advice !== undefined && 'report' in g.advice && g.advice.report.recommendations.length > 0,
@@ -121,6 +127,10 @@ export function registerAdvise(program: Command): void {
     )
     .option('--json', 'print the advice as JSON (see README)')
     .option('--fail-on-recommendation', 'exit 1 when anything is recommended (CI gate)')
+    .option(
+      '--queue <url>',
+      'fleet: queue one job per database (then one per schema group) on this central PostgreSQL for `indexwise worker`s, and exit',
+    )
     .option('-q, --quiet', 'no progress on stderr')
     .addHelpText(
       'after',
@@ -132,9 +142,11 @@ Examples:
   indexwise advise --db postgres://localhost/app --max-time 60s              # anytime: the best advice found in a minute
   indexwise advise --db postgres://ci/app --from sql:queries.sql --fail-on-recommendation
   indexwise advise --db app.db --from sql:queries.sql                    # SQLite: costed on a copy, the file is never written
-  indexwise advise --fleet fleet.json --json                             # every database, and one advice per schema group`,
+  indexwise advise --fleet fleet.json --json                             # every database, and one advice per schema group
+  indexwise advise --fleet fleet.json --queue postgres://central/indexwise   # the same, by indexwise workers; see fleet status`,
     )
     .action(async (flags: AdviseFlags) => {
+      if (flags.queue !== undefined && flags.fleet === undefined) throw new InputError('--queue queues a fleet: give --fleet FILE');
       if (flags.fleet !== undefined) return adviseOverFleet(flags);
       const engine = await connect(databaseUrl(flags.db) ?? '', { readOnly: true });
       const log = progressReporter(!flags.quiet);

@@ -6,14 +6,11 @@
 import pc from 'picocolors';
 import { renderDryRun } from '../../apply/report.js';
 import { EXIT, InputError } from '../../errors.js';
-import { fleetAdvise, type GroupAdvice } from '../../fleet/advise.js';
+import { type AdvisedGroups, fleetAdvise, pickGroupAdvice } from '../../fleet/advise.js';
 import { type FleetMember } from '../../fleet/fleet-file.js';
-import { findGroup, type SchemaGroup } from '../../fleet/groups.js';
-import type { FleetResult } from '../../fleet/result.js';
 import { groupPlan, newRollout, rollout, type RolloutResult } from '../../fleet/rollout.js';
 import { readRolloutState, rolloutStatePath, type RolloutState, writeRolloutState } from '../../fleet/rollout-state.js';
-import type { AdviceReport } from '../../model/recommendation.js';
-import { readJsonFile } from '../options.js';
+import { readFleetAdvice } from '../input-files.js';
 import type { ProgressFn } from '../progress.js';
 import { collectOptions } from './analyze.js';
 import { type FleetFlags, fleetMembers, openFleet, runOptions } from './fleet.js';
@@ -32,16 +29,12 @@ export interface FleetApplyFlags extends PlanFlags, FleetFlags {
   retries: number;
 }
 
-type Groups = FleetResult<unknown, GroupAdvice | { error: string }>['groups'];
-
 /** The groups of a saved `advise --fleet --json`, or of advice worked out now. */
-async function fleetGroups(flags: FleetApplyFlags, members: readonly FleetMember[], log: ProgressFn): Promise<Groups> {
+async function fleetGroups(flags: FleetApplyFlags, members: readonly FleetMember[], log: ProgressFn): Promise<AdvisedGroups> {
   if (flags.input.length > 1) throw new InputError('apply --group takes one --input: a saved advise --fleet --json');
   const [input] = flags.input;
   if (input !== undefined) {
-    const json = readJsonFile(input, '--input') as { groups?: Groups };
-    if (!Array.isArray(json.groups)) throw new InputError(`--input ${input} is not advise --fleet --json output (no "groups")`);
-    return json.groups;
+    return readFleetAdvice(input);
   }
   log('no --input: working out the fleet advice now');
   const result = await fleetAdvise(members, { from: flags.from, collect: collectOptions(flags), ...runOptions(flags, log) });
@@ -49,15 +42,8 @@ async function fleetGroups(flags: FleetApplyFlags, members: readonly FleetMember
 }
 
 async function startRollout(flags: FleetApplyFlags, members: readonly FleetMember[], log: ProgressFn): Promise<RolloutState> {
-  const groups = await fleetGroups(flags, members, log);
-  const group = findGroup(groups, flags.group ?? '') as (SchemaGroup & { advice?: GroupAdvice | { error: string } }) | undefined;
-  if (group === undefined)
-    throw new InputError(
-      `no schema group "${flags.group}": the groups are ${groups.map((g) => `${g.name} (${g.members.join(', ')})`).join('; ')}`,
-    );
-  if (group.advice === undefined || 'error' in group.advice)
-    throw new InputError(`group ${group.name} has no advice${group.advice ? `: ${group.advice.error}` : ''}`);
-  return newRollout(flags.fleet ?? '', group, groupPlan(group.advice.report as AdviceReport, flags.only ?? null));
+  const { group, report } = pickGroupAdvice(await fleetGroups(flags, members, log), flags.group ?? '');
+  return newRollout(flags.fleet ?? '', group, groupPlan(report, flags.only ?? null));
 }
 
 export async function applyOverFleet(flags: FleetApplyFlags, log: ProgressFn): Promise<void> {

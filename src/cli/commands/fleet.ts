@@ -8,6 +8,9 @@ import { EXIT } from '../../errors.js';
 import type { GroupAdvice } from '../../fleet/advise.js';
 import { type Fleet, type FleetMember, loadFleet, selectMembers } from '../../fleet/fleet-file.js';
 import type { HealthJson } from '../../fleet/health.js';
+import { openQueue } from '../../fleet/queue.js';
+
+type Queue = Awaited<ReturnType<typeof openQueue>>;
 import { type FleetResult, anyFailed } from '../../fleet/result.js';
 import { FLEET_DEFAULTS, type MemberOutcome, type RunOptions } from '../../fleet/runner.js';
 import type { AdviceReport } from '../../model/recommendation.js';
@@ -53,6 +56,21 @@ export function runOptions(flags: FleetFlags, log: ProgressFn): RunOptions {
   };
 }
 
+/** `--queue URL`: the run's jobs queued (by `enqueue`) for `indexwise worker`s; prints the run's id. */
+export async function queueFleet(url: string, jobs: number, enqueue: (boss: Queue) => Promise<string>, json?: boolean): Promise<void> {
+  const boss = await openQueue(url);
+  try {
+    const run = await enqueue(boss);
+    process.stdout.write(
+      json
+        ? `${JSON.stringify({ run, jobs })}\n`
+        : `queued ${jobs} jobs, run ${run}: start \`indexwise worker --queue …\` processes, then \`indexwise fleet status --run ${run}\`\n`,
+    );
+  } finally {
+    await boss.stop({ graceful: false, wait: true });
+  }
+}
+
 /** Prints JSON or the text summary; exit 1 when any database failed. */
 export function printFleet<T, G>(result: FleetResult<T, G>, json: boolean | undefined, render: (r: FleetResult<T, G>) => string): void {
   process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : render(result));
@@ -94,7 +112,7 @@ export function renderFleetHealth(result: FleetResult<HealthJson>): string {
   });
 }
 
-type GroupResult = GroupAdvice | { readonly error: string };
+export type GroupResult = GroupAdvice | { readonly error: string };
 
 export function renderFleetAdvice(result: FleetResult<AdviceReport, GroupResult>): string {
   const describe = (r: AdviceReport) => `${r.recommendations.length} recommendation${r.recommendations.length === 1 ? '' : 's'}`;

@@ -12,10 +12,9 @@ import { formatBytes, heading } from '../format.js';
 import { collectValues, databaseUrl, parseChoice, parseList, parseNonNegativeNumber } from '../options.js';
 import { InputError } from '../../errors.js';
 import { fleetHealth } from '../../fleet/health.js';
-import type { FleetMember } from '../../fleet/fleet-file.js';
-import { enqueueHealth, type FleetJob, openQueue } from '../../fleet/queue.js';
+import { enqueueHealth } from '../../fleet/queue.js';
 import { progressReporter } from '../progress.js';
-import { addFleetOptions, type FleetFlags, fleetMembers, printFleet, renderFleetHealth, runOptions } from './fleet.js';
+import { addFleetOptions, type FleetFlags, fleetMembers, printFleet, queueFleet, renderFleetHealth, runOptions } from './fleet.js';
 
 interface HealthFlags extends FleetFlags {
   queue?: string;
@@ -86,6 +85,7 @@ databases, each checked on its own (exit 1 if any could not be checked).`,
         process.stdout.write(renderList());
         return;
       }
+      if (flags.queue !== undefined && flags.fleet === undefined) throw new InputError('--queue queues a fleet: give --fleet FILE');
       if (flags.fleet !== undefined) return healthOverFleet(flags, thresholdFlags(flags, seen));
       const urls = flags.db.length > 0 ? flags.db : [databaseUrl(undefined) ?? ''];
       const engines: Engine[] = [];
@@ -121,7 +121,13 @@ async function healthOverFleet(flags: HealthFlags, thresholds: Record<string, nu
     throw new InputError('--fleet names the databases and their workloads: leave out --db and --from');
   const members = fleetMembers(flags);
   const options = { checks: flags.checks, skipChecks: flags.skipChecks, thresholds };
-  if (flags.queue !== undefined) return queueHealth(flags.queue, members, { ...options, timeoutMs: flags.dbTimeout }, flags.json);
+  if (flags.queue !== undefined)
+    return queueFleet(
+      flags.queue,
+      members.length,
+      (boss) => enqueueHealth(boss, members, { ...options, timeoutMs: flags.dbTimeout }),
+      flags.json,
+    );
   const result = await fleetHealth(members, { ...options, ...runOptions(flags, progressReporter(!flags.quiet)) });
   printFleet(result, flags.json, renderFleetHealth);
   const failOn = flags.failOn;
@@ -130,20 +136,6 @@ async function healthOverFleet(flags: HealthFlags, thresholds: Record<string, nu
     result.databases.some((d) => d.result?.findings.some((f) => severityRank(f.severity) >= severityRank(failOn)))
   )
     process.exitCode = EXIT.findings;
-}
-
-async function queueHealth(url: string, members: FleetMember[], options: FleetJob['options'], json?: boolean): Promise<void> {
-  const boss = await openQueue(url);
-  try {
-    const run = await enqueueHealth(boss, members, options);
-    process.stdout.write(
-      json
-        ? `${JSON.stringify({ run, jobs: members.length })}\n`
-        : `queued ${members.length} jobs, run ${run}: start \`indexwise worker --queue …\` processes, then \`indexwise fleet status --run ${run}\`\n`,
-    );
-  } finally {
-    await boss.stop({ graceful: false, wait: true });
-  }
 }
 
 function renderList(): string {

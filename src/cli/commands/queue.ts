@@ -8,7 +8,10 @@ import { EXIT, InputError } from '../../errors.js';
 import { openQueue, type RunStatus, runStatus, startWorker } from '../../fleet/queue.js';
 import { parseNonNegativeInt } from '../options.js';
 import { progressReporter } from '../progress.js';
-import { renderFleetHealth } from './fleet.js';
+import type { HealthJson } from '../../fleet/health.js';
+import type { FleetResult } from '../../fleet/result.js';
+import type { AdviceReport } from '../../model/recommendation.js';
+import { type GroupResult, renderFleetAdvice, renderFleetHealth } from './fleet.js';
 
 const queueUrl = (flags: { queue?: string }) => {
   const url = flags.queue ?? process.env.INDEXWISE_QUEUE_URL;
@@ -19,7 +22,7 @@ const queueUrl = (flags: { queue?: string }) => {
 export function registerWorker(program: Command): void {
   program
     .command('worker')
-    .description('take fleet jobs (health --fleet … --queue) from the central PostgreSQL and write their results there')
+    .description('take fleet jobs (health or advise --fleet … --queue) from the central PostgreSQL and write their results there')
     .option('--queue <url>', 'the central PostgreSQL (default: $INDEXWISE_QUEUE_URL)')
     .option('--concurrency <n>', 'jobs at once in this process', parseNonNegativeInt('--concurrency'), 2)
     .option(
@@ -35,7 +38,7 @@ export function registerWorker(program: Command): void {
       const boss = await openQueue(queueUrl(flags), { maintenanceIntervalSeconds: Math.max(1, flags.maintenanceInterval) });
       const stop = await startWorker(boss, {
         concurrency: flags.concurrency,
-        onJob: (job, phase) => log(`${phase} ${job.member.name} (run ${job.run})`),
+        onJob: (job, phase) => log(`${phase} ${'member' in job ? job.member.name : `group ${job.group.name}`} (run ${job.run})`),
       });
       log('waiting for jobs (Ctrl-C to stop)');
       await new Promise<void>((resolve) => {
@@ -49,18 +52,23 @@ export function registerWorker(program: Command): void {
 function renderStatus(status: RunStatus): string {
   const head = `run ${status.run} (${status.command}): ${status.done}/${status.total} databases done, ${status.failed} failed, ${status.pending.length} pending, ${status.retried} retried`;
   const pending = status.pending.length > 0 ? `${pc.dim(`pending: ${status.pending.join(', ')}`)}\n` : '';
-  return `${pc.bold(head)}\n${pending}${status.done > 0 ? renderFleetHealth(status.result) : ''}`;
+  if (status.done === 0) return `${pc.bold(head)}\n${pending}`;
+  const result =
+    status.command === 'advise'
+      ? renderFleetAdvice(status.result as FleetResult<AdviceReport, GroupResult>)
+      : renderFleetHealth(status.result as FleetResult<HealthJson>);
+  return `${pc.bold(head)}\n${pending}${result}`;
 }
 
 export function registerFleet(program: Command): void {
-  const fleet = program.command('fleet').description('fleets queued on a central PostgreSQL (see health --fleet … --queue)');
+  const fleet = program.command('fleet').description('fleets queued on a central PostgreSQL (see health and advise --fleet … --queue)');
   fleet
     .command('status')
     .description('progress of a queued fleet run, and its results')
     .option('--queue <url>', 'the central PostgreSQL (default: $INDEXWISE_QUEUE_URL)')
     .option('--run <id>', 'which run (default: the latest)')
     .option('--wait', 'wait until every database of the run is done')
-    .option('--json', 'print the progress and the run’s { databases, groups } as JSON (as health --fleet --json)')
+    .option('--json', 'print the progress and the run’s { databases, groups } as JSON (as health or advise --fleet --json)')
     .action(async (flags: { queue?: string; run?: string; wait?: boolean; json?: boolean }) => {
       const boss = await openQueue(queueUrl(flags));
       try {

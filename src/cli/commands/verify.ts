@@ -12,8 +12,10 @@ import { databaseUrl, parseChoice, parseDuration, parseNonNegativeInt, readJsonF
 import { checkOutFile, writeOutFile } from '../out-files.js';
 import { progressReporter } from '../progress.js';
 import { addWorkloadOptions, type WorkloadFlags, workloadFromFlags } from './analyze.js';
+import { addFleetOptions, type FleetFlags } from './fleet.js';
+import { verifyOverFleet } from './fleet-verify.js';
 
-interface VerifyFlags extends WorkloadFlags {
+export interface VerifyFlags extends WorkloadFlags, FleetFlags {
   runs: number;
   timeout: number;
   writes?: 'rollback' | 'skip';
@@ -29,12 +31,14 @@ function readJson<T>(path: string, what: string, check: (value: unknown) => bool
 }
 
 export function registerVerify(program: Command): void {
-  addWorkloadOptions(
-    program
-      .command('verify')
-      .description('measure the workload for real (EXPLAIN ANALYZE): a baseline, a comparison with one, or a trial of an advice')
-      .argument('[mode]', 'baseline (default) or compare', 'baseline')
-      .argument('[file]', 'compare: the baseline measured before'),
+  addFleetOptions(
+    addWorkloadOptions(
+      program
+        .command('verify')
+        .description('measure the workload for real (EXPLAIN ANALYZE): a baseline, a comparison with one, or a trial of an advice')
+        .argument('[mode]', 'baseline (default) or compare', 'baseline')
+        .argument('[file]', 'compare: the baseline measured before (with --fleet: a verify --fleet --json or --out)'),
+    ),
   )
     .option('--runs <n>', 'measured runs per query, after one warm-up', parseNonNegativeInt('--runs'), 5)
     .option(
@@ -48,8 +52,11 @@ export function registerVerify(program: Command): void {
       'rollback: run INSERT/UPDATE/DELETE in a rolled-back transaction; skip (default on a server)',
       parseChoice('--writes', ['rollback', 'skip'] as const),
     )
-    .option('--trial <advice.json>', 'build the advice’s indexes in a transaction, measure, roll back (not for production)')
-    .option('--out <file>', 'save the measurement (a baseline for `verify compare`)')
+    .option(
+      '--trial <advice.json>',
+      'build the advice’s indexes in a transaction, measure, roll back (not for production); with --fleet an advise --fleet --json gives each database its schema group’s advice',
+    )
+    .option('--out <file>', 'save the measurement (a baseline for `verify compare`; with --fleet, every database’s)')
     .option('--json', 'print the result as JSON')
     .option('-q, --quiet', 'no progress on stderr')
     .addHelpText(
@@ -59,12 +66,16 @@ Examples:
   indexwise verify baseline --db postgres://localhost/app --out before.json
   indexwise apply …                                        # then
   indexwise verify compare before.json --db postgres://localhost/app
-  indexwise verify --trial advice.json --db postgres://staging/app --from sql:queries.sql`,
+  indexwise verify --trial advice.json --db postgres://staging/app --from sql:queries.sql
+  indexwise verify --fleet fleet.json --out before.json             # every database, each on its own workload
+  indexwise verify compare before.json --fleet fleet.json           # each database against its own baseline
+  indexwise verify --fleet staging.json --trial fleet-advice.json   # each database tries its schema group's advice`,
     )
     .action(async (mode: string, file: string | undefined, flags: VerifyFlags) => {
       if (mode !== 'baseline' && mode !== 'compare') throw new InputError(`unknown verify mode "${mode}": use baseline or compare`);
       if (mode === 'compare' && file === undefined)
         throw new InputError('verify compare needs the baseline file: indexwise verify compare before.json');
+      if (flags.fleet !== undefined) return verifyOverFleet(mode, file, flags);
       const before =
         mode === 'compare'
           ? readJson<Measurement>(file as string, 'a baseline measurement', (v) => (v as Measurement)?.kind === 'indexwise-measurement')
