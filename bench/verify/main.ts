@@ -7,7 +7,7 @@
  *   npm run bench:verify                         (scripts/bench.sh starts a throwaway PostgreSQL 15)
  *   scripts/bench.sh bench/verify/main.ts --only demo --scales 1 --timeout 30
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -19,7 +19,7 @@ import { runDemoAt } from './demo.js';
 import { checkGoals } from './goals.js';
 import { demoDetails, demoSummaryTable, renderMarkdown, tpchSection } from './report.js';
 import { runTpch } from './tpch.js';
-import type { DemoResult, TpchResult, VerifyReport } from './types.js';
+import type { CarriedPart, DemoResult, TpchResult, VerifyReport } from './types.js';
 
 const RESULTS = fileURLToPath(new URL('../results/verify.json', import.meta.url));
 const MARKDOWN = fileURLToPath(new URL('../results/verify.md', import.meta.url));
@@ -67,6 +67,20 @@ const progress = (message: string) => {
   if (process.stdout.isTTY) process.stdout.write(`\r    ${message.slice(0, 100).padEnd(100)}\r`);
 };
 
+/** The results file of the last run, whose parts a `--only` run keeps (each with its own date). */
+async function previousReport(): Promise<VerifyReport | null> {
+  try {
+    return JSON.parse(await readFile(RESULTS, 'utf8')) as VerifyReport;
+  } catch {
+    return null;
+  }
+}
+
+function carriedFrom(previous: VerifyReport, part: CarriedPart['part']): CarriedPart {
+  const earlier = previous.carried?.find((c) => c.part === part);
+  return earlier ?? { part, measuredAt: previous.measuredAt, commit: previous.source.commit };
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const s = settings();
@@ -87,6 +101,16 @@ async function main(): Promise<void> {
     console.log(`${demoSummaryTable(demos).join('\n')}\n`);
   }
   const source = await sourceState();
+  const previous = await previousReport();
+  const carried: CarriedPart[] = [];
+  if (!s.parts.includes('tpch') && previous?.tpch) {
+    tpch = previous.tpch;
+    carried.push(carriedFrom(previous, 'tpch'));
+  }
+  if (!s.parts.includes('demo') && previous !== null && previous.demos.length > 0) {
+    demos.push(...previous.demos);
+    carried.push(carriedFrom(previous, 'demo'));
+  }
   const report: VerifyReport = {
     measuredAt: new Date().toISOString(),
     machine: m,
@@ -95,6 +119,7 @@ async function main(): Promise<void> {
     tpch,
     demos,
     goals: checkGoals(tpch, demos),
+    carried,
   };
   const markdown = renderMarkdown(report);
   console.log(markdown);

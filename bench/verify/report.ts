@@ -132,6 +132,10 @@ export function renderMarkdown(report: VerifyReport): string {
     '',
     method(timeout),
     '',
+    ...(report.carried ?? []).map(
+      (c) =>
+        `${c.part === 'tpch' ? 'The TPC-H section was' : 'The demo sections were'} not re-run (\`--only\`): kept from the run of ${c.measuredAt.slice(0, 10)}, commit ${c.commit}.\n`,
+    ),
     ...(report.tpch === null ? [] : [...tpchSection(report.tpch), '']),
     ...(report.demos.length === 0
       ? []

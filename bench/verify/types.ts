@@ -115,4 +115,12 @@ export interface VerifyReport {
   readonly tpch: TpchResult | null;
   readonly demos: readonly DemoResult[];
   readonly goals: readonly Goal[];
+  /** Parts not re-run (`--only`), kept from the previous results file: when and at which commit they were measured. */
+  readonly carried?: readonly CarriedPart[];
+}
+
+export interface CarriedPart {
+  readonly part: 'tpch' | 'demo';
+  readonly measuredAt: string;
+  readonly commit: string;
 }
