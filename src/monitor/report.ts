@@ -109,14 +109,15 @@ function lastGrowth(snapshots: readonly Snapshot[], scanSteps: readonly number[]
 
 const minute = (iso: string) => iso.replace('T', ' ').slice(0, 16);
 
-/** One line for a person: "2026-05-01 10:20 UTC", "between … and …", "not used since …", "n/a". */
+/** One line for a person: "2026-05-01 10:20 UTC", "between 2026-05-01 10:00 and 10:10 UTC", "not used since …", "n/a". */
 export function describeLastUsed(last: LastUsed | null): string {
   if (last === null) return 'n/a';
   switch (last.kind) {
     case 'at':
       return `${minute(last.at)} UTC`;
     case 'between':
-      return `between ${minute(last.after)} and ${minute(last.before)} UTC`;
+      // the second time without its date when both fall on the same day
+      return `between ${minute(last.after)} and ${minute(last.before).slice(last.after.slice(0, 10) === last.before.slice(0, 10) ? 11 : 0)} UTC`;
     case 'not-since':
       return `not used since ${minute(last.since)} UTC`;
     case 'never':

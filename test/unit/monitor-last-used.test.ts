@@ -31,7 +31,10 @@ describe('last used from snapshots', () => {
     expect(lastUsedOf(snapshots, 'a')).toEqual({ kind: 'between', after: T[1], before: T[2] });
     expect(lastUsedOf(snapshots, 'b')).toEqual({ kind: 'not-since', since: T[0] });
     expect(describeLastUsed({ kind: 'between', after: T[1] as string, before: T[2] as string })).toBe(
-      'between 2026-05-01 11:00 and 2026-05-01 12:00 UTC',
+      'between 2026-05-01 11:00 and 12:00 UTC',
+    );
+    expect(describeLastUsed({ kind: 'between', after: '2026-04-30T23:50:00.000Z', before: T[0] as string })).toBe(
+      'between 2026-04-30 23:50 and 2026-05-01 10:00 UTC',
     );
     expect(describeLastUsed({ kind: 'not-since', since: T[0] as string })).toBe('not used since 2026-05-01 10:00 UTC');
   });
