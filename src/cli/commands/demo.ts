@@ -51,8 +51,11 @@ export function registerDemo(program: Command): void {
     .option('--report <file>', `where to write the HTML report (default ${defaultReportPath()})`)
     .option('--json', 'print the result as JSON')
     .option('-q, --quiet', 'no progress messages on stderr')
-    .option('--serve', 'then open the demo in the dashboard (indexwise serve); kept in a temporary directory unless --keep')
-    .option('--port <n>', 'with --serve: port to listen on', parseNonNegativeInt('--port'), 4321)
+    .option(
+      '--serve',
+      'then open the demo in the dashboard (indexwise serve) until Ctrl-C; kept in a temporary directory, removed at the end, unless --keep',
+    )
+    .option('--port <n>', 'with --serve: port to listen on (0: any free port)', parseNonNegativeInt('--port'), 4321)
     .addHelpText(
       'after',
       `
@@ -60,6 +63,7 @@ Examples:
   indexwise demo                          in memory, default scale
   indexwise demo --scale 0.1 --keep ./demo-db
   indexwise demo --engine sqlite --keep ./demo.db   the same app in a SQLite file
+  indexwise demo --serve --scale 0.01 --port 0       the smallest demo, then the dashboard on any free port
   indexwise demo --db postgres://postgres@localhost/scratch --schema demo`,
     )
     .action(async (flags: DemoFlags) => {
