@@ -6,7 +6,7 @@ export type { PgConninfo } from './engines/postgres/conninfo.js';
 export type { Engine, EngineInfo, EngineFamily, Capabilities, ExplainOptions, QueryOptions, Row } from './engines/engine.js';
 export type * from './model/catalog.js';
 export { findTable, indexesOf, sameName } from './model/catalog.js';
-export { type Plan, type PlanNode, indexesUsed, scanTypes, walkPlan } from './model/plan.js';
+export { type Plan, type PlanNode, type PlanScan, describeScan, indexesUsed, planScans, scanTypes, walkPlan } from './model/plan.js';
 export { quoteIdent, formatQualified } from './sql/names.js';
 export { openDemo, demoWorkload, type DemoOptions, type DemoQuery } from './demo/run.js';
 export { runDemo, type DemoReport, type DemoStoryOptions } from './demo/story.js';
@@ -73,7 +73,7 @@ export type { Check, CheckContext, Threshold } from './health/check.js';
 export type { Finding, Severity } from './model/finding.js';
 export { takeSnapshot, type Snapshot } from './monitor/snapshot.js';
 export { openStore, snapshot, report as monitorReport } from './monitor/monitor.js';
-export { usageReport, type MonitorReport } from './monitor/report.js';
+export { describeLastUsed, type LastUsed, usageReport, type MonitorReport } from './monitor/report.js';
 
 // verify and report
 export { measureWorkload, trialAdvice, type VerifyOptions, type TrialResult } from './verify/verify.js';

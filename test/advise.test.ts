@@ -89,6 +89,8 @@ for (const fixture of POSTGRES_FAMILY) {
       expect(rec?.estimatedBytes).toBeGreaterThan(1_000_000);
       expect(report.queries[0]?.costAfter).toBeLessThan((report.queries[0]?.costBefore ?? 0) / 10);
       expect(report.queries[0]?.uses).toEqual([rec?.sql]);
+      // the scans of its plan before the advice, as the advisor planned its baseline
+      expect(report.queries[0]?.scans?.map((s) => `${s.node} on ${s.table}`)).toEqual([expect.stringMatching(/Seq Scan on accounts$/)]);
     });
 
     it('two columns: equality before range', async () => {
@@ -113,6 +115,7 @@ for (const fixture of POSTGRES_FAMILY) {
     it('join keys', async () => {
       const report = await run('SELECT o.amount FROM accounts a JOIN orders o ON o.account_id = a.id WHERE a.email = $1');
       expect(onTable(report, 'public.orders').map((r) => r.columns[0])).toEqual(['account_id']);
+      expect(new Set(report.queries[0]?.scans?.map((s) => s.table))).toEqual(new Set(['accounts', 'orders']));
       expect(onTable(report, 'public.accounts').map((r) => r.columns[0])).toEqual(['email']);
     });
 

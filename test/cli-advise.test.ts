@@ -80,6 +80,8 @@ SELEC oops;
     });
     expect(report.queries[0].costAfter).toBeLessThan(report.queries[0].costBefore);
     expect(report.queries[0].uses).toEqual([report.recommendations[0].sql]);
+    // its baseline plan's scans: no index on "Tickets" yet but its primary key, which this query cannot use
+    expect(report.queries[0].scans).toEqual([{ node: expect.stringMatching(/Seq Scan$/), table: 'Tickets' }]);
   });
 
   it('--fail-on-recommendation exits 1 when something is recommended; human output shows the SQL', async () => {

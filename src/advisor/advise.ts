@@ -16,6 +16,7 @@ import { ADVISE_DEFAULTS } from '../model/advise-defaults.js';
 import type { Catalog } from '../model/catalog.js';
 import { extensionsFor } from '../model/index-def.js';
 import type { AdviceReport, SkippedQuery } from '../model/recommendation.js';
+import type { PlanScan } from '../model/plan.js';
 import type { Workload } from '../model/workload.js';
 import { withTriggerStatements } from '../workload/triggers.js';
 import { generateCandidates, type IndexCandidate, wideningsOf } from './candidates.js';
@@ -121,7 +122,7 @@ export async function advise(engine: Engine, given: Workload, catalog: Catalog, 
     const coster = new WhatIfCoster(lanes.backends, candidates);
     const step = (phase: AdvisePhase) => (done: number, total: number) => options.onStep?.({ phase, done, total });
     const exploreDeadline = clock.deadlineAt(EXPLORE_SHARE);
-    const { costed, baseline, rowsPerCall } = await costBaseline(coster, exploration, options.minCost ?? 0, skipped, {
+    const { costed, baseline, baseScans, rowsPerCall } = await costBaseline(coster, exploration, options.minCost ?? 0, skipped, {
       deadline: exploreDeadline,
       onDone: step('baseline'),
     });
@@ -143,7 +144,7 @@ export async function advise(engine: Engine, given: Workload, catalog: Catalog, 
     const writePenalties = writePenaltiesOf(candidates, writers);
     const selectionQueries = costed
       .filter((q) => q.analysis.accesses.length > 0)
-      .map((q) => ({ ...q, baseCost: baseline.get(q.fingerprint) ?? 0 }));
+      .map((q) => ({ ...q, baseCost: baseline.get(q.fingerprint) ?? 0, baseScans: baseScans.get(q.fingerprint) ?? [] }));
     const byFingerprint = new Map(selectionQueries.map((q) => [q.fingerprint, q]));
     const byId = new Map(candidates.map((c) => [c.id, c]));
     const bundles = orBundles(candidateQueries, candidates);
@@ -282,18 +283,20 @@ async function costBaseline<Q extends AdvisorQuery & ExplorationQuery>(
 ) {
   const costed: Q[] = [];
   const baseline = new Map<string, number>();
+  const baseScans = new Map<string, readonly PlanScan[]>();
   const rowsPerCall = new Map<string, number>();
   const done = await forEachOnLanes(
     queries,
     coster.laneCount,
     async (query, lane) => {
       try {
-        const { cost, writtenRows } = await coster.costOffered(query, [], lane);
+        const { cost, writtenRows, scans } = await coster.costOffered(query, [], lane);
         if (cost < minCost) {
           skipped.push({ sql: query.sql, reason: `cost ${cost.toFixed(1)} is below --min-cost` });
           return;
         }
         baseline.set(query.fingerprint, cost);
+        baseScans.set(query.fingerprint, scans);
         if (query.writes.length > 0) rowsPerCall.set(query.fingerprint, writtenRows);
         costed.push(query);
       } catch (error) {
@@ -306,5 +309,5 @@ async function costBaseline<Q extends AdvisorQuery & ExplorationQuery>(
   // the workers finish in any order: keep the workload's order
   const order = new Map(queries.map((q, i) => [q.fingerprint, i]));
   costed.sort((a, b) => (order.get(a.fingerprint) ?? 0) - (order.get(b.fingerprint) ?? 0));
-  return { costed, baseline, rowsPerCall };
+  return { costed, baseline, baseScans, rowsPerCall };
 }

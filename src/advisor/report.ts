@@ -7,6 +7,7 @@ import type { AdviceReport, CostedQueryReport, ExtensionStatus, Recommendation, 
 import { extensionsFor } from '../model/index-def.js';
 import { extensionNotes, uncostedIndex } from './uncosted.js';
 import type { Catalog } from '../model/catalog.js';
+import type { PlanScan } from '../model/plan.js';
 import type { IndexCandidate } from './candidates.js';
 import { plannedIndex, replacedIndexes } from './replaces.js';
 import type { AdvisorQuery } from './queries.js';
@@ -24,7 +25,7 @@ export interface ReportInput {
   readonly model: CostModel;
   readonly selection: Selection;
   readonly minImprovement: number;
-  readonly queries: readonly (AdvisorQuery & ExplorationQuery & { readonly baseCost: number })[];
+  readonly queries: readonly (AdvisorQuery & ExplorationQuery & { readonly baseCost: number; readonly baseScans: readonly PlanScan[] })[];
   readonly candidates: readonly IndexCandidate[];
   /** Candidates the method could not cost, with why. */
   readonly uncosted: readonly { readonly candidate: IndexCandidate; readonly reason: string }[];
@@ -76,6 +77,7 @@ export function buildReport(input: ReportInput): AdviceReport {
       costBefore: query.baseCost,
       costAfter: after,
       uses: used.map(sqlOf),
+      scans: query.baseScans,
     });
     for (const id of used) {
       const entry = helped.get(id) ?? { before: 0, after: 0, fingerprints: [] };

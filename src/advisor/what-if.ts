@@ -7,7 +7,7 @@
  */
 import type { Refusal, WhatIfBackend } from '../engines/what-if.js';
 import { qualifiedKey } from '../model/catalog.js';
-import type { Plan } from '../model/plan.js';
+import { describeScan, type Plan, type PlanScan, planScans } from '../model/plan.js';
 import type { IndexCandidate } from './candidates.js';
 
 export interface CostText {
@@ -30,6 +30,8 @@ export interface QueryCost {
   readonly used: readonly string[];
   /** A write's rows per call: the estimate under the first plan's ModifyTable node (1 when unknown). */
   readonly writtenRows: number;
+  /** The scans of its plans (over all its texts), each once: what the planner reads with these candidates. */
+  readonly scans: readonly PlanScan[];
 }
 
 export interface WhatIfStats {
@@ -104,6 +106,7 @@ export class WhatIfCoster {
     let total = 0;
     let writtenRows: number | undefined;
     const used = new Set<string>();
+    const scans: PlanScan[] = [];
     const refused: Refusal[] = [];
     for (const text of query.texts) {
       this.stats.whatIfCalls++;
@@ -111,10 +114,16 @@ export class WhatIfCoster {
       total += result.plan.totalCost;
       writtenRows ??= rowsWritten(result.plan);
       for (const id of result.usedIds) used.add(id);
+      scans.push(...planScans(result.plan));
       refused.push(...result.refused);
     }
     for (const r of refused) this.refused.set(r.id, r.reason);
-    const cost = { cost: total / Math.max(1, query.texts.length), used: [...used].sort(), writtenRows: writtenRows ?? 1 };
+    const cost = {
+      cost: total / Math.max(1, query.texts.length),
+      used: [...used].sort(),
+      writtenRows: writtenRows ?? 1,
+      scans: distinctScans(scans),
+    };
     this.cache.set(key, cost);
     if (refused.length > 0)
       this.cache.set(`${query.fingerprint}\u0000${active.filter((id) => !this.refused.has(id)).join('\u0001')}`, cost);
@@ -133,6 +142,11 @@ export class WhatIfCoster {
   cacheHitRate(): number {
     return this.stats.lookups === 0 ? 0 : this.stats.cacheHits / this.stats.lookups;
   }
+}
+
+/** Scans seen in several texts' plans, once each, in the order first seen. */
+function distinctScans(scans: readonly PlanScan[]): PlanScan[] {
+  return [...new Map(scans.map((s) => [describeScan(s), s])).values()];
 }
 
 /** Rows a write changes per call: the estimate under the ModifyTable node (1 for a read). */

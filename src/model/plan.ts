@@ -47,6 +47,34 @@ export function scanTypes(plan: Plan): string[] {
   return nodeTypes(plan, (type) => type.endsWith('Scan'));
 }
 
+/** One scan of a plan: its node type and what it reads (a table, an index, or both). */
+export interface PlanScan {
+  readonly node: string;
+  /** The relation, schema-qualified where the plan names the schema (EXPLAIN VERBOSE). */
+  readonly table?: string;
+  readonly index?: string;
+}
+
+/** The scans of a plan in plan order, each distinct one once, e.g. Seq Scan on orders. */
+export function planScans(plan: Plan): PlanScan[] {
+  const seen = new Map<string, PlanScan>();
+  for (const node of walkPlan(plan.root)) {
+    const type = node['Node Type'];
+    if (!type.endsWith('Scan')) continue;
+    const relation = node['Relation Name'];
+    const table = typeof relation === 'string' ? (node.Schema ? `${node.Schema}.${relation}` : relation) : undefined;
+    const index = typeof node['Index Name'] === 'string' ? node['Index Name'] : undefined;
+    const scan: PlanScan = { node: type, ...(table === undefined ? {} : { table }), ...(index === undefined ? {} : { index }) };
+    seen.set(describeScan(scan), scan);
+  }
+  return [...seen.values()];
+}
+
+/** A scan as EXPLAIN's text output words it: "Index Scan using orders_pkey on orders". */
+export function describeScan(scan: PlanScan): string {
+  return `${scan.node}${scan.index === undefined ? '' : ` using ${scan.index}`}${scan.table === undefined ? '' : ` on ${scan.table}`}`;
+}
+
 const JOIN_NODES = new Set(['Nested Loop', 'Hash Join', 'Merge Join']);
 
 /** The join node types of a plan (Nested Loop, Hash Join, Merge Join), each once, in plan order. */

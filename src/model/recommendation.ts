@@ -2,6 +2,7 @@
 import type { Finding } from './finding.js';
 import type { Comparison } from './measurement.js';
 import type { IndexDef, IndexMethod } from './index-def.js';
+import type { PlanScan } from './plan.js';
 import type { WhatIfMethod } from './what-if.js';
 
 export interface Recommendation {
@@ -75,6 +76,11 @@ export interface CostedQueryReport {
   readonly costAfter: number;
   /** CREATE INDEX statements of the recommended indexes its plan uses. */
   readonly uses: readonly string[];
+  /**
+   * The scans of its plan as it is, before the advice (the baseline the advisor planned).
+   * Absent in advice files written before indexwise recorded them.
+   */
+  readonly scans?: readonly PlanScan[];
 }
 
 export interface SkippedQuery {

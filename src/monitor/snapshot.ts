@@ -15,6 +15,11 @@ export interface IndexCounters {
   readonly bytes: number;
   /** Unique or enforcing a constraint: never reported as unused. */
   readonly essential: boolean;
+  /**
+   * When the server last scanned it (pg_stat_user_indexes.last_idx_scan, PostgreSQL 16+),
+   * null when it has not since the statistics began; absent where the server has no such column.
+   */
+  readonly lastScan?: string | null;
 }
 
 export interface TableCounters {
@@ -44,7 +49,9 @@ const INDEXES_SQL = `
 SELECT s.schemaname AS schema, s.relname AS table_name, s.indexrelname AS index_name,
        coalesce(s.idx_scan, 0)::float8 AS scans, coalesce(s.idx_tup_read, 0)::float8 AS tuples_read,
        coalesce(s.idx_tup_fetch, 0)::float8 AS tuples_fetched, pg_relation_size(s.indexrelid)::float8 AS bytes,
-       (x.indisunique OR EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = s.indexrelid)) AS essential
+       (x.indisunique OR EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = s.indexrelid)) AS essential,
+       -- last_idx_scan exists from PostgreSQL 16: read through the row as JSON, so the column's presence decides, not a version
+       (to_jsonb(s) -> 'last_idx_scan') IS NOT NULL AS has_last_scan, to_jsonb(s) ->> 'last_idx_scan' AS last_scan
 FROM pg_stat_user_indexes s
 JOIN pg_index x ON x.indexrelid = s.indexrelid
 ORDER BY 1, 2, 3`;
@@ -71,6 +78,7 @@ export async function takeSnapshot(engine: Engine): Promise<Snapshot> {
     tuplesFetched: Number(r.tuples_fetched),
     bytes: Number(r.bytes),
     essential: Boolean(r.essential),
+    ...(r.has_last_scan ? { lastScan: r.last_scan === null ? null : new Date(String(r.last_scan)).toISOString() } : {}),
   }));
   const tables = (await engine.query(TABLES_SQL)).map((r) => ({
     schema: String(r.schema),

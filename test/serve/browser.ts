@@ -50,3 +50,12 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/** The texts of one column of a dashboard table, found by its header, in row order. */
+export async function columnTexts(page: Page, tableId: string, header: string): Promise<string[]> {
+  // the text as written: the page's style capitalizes headers
+  const headers = await page.locator(`#${tableId} thead th`).allTextContents();
+  const at = headers.findIndex((h) => h.trim() === header);
+  if (at < 0) throw new Error(`#${tableId} has no column ${header}: ${headers.join(', ')}`);
+  return page.locator(`#${tableId} tbody tr td:nth-child(${at + 1})`).allInnerTexts();
+}

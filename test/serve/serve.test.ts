@@ -1,7 +1,8 @@
 /**
  * `indexwise serve` end to end on a SQLite file (fast to make; PostgreSQL has its own file),
  * in headless Chromium: every page loads without console errors or requests outside the
- * server (a screenshot each, in test-results/); a table sorts on a click; a table and an
+ * server (a screenshot each, in test-results/); a table sorts on a click; "last used" is n/a
+ * without statistics; the Queries list shows each query's plan scans once the advice ran; a table and an
  * index named like HTML render as text; an advise job shows its progress and its migration
  * downloads and parses; without --allow-apply the apply route answers 403 and the database
  * keeps its indexes (the Indexes page reads the live catalog).
@@ -14,7 +15,7 @@ import { loadParser, parseStatements } from '../../src/analysis/parse.js';
 import Database from 'better-sqlite3';
 import { type Dashboard, serveDashboard } from '../../src/serve/dashboard.js';
 import { tempDir } from '../helpers/temp.js';
-import { hasChromium, launchBrowser, openPage, screenshot, type WatchedPage } from './browser.js';
+import { columnTexts, hasChromium, launchBrowser, openPage, screenshot, type WatchedPage } from './browser.js';
 
 // what a name would run if it reached the page as markup
 const SCRIPT_TABLE = '<script>window.pwned=1</script>';
@@ -87,6 +88,10 @@ describe.skipIf(!hasChromium)('serve on SQLite in headless Chromium', () => {
       await screenshot(page, name);
     }
     await visit(watched, '/queries');
+    // no advice yet: each query's plan scans come from it, and the column says where to run it
+    const scansBefore = page.locator('#queries tbody tr', { hasText: 'posts_of_author' }).locator('td').nth(5);
+    expect(await scansBefore.innerText()).toBe('run the advice');
+    expect(await scansBefore.locator('a').getAttribute('href')).toBe('/advice');
     await page.locator('#queries a', { hasText: 'SELECT id, title FROM posts' }).click();
     await page.getByRole('button', { name: 'EXPLAIN' }).click();
     await expect
@@ -101,6 +106,10 @@ describe.skipIf(!hasChromium)('serve on SQLite in headless Chromium', () => {
 
     await visit(watched, '/indexes');
     await screenshot(page, 'indexes');
+    // SQLite keeps no usage statistics and this dashboard no snapshots: when an index was last used is unknown
+    const lastUsed = await columnTexts(page, 'indexes', 'last used');
+    expect(lastUsed).toHaveLength(indexesBefore.length);
+    expect(new Set(lastUsed)).toEqual(new Set(['n/a']));
     // the size column's raw bytes, in row order
     const sizes = async () =>
       await page.locator('#indexes tbody tr td:nth-child(4)').evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-sort'))));
@@ -125,6 +134,7 @@ describe.skipIf(!hasChromium)('serve on SQLite in headless Chromium', () => {
     await page.locator('#indexes a', { hasText: 'posts_status_idx' }).click();
     expect(await page.locator('h1').innerText()).toBe('Index');
     expect(await page.locator('dd code').first().innerText()).toContain('(status)');
+    expect(await page.locator('#last-used').innerText()).toBe('n/a');
     expect(watched.problems.join('\n')).toBe('');
   });
 
@@ -189,6 +199,14 @@ describe.skipIf(!hasChromium)('serve on SQLite in headless Chromium', () => {
     await visit(watched, '/');
     const top = page.locator('#top-queries tr', { hasText: 'posts_of_author' });
     expect(await top.locator('td').last().innerText()).toMatch(/^\d+\.\d%$/);
+    // the Queries list shows each query's plan scans as the advice planned them, before its indexes
+    await visit(watched, '/queries');
+    const scans = await columnTexts(page, 'queries', 'plan scans');
+    const names = await columnTexts(page, 'queries', 'name');
+    const of = (name: string) => scans[names.indexOf(name)];
+    expect(of('posts_of_author')).toBe('Seq Scan on posts');
+    expect(of('author_by_email')).toBe('Seq Scan on authors');
+    expect(await page.locator('#queries li.seq-scan', { hasText: 'Seq Scan on posts' }).count()).toBe(1);
     expect(watched.problems).toEqual([]);
   });
 

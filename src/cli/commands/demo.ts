@@ -12,7 +12,7 @@ import { renderColumnRoles } from './analyze.js';
 import { renderComparison } from './verify.js';
 import { checkOutFile } from '../out-files.js';
 import { reportFormat } from '../../report/write.js';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { demoFilePath } from '../../demo/assets.js';
@@ -51,8 +51,11 @@ export function registerDemo(program: Command): void {
     .option('--report <file>', `where to write the HTML report (default ${defaultReportPath()})`)
     .option('--json', 'print the result as JSON')
     .option('-q, --quiet', 'no progress messages on stderr')
-    .option('--serve', 'then open the demo in the dashboard (indexwise serve); kept in a temporary directory unless --keep')
-    .option('--port <n>', 'with --serve: port to listen on', parseNonNegativeInt('--port'), 4321)
+    .option(
+      '--serve',
+      'then open the demo in the dashboard (indexwise serve) until Ctrl-C; kept in a temporary directory, removed at the end, unless --keep',
+    )
+    .option('--port <n>', 'with --serve: port to listen on (0: any free port)', parseNonNegativeInt('--port'), 4321)
     .addHelpText(
       'after',
       `
@@ -60,6 +63,7 @@ Examples:
   indexwise demo                          in memory, default scale
   indexwise demo --scale 0.1 --keep ./demo-db
   indexwise demo --engine sqlite --keep ./demo.db   the same app in a SQLite file
+  indexwise demo --serve --scale 0.01 --port 0       the smallest demo, then the dashboard on any free port
   indexwise demo --db postgres://postgres@localhost/scratch --schema demo`,
     )
     .action(async (flags: DemoFlags) => {
@@ -68,20 +72,25 @@ Examples:
         reportFormat(flags.report);
         checkOutFile(flags.report, '--report');
       }
-      // served, the demo must outlive the story: kept on disk
-      const keep = flags.keep ?? (flags.serve && flags.db === undefined ? demoScratch(flags.engine) : undefined);
-      const report = await runDemo({
-        engine: flags.engine,
-        scale: flags.scale,
-        keep,
-        db: flags.db,
-        schema: flags.schema,
-        runs: flags.runs,
-        reportPath: flags.report,
-        onProgress: progressReporter(!flags.quiet),
-      });
-      process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderDemo(report));
-      if (flags.serve) await serveDemo(flags, keep);
+      // served, the demo must outlive the story: kept on disk, in a temporary directory removed at the end
+      const scratch = flags.keep === undefined && flags.serve && flags.db === undefined ? demoScratch(flags.engine) : undefined;
+      const keep = flags.keep ?? scratch;
+      try {
+        const report = await runDemo({
+          engine: flags.engine,
+          scale: flags.scale,
+          keep,
+          db: flags.db,
+          schema: flags.schema,
+          runs: flags.runs,
+          reportPath: flags.report,
+          onProgress: progressReporter(!flags.quiet),
+        });
+        process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderDemo(report));
+        if (flags.serve) await serveDemo(flags, keep);
+      } finally {
+        if (scratch !== undefined) rmSync(dirname(scratch), { recursive: true, force: true });
+      }
     });
 }
 
@@ -91,7 +100,7 @@ function demoScratch(engine: DemoFlags['engine']): string {
   return join(dir, engine === 'sqlite' ? 'demo.db' : 'db');
 }
 
-/** `demo --serve`: the dashboard on the demo's database, its workload file as the workload, until Ctrl-C. */
+/** `demo --serve`: the dashboard on the demo's database, its workload file as the workload, until Ctrl-C or SIGTERM. */
 async function serveDemo(flags: DemoFlags, keep: string | undefined): Promise<void> {
   const sqlite = flags.engine === 'sqlite';
   const db = flags.db ?? (sqlite ? `sqlite:${keep}` : `pglite:${keep}`);

@@ -4,7 +4,7 @@ import { connect } from '../../engines/connect.js';
 import type { Engine } from '../../engines/engine.js';
 import { formatQualified } from '../../sql/names.js';
 import { databaseKey, openStore, report, snapshot } from '../../monitor/monitor.js';
-import type { MonitorReport } from '../../monitor/report.js';
+import { describeLastUsed, type MonitorReport } from '../../monitor/report.js';
 import { defaultStorePath } from '../../monitor/sqlite-store.js';
 import { InputError } from '../../errors.js';
 import { fleetSnapshot } from '../../fleet/analyze-snapshot.js';
@@ -57,7 +57,9 @@ export function registerMonitor(program: Command): void {
     });
   monitor
     .command('report')
-    .description('usage rates from the snapshots: scans per day per index, growth, resets, indexes unused over the window')
+    .description(
+      'usage rates from the snapshots: scans per day per index, growth, when each index was last used, resets, indexes unused over the window',
+    )
     .option('--db <url>', 'which database (default: $DATABASE_URL, or the only one in the store)')
     .option('--store <where>', 'where the snapshots are (as for snapshot)')
     .option('--since <duration>', 'the window, e.g. 30d, 12h', parseDuration('--since'), 30 * 86_400_000)
@@ -94,6 +96,7 @@ export function renderMonitor(r: MonitorReport): string {
         { header: 'scans/day', align: 'right' },
         { header: 'size', align: 'right' },
         { header: 'growth', align: 'right' },
+        { header: 'last used' },
         { header: '' },
       ],
       r.indexes.map((i) => [
@@ -102,6 +105,7 @@ export function renderMonitor(r: MonitorReport): string {
         i.scansPerDay.toFixed(1),
         formatBytes(i.bytes),
         formatBytes(i.growthBytes),
+        describeLastUsed(i.lastUsed),
         i.unused ? 'UNUSED over the window' : i.essential ? 'unique/constraint' : '',
       ]),
     ),

@@ -1,16 +1,17 @@
 /**
  * Indexes: every index with its table, definition, size, scans (now and per day over the
- * monitor snapshots) and findings; a page per index with its usage over time.
+ * monitor snapshots), when it was last used, and findings; a page per index with its usage over time.
  */
 import { formatBytes, formatCount } from '../../format.js';
 import { runHealth } from '../../health/run.js';
 import { qualifiedKey } from '../../model/catalog.js';
+import { describeLastUsed, type LastUsed } from '../../monitor/report.js';
 import { takeSnapshot } from '../../monitor/snapshot.js';
 import { formatQualified } from '../../sql/names.js';
 import type { ServedDatabase } from '../database.js';
 import { bytesCell, countCell, severityBadge } from '../format.js';
 import { html, jsonBlock, link, type Safe, table } from '../html.js';
-import { readUsage, scansChart } from '../usage.js';
+import { lastUsedSort, lastUses, readUsage, scansChart } from '../usage.js';
 
 export function indexHref(schema: string, name: string): string {
   return `/indexes/${encodeURIComponent(schema)}/${encodeURIComponent(name)}`;
@@ -20,10 +21,11 @@ export async function indexesPage(db: ServedDatabase): Promise<Safe> {
   const { engine, info } = db;
   const catalog = await engine.catalog();
   const { findings } = await runHealth(engine);
-  const counters = info.capabilities.statisticsViews ? (await takeSnapshot(engine)).indexes : [];
-  const scansNow = new Map(counters.map((c) => [qualifiedKey(c.schema, c.index), c.scans]));
+  const live = info.capabilities.statisticsViews ? await takeSnapshot(engine) : null;
+  const scansNow = new Map((live?.indexes ?? []).map((c) => [qualifiedKey(c.schema, c.index), c.scans]));
   const usage = await readUsage(db);
   const perDay = new Map((usage.report?.indexes ?? []).map((u) => [qualifiedKey(u.schema, u.index), u.scansPerDay]));
+  const lastUsed = lastUses(live, usage.report);
   const rows = catalog.indexes.map((index) => {
     const key = qualifiedKey(index);
     const named = formatQualified(index);
@@ -35,12 +37,14 @@ export async function indexesPage(db: ServedDatabase): Promise<Safe> {
       bytesCell(index.bytes),
       scansNow.has(key) ? countCell(scansNow.get(key)) : { text: 'n/a', sort: -1 },
       perDay.has(key) ? countCell(perDay.get(key)) : { text: '-', sort: -1 },
+      lastUsedCell(lastUsed.get(key)),
       html`${mine.map((f) => html`${severityBadge(f.severity)} <a href="/health">${f.check}</a> `)}`,
     ];
   });
   return html`<p class="muted">
       ${formatCount(catalog.indexes.length)} indexes, ${formatBytes(catalog.indexes.reduce((s, i) => s + i.bytes, 0))}. Scans per day from
-      ${usage.snapshots.length} monitor snapshots${usage.snapshots.length < 2 ? ' (two or more are needed: see History)' : ''}.
+      ${usage.snapshots.length} monitor snapshots${usage.snapshots.length < 2 ? ' (two or more are needed: see History)' : ''}; last used
+      from the server where it records it (PostgreSQL 16+), else from the snapshots.
     </p>
     ${table(
       [
@@ -50,11 +54,19 @@ export async function indexesPage(db: ServedDatabase): Promise<Safe> {
         { header: 'size', numeric: true },
         { header: 'scans', numeric: true },
         { header: 'scans/day', numeric: true },
+        { header: 'last used' },
         { header: 'findings' },
       ],
       rows,
       'indexes',
     )}`;
+}
+
+/** A last use as a cell: the text, its times in full as a tooltip, sorted by time. */
+function lastUsedCell(last: LastUsed | null | undefined): { text: Safe; sort: number } {
+  const text = describeLastUsed(last ?? null);
+  const title = last?.kind === 'between' ? `scanned after the snapshot of ${last.after} and by the one of ${last.before}` : text;
+  return { text: html`<span class="last-used" title="${title}">${text}</span>`, sort: lastUsedSort(last) };
 }
 
 export async function indexPage(db: ServedDatabase, schema: string, name: string): Promise<Safe | null> {
@@ -65,6 +77,8 @@ export async function indexPage(db: ServedDatabase, schema: string, name: string
   const { findings } = await runHealth(db.engine);
   const usage = await readUsage(db);
   const key = qualifiedKey(index);
+  const live = db.info.capabilities.statisticsViews ? await takeSnapshot(db.engine) : null;
+  const last = lastUses(live, usage.report).get(key);
   const stats = usage.report?.indexes.find((u) => qualifiedKey(u.schema, u.index) === key);
   const mine = findings.filter((f) => f.index === named);
   return html` <dl class="facts">
@@ -84,6 +98,8 @@ export async function indexPage(db: ServedDatabase, schema: string, name: string
               <dd>${formatCount(stats.scansPerDay)} over ${stats.scans} scans</dd>`
           : ''
       }
+      <dt>last used</dt>
+      <dd id="last-used">${lastUsedCell(last).text}</dd>
     </dl>
     <h2>Usage over time</h2>
     ${

@@ -1,12 +1,12 @@
 /**
  * Queries: the workload (pg_stat_statements, or the sources given) by total time, calls and
- * mean; per query the advice that concerns it; a page per query with its normalized text,
+ * mean; per query its plan's scans (as the advice planned it) and the advice that concerns it; a page per query with its normalized text,
  * samples, and its plan on demand (EXPLAIN, with a timeout).
  */
 import { costTexts } from '../../advisor/queries.js';
 import { analyzeWorkload } from '../../analysis/analyze-workload.js';
 import { formatCost, formatCount } from '../../format.js';
-import { indexesUsed, type PlanNode, scanTypes } from '../../model/plan.js';
+import { describeScan, indexesUsed, type PlanNode, scanTypes } from '../../model/plan.js';
 import type { AdviceReport } from '../../model/recommendation.js';
 import type { ServedDatabase } from '../database.js';
 import { countCell, msCell, pctCell, sqlCode } from '../format.js';
@@ -20,6 +20,19 @@ export function querySavings(advice: AdviceReport | null): Map<string, number> {
   return new Map(
     (advice?.queries ?? []).filter((q) => q.costBefore > 0).map((q) => [q.fingerprint, 1 - q.costAfter / q.costBefore] as const),
   );
+}
+
+/**
+ * The scans of a query's plan before the advice, from the advice report (its baseline plans):
+ * none are planned here. Without the advice, a link to run it; not costed by it, a dash.
+ */
+function scansCell(advice: AdviceReport | null, fingerprint: string): Safe {
+  if (advice === null) return html`<span class="muted">${link('/advice', 'run the advice')}</span>`;
+  const costed = advice.queries.find((q) => q.fingerprint === fingerprint);
+  if (costed?.scans === undefined) return html`<span class="muted" title="not planned by the advice">-</span>`;
+  return html`<ul class="scans">
+    ${costed.scans.map((scan) => html`<li class="${scan.node === 'Seq Scan' ? 'seq-scan' : ''}">${describeScan(scan)}</li>`)}
+  </ul>`;
 }
 
 function adviceFor(advice: AdviceReport | null, fingerprint: string): string[] {
@@ -38,6 +51,7 @@ export async function queriesPage(db: ServedDatabase): Promise<Safe> {
       countCell(q.calls),
       msCell(q.totalTimeMs),
       msCell(q.meanTimeMs),
+      scansCell(db.advice, q.fingerprint),
       html`${adviceFor(db.advice, q.fingerprint).map((name) => html`<code>${name}</code> `)}`,
       pctCell(savings.get(q.fingerprint) ?? null),
     ]);
@@ -46,7 +60,7 @@ export async function queriesPage(db: ServedDatabase): Promise<Safe> {
       ${db.sourceNames.join(', ') || 'pg_stat_statements'}${
         workload.skipped.length > 0 ? `; ${workload.skipped.length} statements skipped` : ''
       }.
-      ${db.advice === null ? html`Run the ${link('/advice', 'advice')} to see which indexes concern each query.` : ''}
+      ${db.advice === null ? html`Run the ${link('/advice', 'advice')} to see each query's plan scans and the indexes that concern it.` : ''}
     </p>
     ${table(
       [
@@ -55,6 +69,7 @@ export async function queriesPage(db: ServedDatabase): Promise<Safe> {
         { header: 'calls', numeric: true },
         { header: 'total ms', numeric: true },
         { header: 'mean ms', numeric: true },
+        { header: 'plan scans' },
         { header: 'advised indexes' },
         { header: 'saved', numeric: true },
       ],
