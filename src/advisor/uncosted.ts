@@ -14,12 +14,21 @@ import type { IndexCandidate } from './candidates.js';
 
 const HYPOPG_METHODS: ReadonlySet<IndexMethod> = new Set(['btree', 'brin', 'hash']);
 
+const METHOD_NAMES: Readonly<Record<IndexMethod, string>> = {
+  btree: 'B-tree',
+  gin: 'GIN',
+  gist: 'GiST',
+  spgist: 'SP-GiST',
+  brin: 'BRIN',
+  hash: 'hash',
+};
+
 const COST_UNCOSTED_COMMAND = 'indexwise advise <the same arguments> --what-if transaction';
 
 /** Why `method` cannot cost this candidate, or null when it can. */
 function whyNotCostable(candidate: IndexCandidate, method: WhatIfMethod): string | null {
   if (method !== 'hypopg' || HYPOPG_METHODS.has(candidate.def.method)) return null;
-  return `HypoPG cannot create a hypothetical ${candidate.def.method.toUpperCase()} index: cost it by building it in a transaction that is rolled back (it takes locks and builds for real: not on a busy production database)`;
+  return `HypoPG cannot create a hypothetical ${METHOD_NAMES[candidate.def.method]} index: cost it by building it in a transaction that is rolled back (it takes locks and builds for real: not on a busy production database)`;
 }
 
 export function splitCostable(

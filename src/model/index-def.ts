@@ -22,7 +22,7 @@ export interface KeyColumn {
 }
 
 /** Index access methods the advisor proposes (PostgreSQL's names; SQLite has b-trees only). */
-export const INDEX_METHODS = ['btree', 'gin', 'gist', 'brin', 'hash'] as const;
+export const INDEX_METHODS = ['btree', 'gin', 'gist', 'spgist', 'brin', 'hash'] as const;
 export type IndexMethod = (typeof INDEX_METHODS)[number];
 
 /**
