@@ -18,7 +18,7 @@ import type { Catalog } from '../src/model/catalog.js';
 import { type IndexDef, keyColumn } from '../src/model/index-def.js';
 import type { AdviceReport, Recommendation } from '../src/model/recommendation.js';
 import { createIndexSql } from '../src/sql/ddl.js';
-import { trialAdvice } from '../src/verify/verify.js';
+import { measureWorkload, trialAdvice } from '../src/verify/verify.js';
 import { POSTGRES, POSTGRES_FAMILY, type TestEngine } from './helpers/engines.js';
 import { workloadFromSql } from './helpers/workload.js';
 
@@ -165,6 +165,19 @@ for (const fixture of POSTGRES_FAMILY) {
         expect.stringMatching(/^CREATE INDEX idx_places_doc_attrs_gin_\w+ ON public\.places USING gin \(+doc -> 'attrs'::text\)+$/),
         'CREATE INDEX idx_places_slug_spgist ON public.places USING spgist (slug)',
       ]);
+    });
+
+    it('? $1 on a jsonb column without any key: verify skips the query, saying no value can be drawn', async () => {
+      await db.setup(`CREATE TABLE blanks (id int PRIMARY KEY, doc jsonb NOT NULL);
+        INSERT INTO blanks SELECT g, '{}' FROM generate_series(1, 50) g; ANALYZE blanks;`);
+      const measured = await measureWorkload(
+        db.engine,
+        await workloadFromSql('SELECT id FROM blanks WHERE doc ? $1'),
+        await db.engine.catalog(),
+        { runs: 1 },
+      );
+      expect(measured.queries.map((q) => q.skipped)).toEqual(['no value can be drawn from the data for $1']);
+      await db.setup('DROP TABLE blanks');
     });
   });
 }
