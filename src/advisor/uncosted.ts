@@ -6,22 +6,13 @@
  * recommendations. Pure.
  */
 import type { ExtensionStatus, UncostedIndex } from '../model/recommendation.js';
-import { extensionsFor, type IndexMethod } from '../model/index-def.js';
+import { extensionsFor, type IndexMethod, METHOD_NAMES } from '../model/index-def.js';
 import type { WhatIfMethod } from '../model/what-if.js';
 import { createIndexSql, indexName, keySql } from '../sql/ddl.js';
 import { formatQualified } from '../sql/names.js';
 import type { IndexCandidate } from './candidates.js';
 
 const HYPOPG_METHODS: ReadonlySet<IndexMethod> = new Set(['btree', 'brin', 'hash']);
-
-const METHOD_NAMES: Readonly<Record<IndexMethod, string>> = {
-  btree: 'B-tree',
-  gin: 'GIN',
-  gist: 'GiST',
-  spgist: 'SP-GiST',
-  brin: 'BRIN',
-  hash: 'hash',
-};
 
 const COST_UNCOSTED_COMMAND = 'indexwise advise <the same arguments> --what-if transaction';
 

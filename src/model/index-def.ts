@@ -25,6 +25,16 @@ export interface KeyColumn {
 export const INDEX_METHODS = ['btree', 'gin', 'gist', 'spgist', 'brin', 'hash'] as const;
 export type IndexMethod = (typeof INDEX_METHODS)[number];
 
+/** Each method as PostgreSQL's documentation spells it, for messages and comments. */
+export const METHOD_NAMES: Readonly<Record<IndexMethod, string>> = {
+  btree: 'B-tree',
+  gin: 'GIN',
+  gist: 'GiST',
+  spgist: 'SP-GiST',
+  brin: 'BRIN',
+  hash: 'hash',
+};
+
 /**
  * Operator classes that come with an extension, not with PostgreSQL itself: an index
  * using one needs `CREATE EXTENSION` first (pg_trgm's trigram classes; btree_gin and
