@@ -23,7 +23,8 @@ const RANGE_GIST = new Set(['&&', '@>', '<@', '<<', '>>', '&<', '&>', '-|-']);
 const GEOMETRIC_GIST = new Set(['&&', '@>', '<@', '<<', '>>', '&<', '&>', '<<|', '|>>', '&<|', '|&>', '~=', '<^', '>^']);
 const POINT_OPERATORS = new Set(['<<', '>>', '<^', '>^', '<<|', '|>>', '~=', '<@']);
 const NETWORK_OPERATORS = new Set(['<<', '<<=', '>>', '>>=', '&&']);
-const TEXT_TYPE = /^(text|character varying|varchar|character|char|bpchar)\b/;
+/** text_ops indexes text, and varchar (binary-coercible to text); char(n) is not (its cast to text trims): no SP-GiST class. */
+const TEXT_TYPE = /^(text|character varying|varchar)\b/;
 
 /** Each method's way of indexing a type, for the operators both serve; none for a type neither knows. */
 function classesFor(type: string, operator: string): KeyClass[] {

@@ -39,6 +39,7 @@ const DOCS: Table = {
     column('addr', 'inet'),
     column('net', 'cidr'),
     column('slug', 'text'),
+    column('code', 'character(8)'),
   ],
   primaryKey: ['id'],
 };
@@ -135,6 +136,8 @@ describe('GiST and SP-GiST candidates', () => {
   it('SP-GiST alone for a text prefix (^@)', () => {
     expect(candidatesFor("SELECT id FROM docs WHERE slug ^@ 'abc'")).toEqual(['USING spgist (slug)']);
     expect(candidatesFor('SELECT id FROM docs WHERE title ^@ $1')).toEqual(['USING spgist (title)']);
+    // char(n) has no SP-GiST operator class (its cast to text is not binary)
+    expect(candidatesFor('SELECT id FROM docs WHERE code ^@ $1')).toEqual([]);
   });
 
   it('nearest first: ORDER BY col <-> value, ascending, on a type whose classes order by distance', () => {
