@@ -5,7 +5,7 @@
  * (pg_amop; the same in PostgreSQL 15 and 18), as "GiST/SP-GiST Built-in Operator Classes"
  * in its documentation lists it:
  * - ranges: GiST range_ops (default) and SP-GiST range_ops (default) both serve && @> <@ << >>
- *   &< &> -|-; `<<|`-style and multirange operands are GiST's only;
+ *   &< &> -|-; multirange operands, and multirange columns (multirange_ops), are GiST's only;
  * - point: GiST point_ops (default), SP-GiST quad_point_ops (default) and kd_point_ops serve
  *   << >> <^ >^ <<| |>> ~= and `point <@ box`, and order by `<->`;
  * - box and polygon: GiST and SP-GiST box_ops / poly_ops serve the same operators and the
@@ -28,6 +28,8 @@ const TEXT_TYPE = /^(text|character varying|varchar)\b/;
 
 /** Each method's way of indexing a type, for the operators both serve; none for a type neither knows. */
 function classesFor(type: string, operator: string): KeyClass[] {
+  // multiranges: GiST's multirange_ops only, SP-GiST has no class for them
+  if (/multirange$/.test(type)) return RANGE_GIST.has(operator) ? [GIST] : [];
   if (/range$/.test(type)) return RANGE_GIST.has(operator) ? [GIST, SPGIST] : [];
   if (type === 'point') return POINT_OPERATORS.has(operator) ? POINT_CLASSES : [];
   if (type === 'box' || type === 'polygon') return GEOMETRIC_GIST.has(operator) ? [GIST, SPGIST] : [];

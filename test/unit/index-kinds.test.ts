@@ -40,6 +40,7 @@ const DOCS: Table = {
     column('net', 'cidr'),
     column('slug', 'text'),
     column('code', 'character(8)'),
+    column('stays', 'int4multirange'),
   ],
   primaryKey: ['id'],
 };
@@ -131,6 +132,8 @@ describe('GiST and SP-GiST candidates', () => {
     ]);
     expect(candidatesFor('SELECT id FROM docs WHERE area && $1')).toEqual(['USING gist (area)', 'USING spgist (area)']);
     expect(candidatesFor('SELECT id FROM docs WHERE zone && $1')).toEqual(['USING gist (zone)']);
+    // a multirange column: GiST's multirange_ops; SP-GiST has no class for it
+    expect(candidatesFor('SELECT id FROM docs WHERE stays && $1')).toEqual(['USING gist (stays)']);
   });
 
   it('SP-GiST alone for a text prefix (^@)', () => {
