@@ -9,8 +9,10 @@
  *   `to_tsvector(config, col)` (the index expression is the query's, config included);
  * - GIN with pg_trgm's gin_trgm_ops for LIKE/ILIKE patterns without a fixed prefix and
  *   for regular expressions (`~`, `~*`); `LIKE 'abc%'` stays the b-tree's (text_pattern_ops);
- * - GiST on range types and geometric types for overlap, containment and position (`&&`,
- *   `@>`, `<@`, `<<`, `>>`, …);
+ * - GIN on a jsonb path the query names (`(doc -> 'tags') @> $1`, `doc #> '{a,b}' ? 'x'`): the
+ *   index is built on the query's own expression, as the b-tree expression keys are;
+ * - GiST and SP-GiST on ranges, geometric types, network addresses and for `^@`, and for the
+ *   nearest-first order `ORDER BY col <-> value` (spatial-candidates.ts);
  * - BRIN for a range on a column of a large table whose rows lie in that column's order
  *   (pg_stats.correlation near ±1, as in an append-only log by time): a few pages of
  *   summaries where a b-tree would take a copy of the column.
@@ -19,12 +21,11 @@
 import type { Filter, TableAccess } from '../model/analysis.js';
 import type { Table } from '../model/catalog.js';
 import { type IndexDef, type IndexMethod, type KeyColumn, keyColumn } from '../model/index-def.js';
+import { nearestDefs, spatialDefs } from './spatial-candidates.js';
 
 const JSONB_OPERATORS = new Set(['@>', '?', '?|', '?&']);
 const ARRAY_OPERATORS = new Set(['@>', '<@', '&&']);
 const TRIGRAM_PATTERNS = new Set(['LIKE', 'ILIKE', '~', '~*']);
-const GIST_OPERATORS = new Set(['&&', '@>', '<@', '<<', '>>', '&<', '&>', '-|-', '<<|', '|>>', '~=']);
-const GEOMETRIC_TYPES = new Set(['point', 'box', 'polygon', 'circle']);
 /** BRIN: tables of at least this many rows, columns whose physical order follows their values this closely. */
 const BRIN_MIN_ROWS = 500_000;
 const BRIN_MIN_CORRELATION = 0.9;
@@ -41,7 +42,7 @@ export function jsonbOperatorsOf(accesses: readonly TableAccess[], tables: Reado
   for (const access of accesses) {
     const table = tables.get(`${access.table.schema}.${access.table.name}`);
     for (const filter of filtersOf(access)) {
-      if (filter.expression || columnType(table, filter.column) !== 'jsonb' || !JSONB_OPERATORS.has(filter.operator)) continue;
+      if (filterType(table, filter) !== 'jsonb' || !JSONB_OPERATORS.has(filter.operator)) continue;
       const key = columnKey(access.table, filter.column);
       used.set(key, (used.get(key) ?? new Set()).add(filter.operator));
     }
@@ -51,10 +52,12 @@ export function jsonbOperatorsOf(accesses: readonly TableAccess[], tables: Reado
 
 /** The non-b-tree definitions that can serve this access's filters (AND-ed and in OR branches). */
 export function kindDefs(access: TableAccess, table: Table, jsonb: JsonbOperators): IndexDef[] {
-  return filtersOf(access).flatMap((filter) => {
+  const byFilter = filtersOf(access).flatMap((filter) => {
     const def = kindDef(filter, access, table, jsonb);
-    return def === null ? [] : [def];
+    const type = columnType(table, filter.column);
+    return [...(def === null ? [] : [def]), ...(type === undefined ? [] : spatialDefs(access, filter, type))];
   });
+  return [...byFilter, ...nearestDefs(access, (column) => columnType(table, column))];
 }
 
 function filtersOf(access: TableAccess): Filter[] {
@@ -63,27 +66,25 @@ function filtersOf(access: TableAccess): Filter[] {
 
 function kindDef(filter: Filter, access: TableAccess, table: Table, jsonb: JsonbOperators): IndexDef | null {
   const { operator } = filter;
+  const type = filterType(table, filter);
+  if (type === 'jsonb' && JSONB_OPERATORS.has(operator)) {
+    const operators = jsonb.get(columnKey(access.table, filter.column)) ?? new Set([operator]);
+    const pathOps = [...operators].every((op) => op === '@>');
+    const expression = filter.expression ? { expression: filter.expression } : {};
+    return define(access, 'gin', keyColumn(filter.column, { opclass: pathOps ? 'jsonb_path_ops' : null, ...expression }));
+  }
   if (filter.expression) {
     // full-text search on an expression: only the query's own to_tsvector(...) matches
     return operator === '@@' && /^to_tsvector\(/.test(filter.column)
       ? define(access, 'gin', keyColumn(filter.column, { expression: filter.expression }))
       : null;
   }
-  const type = columnType(table, filter.column);
   if (type === undefined) return null;
   if (filter.kind === 'range' && isAppendOrdered(table, filter.column)) return define(access, 'brin', keyColumn(filter.column));
-  if (type === 'jsonb' && JSONB_OPERATORS.has(operator)) {
-    const operators = jsonb.get(columnKey(access.table, filter.column)) ?? new Set([operator]);
-    const pathOps = [...operators].every((op) => op === '@>');
-    return define(access, 'gin', keyColumn(filter.column, { opclass: pathOps ? 'jsonb_path_ops' : null }));
-  }
   if (type.endsWith('[]') && ARRAY_OPERATORS.has(operator)) return define(access, 'gin', keyColumn(filter.column));
   if (type === 'tsvector' && operator === '@@') return define(access, 'gin', keyColumn(filter.column));
   if (TEXT_TYPE.test(type) && isTrigramPattern(filter)) {
     return define(access, 'gin', keyColumn(filter.column, { opclass: 'gin_trgm_ops' }));
-  }
-  if ((/range$/.test(type) || GEOMETRIC_TYPES.has(type)) && GIST_OPERATORS.has(operator)) {
-    return define(access, 'gist', keyColumn(filter.column));
   }
   return null;
 }
@@ -100,6 +101,22 @@ function isTrigramPattern(filter: Filter): boolean {
 function isAppendOrdered(table: Table, column: string): boolean {
   const correlation = table.columns.find((c) => c.name === column)?.stats?.correlation;
   return (table.rowEstimate ?? 0) >= BRIN_MIN_ROWS && correlation != null && Math.abs(correlation) >= BRIN_MIN_CORRELATION;
+}
+
+/**
+ * A jsonb path taken with `->` or `#>` from a column, as the analysis deparses it:
+ * `doc -> 'tags'`, `(doc -> 'a') -> 'b'`, `doc #> '{a,b}'`. Its value is jsonb when the column is.
+ */
+const JSONB_PATH = /^\(*("(?:[^"]|"")+"|[a-z_][a-z0-9_$]*)(?: (?:->|#>) (?:'(?:[^']|'')*'|\d+)\)?)+$/;
+
+/** The type of what a filter compares: its column's, or jsonb for a jsonb path of a jsonb column; undefined when not known. */
+function filterType(table: Table | undefined, filter: Filter): string | undefined {
+  if (!filter.expression) return columnType(table, filter.column);
+  const [read] = filter.expression.reads;
+  const path = JSONB_PATH.exec(filter.column);
+  if (path === null || filter.expression.reads.length !== 1 || read === undefined) return undefined;
+  const base = path[1]?.startsWith('"') ? path[1].slice(1, -1).replaceAll('""', '"') : path[1];
+  return base === read && columnType(table, read) === 'jsonb' ? 'jsonb' : undefined;
 }
 
 function columnType(table: Table | undefined, column: string): string | undefined {

@@ -66,6 +66,15 @@ export function relevantCandidates(query: RelevanceQuery, byTable: ReadonlyMap<s
 }
 
 /**
+ * The access method, with the operator class of a GIN, GiST or SP-GiST key: two classes
+ * on one column (SP-GiST's quad_point_ops and kd_point_ops) are two indexes to cost, not a
+ * narrower and a wider one.
+ */
+function methodOf(def: IndexDef): string {
+  return def.method === 'btree' ? 'btree' : `${def.method} ${def.keys[0]?.opclass ?? ''}`;
+}
+
+/**
  * The narrowest candidate per (table, leading column, predicate) among `ids`: fewest
  * keys, then fewest INCLUDE columns (by definition, not by size, so that the choice
  * does not depend on which lane created what first).
@@ -75,7 +84,7 @@ export function representatives(ids: readonly string[], byId: ReadonlyMap<string
   for (const id of ids) {
     const def = byId.get(id)?.def;
     if (def === undefined) continue;
-    const key = `${def.table.schema}.${def.table.name}\u0000${def.method}\u0000${def.keys[0]?.column ?? ''}\u0000${def.where ?? ''}`;
+    const key = `${qualifiedKey(def.table)}\u0000${methodOf(def)}\u0000${def.keys[0]?.column ?? ''}\u0000${def.where ?? ''}`;
     const width = def.keys.length * 100 + def.include.length;
     const seen = narrowest.get(key);
     if (seen === undefined || width < seen.width) narrowest.set(key, { id, width });
@@ -99,7 +108,7 @@ export function frugalCandidates(
   const fullest = [...own].filter((id) => !(wider.get(id) ?? []).some((w) => own.has(w)));
   const lead = (id: string) => {
     const def = byId.get(id)?.def;
-    return def === undefined ? '' : `${qualifiedKey(def.table)}\u0000${def.method}\u0000${def.keys[0]?.column ?? ''}`;
+    return def === undefined ? '' : `${qualifiedKey(def.table)}\u0000${methodOf(def)}\u0000${def.keys[0]?.column ?? ''}`;
   };
   // the narrowest of another query's candidates, only where none of the query's own leads with that column
   const led = new Set(fullest.map(lead));

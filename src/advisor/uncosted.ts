@@ -6,7 +6,7 @@
  * recommendations. Pure.
  */
 import type { ExtensionStatus, UncostedIndex } from '../model/recommendation.js';
-import { extensionsFor, type IndexMethod } from '../model/index-def.js';
+import { extensionsFor, type IndexMethod, METHOD_NAMES } from '../model/index-def.js';
 import type { WhatIfMethod } from '../model/what-if.js';
 import { createIndexSql, indexName, keySql } from '../sql/ddl.js';
 import { formatQualified } from '../sql/names.js';
@@ -19,7 +19,7 @@ const COST_UNCOSTED_COMMAND = 'indexwise advise <the same arguments> --what-if t
 /** Why `method` cannot cost this candidate, or null when it can. */
 function whyNotCostable(candidate: IndexCandidate, method: WhatIfMethod): string | null {
   if (method !== 'hypopg' || HYPOPG_METHODS.has(candidate.def.method)) return null;
-  return `HypoPG cannot create a hypothetical ${candidate.def.method.toUpperCase()} index: cost it by building it in a transaction that is rolled back (it takes locks and builds for real: not on a busy production database)`;
+  return `HypoPG cannot create a hypothetical ${METHOD_NAMES[candidate.def.method]} index: cost it by building it in a transaction that is rolled back (it takes locks and builds for real: not on a busy production database)`;
 }
 
 export function splitCostable(

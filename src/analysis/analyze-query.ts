@@ -158,5 +158,6 @@ function freeze(access: MutableAccess): TableAccess {
     columnsRead: [...access.columnsRead].sort(),
     allColumns: access.allColumns,
     limited: access.limited,
+    ...(access.nearest === undefined ? {} : { nearest: access.nearest }),
   };
 }

@@ -19,6 +19,7 @@ export interface MutableAccess {
   readonly columnsRead: Set<string>;
   allColumns: boolean;
   limited: boolean;
+  nearest?: string;
 }
 
 /** A column of a base table, reached directly or through a derived relation. */

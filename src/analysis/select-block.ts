@@ -3,11 +3,11 @@
  * views), then WHERE/ON, GROUP BY, the target list, DISTINCT, ORDER BY and LIMIT are
  * read against that scope.
  */
-import { columnRefNames, constValue, containsNode, list, paramNumber, typeOf, unwrap } from './ast.js';
+import { columnRefNames, constValue, containsNode, list, operatorName, paramNumber, typeOf, unwrap } from './ast.js';
 import { classifyCondition } from './conditions.js';
 import { expressionKey } from './expression.js';
 import { addFromItem } from './from-items.js';
-import { markStar, readColumns, withoutCollate } from './operands.js';
+import { isCurrentColumn, isValue, markStar, operandOf, readColumns, withoutCollate } from './operands.js';
 import type { AstNode } from './parse.js';
 import { type AnalysisContext, type ColumnSource, type CteDefinition, type MutableAccess, Scope } from './scope.js';
 
@@ -187,7 +187,30 @@ function readGrouping(stmt: AstNode, scope: Scope, ctx: AnalysisContext, targets
   }
 }
 
+/**
+ * `ORDER BY col <-> value` (either way round, ascending: nearest first) on a column of this
+ * block: the column, which a GiST or SP-GiST index can return by distance.
+ */
+function nearestKey(stmt: AstNode, scope: Scope, ctx: AnalysisContext): ColumnSource | undefined {
+  const sorts = list(stmt.sortClause);
+  const sortBy = sorts.length === 1 ? (unwrap(sorts[0])[1] as AstNode) : undefined;
+  if (sortBy === undefined || sortBy.sortby_dir === 'SORTBY_DESC') return undefined;
+  const [type, body] = unwrap(sortBy.node);
+  if (type !== 'A_Expr' || body.kind !== 'AEXPR_OP' || operatorName(body) !== '<->') return undefined;
+  const left = operandOf(body.lexpr, scope, ctx);
+  const right = operandOf(body.rexpr, scope, ctx);
+  if (isCurrentColumn(left) && isValue(right)) return left.source;
+  if (isCurrentColumn(right) && isValue(left)) return right.source;
+  return undefined;
+}
+
 function readOrderBy(stmt: AstNode, scope: Scope, ctx: AnalysisContext, targets: Targets): void {
+  const nearest = nearestKey(stmt, scope, ctx);
+  if (nearest !== undefined) {
+    nearest.access.nearest = nearest.column;
+    ctx.use(nearest, 'order', '<->');
+    return;
+  }
   const keys = list(stmt.sortClause).map((node) => {
     const sortBy = unwrap(node)[1] as AstNode;
     const descending = sortBy.sortby_dir === 'SORTBY_DESC';

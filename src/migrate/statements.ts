@@ -2,7 +2,7 @@
  * A plan as SQL statements, up and down, for one dialect. The formats wrap these in
  * their tools' files; `apply --dry-run` prints them. Pure.
  */
-import { extensionsFor } from '../model/index-def.js';
+import { extensionsFor, METHOD_NAMES } from '../model/index-def.js';
 import { createExtensionSql, createIndexSql, dropIndexSql, isPartitionedDefinition, recreateIndexSql } from '../sql/ddl.js';
 import type { Dialect } from '../sql/dialect.js';
 import type { CreateStep, MigrationPlan, PlanStep } from './plan.js';
@@ -85,7 +85,7 @@ export function stepComment(step: PlanStep, prefix = '--'): string {
   return `${prefix} ${what.replace(/[\r\n]+/g, ' ')}${partitioned}`;
 }
 
-const methodNote = (step: CreateStep) => (step.def.method === 'btree' ? '' : ` (${step.def.method.toUpperCase()})`);
+const methodNote = (step: CreateStep) => (step.def.method === 'btree' ? '' : ` (${METHOD_NAMES[step.def.method]})`);
 
 /** Statements as a script: one per line, `;`-terminated, each after its comment. */
 export function sqlScript(statements: readonly string[], comments: readonly string[] = []): string {

@@ -79,6 +79,8 @@ export interface TableAccess {
   readonly allColumns: boolean;
   /** The block has a LIMIT (an ordered index can stop early). */
   readonly limited: boolean;
+  /** The column the block orders by distance to a value (`ORDER BY location <-> point(…)`): a GiST or SP-GiST index returns it nearest first. */
+  readonly nearest?: string;
 }
 
 export const COLUMN_ROLES = [

@@ -22,8 +22,18 @@ export interface KeyColumn {
 }
 
 /** Index access methods the advisor proposes (PostgreSQL's names; SQLite has b-trees only). */
-export const INDEX_METHODS = ['btree', 'gin', 'gist', 'brin', 'hash'] as const;
+export const INDEX_METHODS = ['btree', 'gin', 'gist', 'spgist', 'brin', 'hash'] as const;
 export type IndexMethod = (typeof INDEX_METHODS)[number];
+
+/** Each method as PostgreSQL's documentation spells it, for messages and comments. */
+export const METHOD_NAMES: Readonly<Record<IndexMethod, string>> = {
+  btree: 'B-tree',
+  gin: 'GIN',
+  gist: 'GiST',
+  spgist: 'SP-GiST',
+  brin: 'BRIN',
+  hash: 'hash',
+};
 
 /**
  * Operator classes that come with an extension, not with PostgreSQL itself: an index

@@ -33,7 +33,9 @@ const OPERATOR_CHARACTERS = /[^A-Za-z0-9_(),.'" :]/;
  * `lower(email)` → lower_email), with a short hash when the index has INCLUDE columns, a
  * predicate, a key collation or an expression with an operator, cut to PostgreSQL's 63
  * bytes with a hash of the whole when longer. An index of another method than the b-tree
- * ends with what it is: `_trgm` for a trigram index, else the method (`_gin`, `_gist`).
+ * ends with what it is: `_trgm` for a trigram index, else the method (`_gin`, `_gist`,
+ * `_spgist`), after the operator class a GiST or SP-GiST key names (`_kd_point_spgist`:
+ * two classes of one method on one column are two indexes).
  */
 export function indexName(def: IndexDef): string {
   const columns = def.keys.map((k) => slug(k.column)).join('_');
@@ -51,7 +53,9 @@ export function indexName(def: IndexDef): string {
 
 function methodSuffix(def: IndexDef): string {
   if (def.method === 'btree') return '';
-  return def.keys.some((k) => k.opclass?.endsWith('_trgm_ops')) ? '_trgm' : `_${def.method}`;
+  if (def.keys.some((k) => k.opclass?.endsWith('_trgm_ops'))) return '_trgm';
+  const named = def.method === 'gist' || def.method === 'spgist' ? def.keys.flatMap((k) => (k.opclass ? [k.opclass] : [])) : [];
+  return `${named.map((c) => `_${slug(c.replace(/_ops$/, ''))}`).join('')}_${def.method}`;
 }
 
 /** A collation name: SQLite's built-in ones (BINARY, NOCASE, RTRIM) plain, others quoted where needed. */

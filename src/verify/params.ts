@@ -22,7 +22,7 @@ type Use =
       /** The column, or an expression's SQL (deparsed from the query's parse tree) when `expression`. */
       readonly column: string;
       readonly expression?: boolean;
-      readonly as: 'value' | 'pattern' | 'infix' | 'array' | 'upper' | 'key';
+      readonly as: 'value' | 'pattern' | 'infix' | 'array' | 'upper' | 'key' | PatternUse;
     }
   | { readonly kind: 'limit' };
 
@@ -46,9 +46,10 @@ function placeholderUses(item: AnalyzedQuery, catalog: Catalog, expressions: boo
       if (filter.expression && !expressions) continue;
       (filter.params ?? []).forEach((param, i) => {
         if (uses.has(param)) return;
+        const type = filter.expression ? undefined : findTable(catalog, access.table)?.columns.find((c) => c.name === filter.column)?.type;
         const as =
           filter.kind === 'pattern'
-            ? patternUse(filter.operator)
+            ? patternUse(filter.operator, type)
             : filter.operator.endsWith('ANY')
               ? 'array'
               : filter.operator === 'BETWEEN' && i === 1
@@ -71,15 +72,59 @@ function placeholderUses(item: AnalyzedQuery, catalog: Catalog, expressions: boo
   return uses;
 }
 
+/** Values made from a row's value for the operators of other index kinds (see patternUse). */
+type PatternUse = 'json-key' | 'json-keys' | 'prefix' | 'box' | 'network';
+
 /**
  * What a pattern operator's placeholder gets: a row's own value where the operator
  * compares like with like (jsonb or array containment and overlap: a value contains
  * itself), a piece from inside a row's text for ILIKE (a search for a word, as a trigram
- * index serves it), else a prefix (`abc%`).
+ * index serves it), a key the row's jsonb has for `?` (an array of one for `?|`, `?&`), the
+ * row's first characters for `^@`, a box around the row's point for `point <@ $n`, the /24
+ * network of the row's IPv4 address for `inet << $n`, else a prefix (`abc%`).
  */
-function patternUse(operator: string): 'value' | 'pattern' | 'infix' {
+function patternUse(operator: string, type: string | undefined): 'value' | 'pattern' | 'infix' | PatternUse {
+  if (operator === '<@' && type === 'point') return 'box';
+  if ((type === 'inet' || type === 'cidr') && (operator === '<<' || operator === '<<=')) return 'network';
   if (operator === '@>' || operator === '<@' || operator === '&&') return 'value';
+  if (operator === '?') return 'json-key';
+  if (operator === '?|' || operator === '?&') return 'json-keys';
+  if (operator === '^@') return 'prefix';
   return operator === 'ILIKE' ? 'infix' : 'pattern';
+}
+
+/** A key of a jsonb value's text: an object's first key, an array's first string, a string itself; null when it has none. */
+function jsonKey(text: string): string | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null; // not jsonb (hstore has ? too): no key drawn, the query is skipped saying so
+  }
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.find((v): v is string => typeof v === 'string') ?? null;
+  return value !== null && typeof value === 'object' ? (Object.keys(value)[0] ?? null) : null;
+}
+
+/** A value made from a row's value (drawn as text) for the uses of PatternUse; null when it cannot be made. */
+function madeFrom(as: PatternUse, value: string): string | null {
+  switch (as) {
+    case 'json-key':
+      return jsonKey(value);
+    case 'json-keys': {
+      const key = jsonKey(value);
+      return key === null ? null : `{"${key.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"}`;
+    }
+    case 'prefix':
+      return value.slice(0, 3);
+    case 'box':
+      return `(${value}),(${value})`;
+    case 'network': {
+      // a host or a network narrower than /24: the /24 that holds it
+      const ipv4 = /^(\d+)\.(\d+)\.(\d+)\.\d+(?:\/(\d+))?$/.exec(value);
+      return ipv4 === null || Number(ipv4[4] ?? 32) <= 24 ? value : `${ipv4[1]}.${ipv4[2]}.${ipv4[3]}.0/24`;
+    }
+  }
 }
 
 /**
@@ -137,6 +182,9 @@ async function single(engine: Engine, sql: string): Promise<string | null> {
   return row?.v ?? null;
 }
 
+const MADE: ReadonlySet<string> = new Set<PatternUse>(['json-key', 'json-keys', 'prefix', 'box', 'network']);
+const isMade = (as: string): as is PatternUse => MADE.has(as);
+
 export type ParamResult = { readonly params: ParamValue[] } | { readonly missing: number };
 
 /** Values for $1..$count, or the first placeholder no value can be found for. */
@@ -167,7 +215,13 @@ export async function chooseParams(engine: Engine, catalog: Catalog, item: Analy
     if (use.as === 'key')
       params.push(await single(engine, `SELECT CAST(coalesce(max(${column}), 0) + 1 AS text) AS v FROM ${from(use.table)}`));
     else if (use.as === 'upper') params.push(await single(engine, `SELECT CAST(max(${column}) AS text) AS v FROM ${from(use.table)}`));
-    else {
+    else if (isMade(use.as)) {
+      // a value made from the row's: none when the row has nothing to make it from (a jsonb without keys)
+      const value = rows.get(from(use.table))?.[use.column] ?? null;
+      const made = value === null ? null : madeFrom(use.as, value);
+      if (made === null) return { missing: param };
+      params.push(made);
+    } else {
       const value = rows.get(from(use.table))?.[use.column] ?? null;
       params.push(
         use.as === 'pattern' && value !== null

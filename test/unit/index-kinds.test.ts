@@ -33,6 +33,14 @@ const DOCS: Table = {
     column('tags', 'text[]'),
     column('valid', 'tstzrange'),
     column('n', 'integer'),
+    column('place', 'point'),
+    column('area', 'box'),
+    column('zone', 'circle'),
+    column('addr', 'inet'),
+    column('net', 'cidr'),
+    column('slug', 'text'),
+    column('code', 'character(8)'),
+    column('stays', 'int4multirange'),
   ],
   primaryKey: ['id'],
 };
@@ -83,8 +91,72 @@ describe('candidates of other methods', () => {
     expect(candidatesFor("SELECT id FROM docs WHERE to_tsvector('english', title) @@ plainto_tsquery('english', $1)")).toEqual([
       "USING gin ((to_tsvector('english', title)))",
     ]);
-    expect(candidatesFor('SELECT id FROM docs WHERE valid @> now()')).toEqual(['USING gist (valid)']);
+    expect(candidatesFor('SELECT id FROM docs WHERE valid @> now()')).toEqual(['USING gist (valid)', 'USING spgist (valid)']);
     expect(candidatesFor('SELECT id FROM docs WHERE owner_id = $1')).toEqual([]);
+  });
+});
+
+describe('GIN on a jsonb path the query names', () => {
+  beforeAll(loadParser);
+
+  it('is built on the query’s own expression: jsonb_path_ops for @> alone, jsonb_ops with ?', () => {
+    expect(candidatesFor("SELECT id FROM docs WHERE (metadata -> 'tags') @> $1")).toEqual([
+      "USING gin ((metadata -> 'tags') jsonb_path_ops)",
+    ]);
+    expect(
+      candidatesFor("SELECT id FROM docs WHERE metadata -> 'attrs' ? 'x'", "SELECT id FROM docs WHERE metadata->'attrs' @> $1"),
+    ).toEqual(["USING gin ((metadata -> 'attrs'))"]);
+    expect(candidatesFor("SELECT id FROM docs WHERE metadata -> 'a' -> 'b' ?| $1")).toEqual(["USING gin (((metadata -> 'a') -> 'b'))"]);
+    expect(candidatesFor("SELECT id FROM docs WHERE metadata #> '{a,b}' @> $1")).toEqual([
+      "USING gin ((metadata #> '{a,b}') jsonb_path_ops)",
+    ]);
+  });
+
+  it('is not offered for text taken out of jsonb, nor for a path of a column that is not jsonb', () => {
+    expect(candidatesFor("SELECT id FROM docs WHERE (metadata ->> 'tags')::jsonb @> $1")).toEqual([]);
+    expect(candidatesFor("SELECT id FROM docs WHERE metadata ->> 'kind' LIKE 'a%'")).toEqual([]);
+    expect(candidatesFor("SELECT id FROM docs WHERE title::json -> 'a' @> $1")).toEqual([]);
+  });
+});
+
+describe('GiST and SP-GiST candidates', () => {
+  beforeAll(loadParser);
+
+  it('both where both serve the operator, with the classes each needs named', () => {
+    expect(candidatesFor('SELECT id FROM docs WHERE addr << $1')).toEqual(['USING gist (addr inet_ops)', 'USING spgist (addr)']);
+    expect(candidatesFor("SELECT id FROM docs WHERE net >>= '10.1.2.3'")).toEqual(['USING gist (net inet_ops)', 'USING spgist (net)']);
+    expect(candidatesFor("SELECT id FROM docs WHERE place <@ box '((0,0),(1,1))'")).toEqual([
+      'USING gist (place)',
+      'USING spgist (place kd_point_ops)',
+      'USING spgist (place)',
+    ]);
+    expect(candidatesFor('SELECT id FROM docs WHERE area && $1')).toEqual(['USING gist (area)', 'USING spgist (area)']);
+    expect(candidatesFor('SELECT id FROM docs WHERE zone && $1')).toEqual(['USING gist (zone)']);
+    // a multirange column: GiST's multirange_ops; SP-GiST has no class for it
+    expect(candidatesFor('SELECT id FROM docs WHERE stays && $1')).toEqual(['USING gist (stays)']);
+  });
+
+  it('SP-GiST alone for a text prefix (^@)', () => {
+    expect(candidatesFor("SELECT id FROM docs WHERE slug ^@ 'abc'")).toEqual(['USING spgist (slug)']);
+    expect(candidatesFor('SELECT id FROM docs WHERE title ^@ $1')).toEqual(['USING spgist (title)']);
+    // char(n) has no SP-GiST operator class (its cast to text is not binary)
+    expect(candidatesFor('SELECT id FROM docs WHERE code ^@ $1')).toEqual([]);
+  });
+
+  it('nearest first: ORDER BY col <-> value, ascending, on a type whose classes order by distance', () => {
+    const nearest = ['USING gist (place)', 'USING spgist (place kd_point_ops)', 'USING spgist (place)'];
+    expect(candidatesFor('SELECT id FROM docs ORDER BY place <-> point($1, $2) LIMIT 5')).toEqual(nearest);
+    expect(candidatesFor("SELECT id FROM docs ORDER BY point '(1,2)' <-> place LIMIT 5")).toEqual(nearest);
+    expect(candidatesFor('SELECT id FROM docs ORDER BY place <-> point($1, $2) DESC LIMIT 5')).toEqual([]);
+    expect(candidatesFor('SELECT id FROM docs ORDER BY addr <-> $1 LIMIT 5')).toEqual([]);
+  });
+
+  it('none for the operators a b-tree serves, nor for others neither method has', () => {
+    expect(candidatesFor('SELECT id FROM docs WHERE addr = $1')).toEqual([]);
+    expect(candidatesFor("SELECT id FROM docs WHERE slug LIKE 'abc%'")).toEqual([]);
+    expect(candidatesFor('SELECT id FROM docs WHERE slug = $1')).toEqual([]);
+    expect(candidatesFor('SELECT id FROM docs WHERE addr::text LIKE $1')).toEqual([]);
+    expect(candidatesFor('SELECT id FROM docs WHERE place = $1')).toEqual([]);
   });
 });
 
@@ -138,6 +210,10 @@ describe('definitions of other methods', () => {
     expect(indexId(def('gin', 'gin_trgm_ops'))).toBe('public.docs(title gin_trgm_ops) using gin');
     expect(indexName(def('gin', 'gin_trgm_ops'))).toBe('idx_docs_title_trgm');
     expect(indexName(def('gist', null))).toBe('idx_docs_title_gist');
+    expect(indexName(def('spgist', null))).toBe('idx_docs_title_spgist');
+    expect(indexName(def('spgist', 'kd_point_ops'))).toBe('idx_docs_title_kd_point_spgist');
+    expect(indexName(def('gist', 'inet_ops'))).toBe('idx_docs_title_inet_gist');
+    expect(indexName(def('gin', 'jsonb_path_ops'))).toBe('idx_docs_title_gin');
     expect(indexName(def('btree', null))).toBe('idx_docs_title');
     expect(extensionsFor(def('gin', 'gin_trgm_ops'))).toEqual(['pg_trgm']);
     expect(extensionsFor(def('gin', 'jsonb_path_ops'))).toEqual([]);
@@ -158,6 +234,7 @@ describe('migration formats', () => {
       { table: 'public.docs', columns: ['metadata jsonb_path_ops'], include: [], where: null, method: 'gin', name: 'b' },
       { table: 'public.docs', columns: ['title gin_trgm_ops'], include: [], where: null, method: 'gin', name: 'c' },
       { table: 'public.docs', columns: ['valid'], include: [], where: null, method: 'gist', name: 'd' },
+      { table: 'public.docs', columns: ['place kd_point_ops'], include: [], where: null, method: 'spgist', name: 'e' },
     ],
   };
   const plan = buildPlan([parsePlanInput(JSON.stringify(advice), 'advice.json')], {}, { dialect: 'postgres' });
@@ -165,7 +242,7 @@ describe('migration formats', () => {
 
   it('reject a method that is not an index method', () => {
     const bad = { recommendations: [{ ...advice.recommendations[0], method: 'gin; --' }] };
-    expect(() => parsePlanInput(JSON.stringify(bad), 'bad.json')).toThrow(/"method" must be one of btree, gin, gist, brin, hash/);
+    expect(() => parsePlanInput(JSON.stringify(bad), 'bad.json')).toThrow(/"method" must be one of btree, gin, gist, spgist, brin, hash/);
   });
 
   for (const id of FORMATS) {
@@ -189,9 +266,12 @@ describe('migration formats', () => {
         expect(text).toContain("postgresql_using='gin'");
         expect(text).toContain("sa.text('metadata jsonb_path_ops')");
         expect(text).toContain("postgresql_using='gist'");
+        expect(text).toContain("postgresql_using='spgist'");
+        expect(text).toContain("sa.text('place kd_point_ops')");
       } else {
         expect(text).toMatch(/ON public\.docs USING gin \(metadata jsonb_path_ops\)/);
         expect(text).toMatch(/ON public\.docs USING gist \(valid\)/);
+        expect(text).toMatch(/ON public\.docs USING spgist \(place kd_point_ops\)/);
         expect(text).toMatch(/ON public\.docs USING btree \(owner_id\)/);
         const extension = up.indexOf('CREATE EXTENSION IF NOT EXISTS pg_trgm');
         expect(extension).toBeGreaterThan(-1);
@@ -199,7 +279,7 @@ describe('migration formats', () => {
       }
       if (id === 'prisma') {
         expect(output.printed).toContain('@@index([owner_id], map: "idx_docs_owner_id")');
-        for (const name of ['idx_docs_metadata_gin', 'idx_docs_title_trgm', 'idx_docs_valid_gist'])
+        for (const name of ['idx_docs_metadata_gin', 'idx_docs_title_trgm', 'idx_docs_valid_gist', 'idx_docs_place_kd_point_spgist'])
           expect(output.printed).toMatch(new RegExp(`${name} has .*access method other than btree, which schema.prisma cannot express`));
       }
     });
