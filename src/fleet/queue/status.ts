@@ -31,6 +31,8 @@ async function groupAdvice(queue: Queue, run: string): Promise<Map<string, Group
 export async function runStatus(queue: Queue, run?: string): Promise<RunStatus | null> {
   const found = await runRow(queue, run ?? null);
   if (found === undefined) return null;
+  // the jobs before the results: a job seen completed has written its result, so it is not taken for lost
+  const jobs = await jobRows(queue, found.run);
   const byName = await resultRows(queue, found.run);
   const finished = found.members.filter((n) => byName.has(n));
   const databases = finished.map((name) => {
@@ -54,7 +56,7 @@ export async function runStatus(queue: Queue, run?: string): Promise<RunStatus |
     failed: databases.filter((d) => !d.ok).length,
     pending,
     retried: await retriedJobs(queue, found.run),
-    members: memberStates(found.members, byName, await jobRows(queue, found.run)),
+    members: memberStates(found.members, byName, jobs),
     result: { databases, groups },
   };
 }
