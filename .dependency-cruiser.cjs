@@ -65,8 +65,8 @@ module.exports = {
     {
       name: 'one-queue-module',
       severity: 'error',
-      comment: 'src/fleet/queue.ts is the only importer of pg-boss (the fleet job queue)',
-      from: { path: '^src/', pathNot: '^src/fleet/queue\\.ts$' },
+      comment: 'src/fleet/queue/connection.ts is the only importer of pg-boss (the fleet job queue)',
+      from: { path: '^src/', pathNot: '^src/fleet/queue/connection\\.ts$' },
       to: { path: 'node_modules/pg-boss/' },
     },
     {

@@ -9,6 +9,8 @@ export const EXIT = {
   findings: 1,
   /** Bad input, unknown or unreachable database. */
   usage: 2,
+  /** `fleet status --wait --timeout`: the run was not finished in time. */
+  timedOut: 3,
   /** A bug in indexwise. */
   internal: 70,
   /** `apply` interrupted with Ctrl-C (128 + SIGINT), after cleaning up. */

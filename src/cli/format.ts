@@ -44,3 +44,8 @@ export function renderTable(columns: readonly Column[], rows: readonly (readonly
 export function heading(text: string): string {
   return `\n${pc.bold(text)}`;
 }
+
+/** 1500 → "1.5 s", 90000 → "90 s", 250 → "250 ms": a time limit as the user gave it, roughly. */
+export function formatDuration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Number((ms / 1000).toFixed(1))} s`;
+}

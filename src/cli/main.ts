@@ -1,7 +1,7 @@
 /**
  * The command line: argv → a library call → rendered output. This is the only
  * place that turns errors into exit codes (0 ok, 1 over a --fail-on threshold,
- * 2 bad input or unreachable database, 70 internal error).
+ * 2 bad input or unreachable database, 3 fleet status --wait timed out, 70 internal error).
  */
 import { Command, CommanderError } from 'commander';
 import { EXIT, IndexwiseError, InputError, oneLine } from '../errors.js';

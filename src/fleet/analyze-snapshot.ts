@@ -7,7 +7,7 @@ import { parseSourceSpec } from '../workload/collect.js';
 import type { FleetMember } from './fleet-file.js';
 import { schemaGroups } from './groups.js';
 import { withMember } from './member.js';
-import { type FleetResult, fingerprintsOf, fleetDatabases } from './result.js';
+import { type FleetResult, type MemberRun, fingerprintsOf, fleetDatabases } from './result.js';
 import { type RunOptions, runFleet } from './runner.js';
 import { schemaFingerprint } from './schema-fingerprint.js';
 
@@ -17,20 +17,24 @@ export interface FleetAnalyzeOptions extends RunOptions {
   readonly collect?: Omit<CollectOptions, 'onProgress'>;
 }
 
+/** One member's `analyze --json` (in-process and queued alike). */
+export function analyzeMember(
+  member: FleetMember,
+  signal: AbortSignal,
+  options: Omit<FleetAnalyzeOptions, keyof RunOptions>,
+): Promise<MemberRun<AnalyzeReport>> {
+  return withMember(member, signal, { readOnly: true }, async (engine) => {
+    const from = member.from.length > 0 ? member.from : (options.from ?? []);
+    const { report, catalog } = await analyzeDatabase(engine, from.map(parseSourceSpec), options.collect);
+    return { result: report, schemaFingerprint: schemaFingerprint(catalog) };
+  });
+}
+
 export async function fleetAnalyze(
   members: readonly FleetMember[],
   options: FleetAnalyzeOptions = {},
 ): Promise<FleetResult<AnalyzeReport>> {
-  const outcomes = await runFleet(
-    members,
-    (member, signal) =>
-      withMember(member, signal, { readOnly: true }, async (engine) => {
-        const from = member.from.length > 0 ? member.from : (options.from ?? []);
-        const { report, catalog } = await analyzeDatabase(engine, from.map(parseSourceSpec), options.collect);
-        return { result: report, schemaFingerprint: schemaFingerprint(catalog) };
-      }),
-    options,
-  );
+  const outcomes = await runFleet(members, (member, signal) => analyzeMember(member, signal, options), options);
   return { databases: fleetDatabases(outcomes), groups: schemaGroups(fingerprintsOf(outcomes)) };
 }
 
@@ -39,20 +43,23 @@ export async function fleetSnapshot(
   members: readonly FleetMember[],
   options: RunOptions & { readonly store?: string } = {},
 ): Promise<FleetResult<Snapshot>> {
-  const readOnly = !(options.store?.startsWith('table:') ?? false);
-  const outcomes = await runFleet(
-    members,
-    (member, signal) =>
-      withMember(member, signal, { readOnly }, async (engine) => {
-        const store = await openStore(options.store, engine);
-        try {
-          const taken = await snapshot(engine, store);
-          return { result: taken, schemaFingerprint: schemaFingerprint(await engine.catalog()) };
-        } finally {
-          await store.close();
-        }
-      }),
-    options,
-  );
+  const outcomes = await runFleet(members, (member, signal) => snapshotMember(member, signal, options.store), options);
   return { databases: fleetDatabases(outcomes), groups: schemaGroups(fingerprintsOf(outcomes)) };
+}
+
+/**
+ * One member's `monitor snapshot --json`, its counters written to `store` as opened where this
+ * runs (a queued snapshot: on the worker's machine).
+ */
+export function snapshotMember(member: FleetMember, signal: AbortSignal, store: string | undefined): Promise<MemberRun<Snapshot>> {
+  const readOnly = !(store?.startsWith('table:') ?? false);
+  return withMember(member, signal, { readOnly }, async (engine) => {
+    const opened = await openStore(store, engine);
+    try {
+      const taken = await snapshot(engine, opened);
+      return { result: taken, schemaFingerprint: schemaFingerprint(await engine.catalog()) };
+    } finally {
+      await opened.close();
+    }
+  });
 }

@@ -6,14 +6,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReportData } from '../report/data.js';
 import { collectReport } from '../report/collect.js';
-import { writeReport } from '../report/write.js';
+import { renderReport } from '../report/write.js';
 import type { FleetMember } from './fleet-file.js';
 import { schemaGroups } from './groups.js';
 import { memberWorkload, type FleetAdviseOptions } from './advise.js';
 import { withMember } from './member.js';
 import { type FleetReportRow, renderFleetPage } from './report-html.js';
 import { type FleetResult, type MemberRun, fingerprintsOf, fleetDatabases } from './result.js';
-import { runFleet } from './runner.js';
+import { type RunOptions, runFleet } from './runner.js';
 import { schemaFingerprint } from './schema-fingerprint.js';
 
 export interface FleetReportOptions extends Omit<FleetAdviseOptions, 'advise'> {
@@ -39,21 +39,42 @@ export function reportRow(data: ReportData, file: string): FleetReportRow {
   };
 }
 
+/** A member's report: its row of the fleet page (its `--json` result) and its own page, rendered. */
+export interface ReportedMember extends MemberRun<FleetReportRow> {
+  readonly html: string;
+}
+
+/** One member's report, rendered, not written (a queued one is written by whoever collects the run). */
+export function reportMember(
+  member: FleetMember,
+  signal: AbortSignal,
+  options: Omit<FleetReportOptions, 'outDir' | keyof RunOptions>,
+): Promise<ReportedMember> {
+  return withMember(member, signal, { readOnly: true }, async (engine) => {
+    const workload = await memberWorkload(engine, member, options);
+    const data = await collectReport(engine, workload, { sources: [], commands: [`indexwise report --fleet … (${member.name})`] });
+    const file = reportFileName(member.name);
+    return { result: reportRow(data, file), schemaFingerprint: schemaFingerprint(data.catalog), html: renderReport(data, 'html') };
+  });
+}
+
+/** DIR/index.html for a fleet report's result, the members' pages already in DIR. */
+export function writeFleetPage(outDir: string, result: FleetResult<FleetReportRow>): void {
+  writeFileSync(join(outDir, 'index.html'), renderFleetPage(result, new Date()));
+}
+
 export async function fleetReport(members: readonly FleetMember[], options: FleetReportOptions): Promise<FleetResult<FleetReportRow>> {
   mkdirSync(options.outDir, { recursive: true });
   const outcomes = await runFleet(
     members,
-    (member, signal): Promise<MemberRun<FleetReportRow>> =>
-      withMember(member, signal, { readOnly: true }, async (engine) => {
-        const workload = await memberWorkload(engine, member, options);
-        const data = await collectReport(engine, workload, { sources: [], commands: [`indexwise report --fleet … (${member.name})`] });
-        const file = reportFileName(member.name);
-        writeReport(data, join(options.outDir, file));
-        return { result: reportRow(data, file), schemaFingerprint: schemaFingerprint(data.catalog) };
-      }),
+    async (member, signal): Promise<MemberRun<FleetReportRow>> => {
+      const { html, ...reported } = await reportMember(member, signal, options);
+      writeFileSync(join(options.outDir, reported.result.file), html);
+      return reported;
+    },
     options,
   );
   const result = { databases: fleetDatabases(outcomes), groups: schemaGroups(fingerprintsOf(outcomes)) };
-  writeFileSync(join(options.outDir, 'index.html'), renderFleetPage(result, new Date()));
+  writeFleetPage(options.outDir, result);
   return result;
 }

@@ -35,11 +35,12 @@ export interface FleetVerifyOptions extends RunOptions {
   readonly collect?: Omit<CollectOptions, 'onProgress'>;
 }
 
-async function verifyMember(
+/** One member's `verify --json` in `mode` (in-process and queued alike). */
+export async function verifyMember(
   member: FleetMember,
   signal: AbortSignal,
   mode: FleetVerifyMode,
-  options: FleetVerifyOptions,
+  options: Omit<FleetVerifyOptions, keyof RunOptions>,
 ): Promise<MemberRun<VerifyJson>> {
   // the lookup first: a member with nothing to compare or try is not connected to
   const before = mode.kind === 'compare' ? mode.baselineOf(member.name) : undefined;

@@ -47,6 +47,8 @@ describe.skipIf(!hasPostgres)('fleets: health and advise over 20 databases', () 
   const groupOf = (json: FleetJson<unknown>, member: string) => json.groups.find((g) => g.members.includes(member));
 
   let healthJson: FleetJson<HealthJson>;
+  /** In-process runs the queued ones are compared with (analyze: orders-1,2; snapshot: users; compare: users-1,3). */
+  const inProcess: { analyze?: string; snapshot?: string; compare?: string } = {};
   it('health: one result per database, the unreachable one failed, the rest grouped by schema; exit 1', async () => {
     const run = await runCli(['health', '--fleet', fleet.file, '--json'], { env: fleet.env });
     expect(run.code).toBe(1);
@@ -144,6 +146,7 @@ describe.skipIf(!hasPostgres)('fleets: health and advise over 20 databases', () 
   it('analyze and monitor snapshot --fleet: the single-database result per member', async () => {
     const analyze = await runCli(['analyze', '--fleet', fleet.file, '--only-db', 'orders-1,orders-2', '--json', '-q']);
     expect(analyze.code).toBe(0);
+    inProcess.analyze = analyze.stdout;
     const analyzed = JSON.parse(analyze.stdout) as FleetJson<{
       workload: { queries: unknown[] };
       analysis: { tables: { table: { name: string } }[] };
@@ -155,6 +158,7 @@ describe.skipIf(!hasPostgres)('fleets: health and advise over 20 databases', () 
     const store = join(fleet.dir, 'monitor.sqlite');
     const snap = await runCli(['monitor', 'snapshot', '--fleet', fleet.file, '--only-db', 'users', '--store', store, '--json', '-q']);
     expect(snap.code).toBe(0);
+    inProcess.snapshot = snap.stdout;
     const snapped = JSON.parse(snap.stdout) as FleetJson<{ database: string; tables: { table: string }[] }>;
     expect(snapped.databases.map((d) => d.result?.tables.map((t) => t.table))).toEqual(fleet.members.users.map(() => ['users']));
     expect(new Set(snapped.databases.map((d) => d.result?.database)).size).toBe(6);
@@ -301,6 +305,7 @@ describe.skipIf(!hasPostgres)('fleets: health and advise over 20 databases', () 
     );
     expect(compare.code).toBe(1);
     const compared = JSON.parse(compare.stdout) as FleetJson<TrialJson['comparison']>;
+    inProcess.compare = compare.stdout;
     expect(compared.databases.find((d) => d.name === 'users-3')?.error).toMatch(/no baseline for users-3 in .*verify-base\.json/);
     const now = compared.databases.find((d) => d.name === 'users-1')?.result;
     expect(now?.queries.length).toBeGreaterThan(0);
@@ -312,6 +317,114 @@ describe.skipIf(!hasPostgres)('fleets: health and advise over 20 databases', () 
     expect(text.code).toBe(1);
     expect(text.stdout).toMatch(/^users-1\s+ok\s+schema-\w{8}\s+2 queries measured/m);
     expect(text.stdout).toMatch(/^gone\s+failed\s+cannot connect/m);
+  });
+
+  it('queue: analyze, monitor snapshot, verify compare and report --fleet --queue; fleet status --timeout, per-database states, --report', async () => {
+    const central = await createTestDatabase('fleet_queue_more', []);
+    const workers: ReturnType<typeof startCli>[] = [];
+    const q = ['--queue', central.url, '--json', '-q'];
+    const submit = async (args: string[]) => {
+      const queued = await runCli([...args, ...q], { env: fleet.env });
+      expect(queued.code, queued.stderr).toBe(0);
+      return (JSON.parse(queued.stdout) as { run: string }).run;
+    };
+    type StatusJson<T> = FleetJson<T> & {
+      command: string;
+      pending: string[];
+      members: { name: string; state: string; worker?: string }[];
+    };
+    const status = async <T>(run: string, ...more: string[]) => {
+      const got = await runCli(['fleet', 'status', '--queue', central.url, '--run', run, '--json', ...more]);
+      return { code: got.code, stderr: got.stderr, json: JSON.parse(got.stdout) as StatusJson<T> };
+    };
+    try {
+      const analyzeRun = await submit(['analyze', '--fleet', fleet.file, '--only-db', 'orders-1,orders-2']);
+      // no worker yet: --wait gives up at --timeout, exit 3, each database queued
+      const early = await status(analyzeRun, '--wait', '--timeout', '1s');
+      expect(early.code).toBe(3);
+      expect(early.stderr).toMatch(
+        new RegExp(`^indexwise: run ${analyzeRun} not finished after 1 s: 2 pending \\(orders-1, orders-2\\)\\n$`),
+      );
+      expect(early.json.members).toEqual([
+        { name: 'orders-1', state: 'queued', retries: 0 },
+        { name: 'orders-2', state: 'queued', retries: 0 },
+      ]);
+      const store = join(fleet.dir, 'queued-monitor.sqlite');
+      const snapshotRun = await submit(['monitor', 'snapshot', '--fleet', fleet.file, '--only-db', 'users', '--store', store]);
+      const base = join(fleet.dir, 'verify-base.json');
+      const compareRun = await submit(['verify', 'compare', base, '--fleet', fleet.file, '--only-db', 'users-1,users-3', '--runs', '1']);
+      const reportRun = await submit(['report', '--fleet', fleet.file, '--only-db', 'users-1,users-2,gone']);
+      for (let i = 0; i < 2; i++)
+        workers.push(startCli(['worker', '--queue', central.url, '--concurrency', '2', '--maintenance-interval', '1'], { env: fleet.env }));
+
+      // analyze: the same { databases, groups } as in-process
+      const analyzed = await status(analyzeRun, '--wait', '--timeout', '2m');
+      expect(analyzed.code).toBe(0);
+      const analyzeJson = JSON.parse(inProcess.analyze ?? '') as FleetJson<unknown>;
+      expect([analyzed.json.command, analyzed.json.databases, analyzed.json.groups]).toEqual([
+        'analyze',
+        analyzeJson.databases,
+        analyzeJson.groups,
+      ]);
+      expect(analyzed.json.members.map((m) => [m.name, m.state, /^\d+@/.test(m.worker ?? '')])).toEqual([
+        ['orders-1', 'done', true],
+        ['orders-2', 'done', true],
+      ]);
+
+      // snapshot: the same databases, tables and indexes (the counters move as the tests run queries), written to the worker's store
+      const snapped = await status<{ database: string; indexes: { index: string }[]; tables: { table: string }[] }>(snapshotRun, '--wait');
+      expect(snapped.code).toBe(0);
+      const shape = (json: FleetJson<{ database: string; indexes: { index: string }[]; tables: { table: string }[] }>) =>
+        json.databases.map((d) => [
+          d.name,
+          d.result?.database,
+          d.result?.indexes.map((i) => i.index),
+          d.result?.tables.map((t) => t.table),
+        ]);
+      const snapshotJson = JSON.parse(inProcess.snapshot ?? '') as Parameters<typeof shape>[0];
+      expect(shape(snapped.json)).toEqual(shape(snapshotJson));
+      expect(snapped.json.groups).toEqual(snapshotJson.groups);
+      expect(existsSync(store)).toBe(true);
+
+      // verify compare: the baseline file was read where it is, each member's part queued with its job
+      const comparedQueued = await status<TrialJson['comparison']>(compareRun, '--wait');
+      expect(comparedQueued.code).toBe(1);
+      const compareJson = JSON.parse(inProcess.compare ?? '') as FleetJson<TrialJson['comparison']>;
+      const plans = (json: FleetJson<TrialJson['comparison']>) =>
+        json.databases.map((d) => [d.name, d.ok, d.error, d.result?.queries.map((x) => [x.fingerprint, x.indexesAfter, x.planChange])]);
+      expect(plans(comparedQueued.json)).toEqual(plans(compareJson));
+      expect(comparedQueued.json.members.map((m) => m.state)).toEqual(['done', 'failed']);
+
+      // report: each member's row as in-process; fleet status --report writes the pages from the central store
+      const pages = join(fleet.dir, 'queued-report');
+      const reported = await runCli(['fleet', 'status', '--queue', central.url, '--run', reportRun, '--wait', '--report', pages]);
+      expect(reported.code).toBe(1);
+      expect(reported.stderr).toBe(`wrote ${pages}/index.html and 2 database reports\n`);
+      const reportJson = (await status<unknown>(reportRun)).json;
+      const inProcessReport = await runCli([
+        'report',
+        '--fleet',
+        fleet.file,
+        '--only-db',
+        'users-1,users-2,gone',
+        '--out',
+        join(fleet.dir, 'report-2'),
+        '--json',
+        '-q',
+      ]);
+      const inProcessRows = JSON.parse(inProcessReport.stdout) as FleetJson<unknown>;
+      expect([reportJson.databases, reportJson.groups]).toEqual([inProcessRows.databases, inProcessRows.groups]);
+      const page = readFileSync(join(pages, 'index.html'), 'utf8');
+      for (const name of ['users-1', 'users-2']) {
+        expect(page).toContain(`<a href="${name}.html">${name}</a>`);
+        expect(readFileSync(join(pages, `${name}.html`), 'utf8')).toMatch(/<html/);
+      }
+      expect(page).toMatch(/<td>gone<\/td><td><\/td><td colspan="6" class="failed">failed: cannot connect/);
+    } finally {
+      for (const worker of workers) worker.child.kill('SIGTERM');
+      await Promise.all(workers.map((w) => w.done));
+      await central.drop();
+    }
   });
 
   // last: it changes the events databases

@@ -6,6 +6,12 @@ import type { AdviceReport } from '../../src/model/recommendation.js';
 import { runFleet } from '../../src/fleet/runner.js';
 import { schemaFingerprint } from '../../src/fleet/schema-fingerprint.js';
 import { mergeWorkloads } from '../../src/fleet/workload-merge.js';
+import { memberStates } from '../../src/fleet/queue/member-states.js';
+import { memberInput } from '../../src/fleet/queue/jobs/verify.js';
+import { MEMBER_COMMANDS, QUEUED_COMMANDS } from '../../src/fleet/queue/registry.js';
+import { waitUntilDone } from '../../src/fleet/queue/wait.js';
+import type { Measurement } from '../../src/model/measurement.js';
+import { runCli } from '../helpers/cli.js';
 import type { Catalog, Index, Table } from '../../src/model/catalog.js';
 import type { Workload, WorkloadQuery } from '../../src/model/workload.js';
 
@@ -184,5 +190,121 @@ describe('a group’s advice (apply --fleet --group, verify --fleet --trial)', (
     );
     expect(() => pickGroupAdvice(groups, 'b1')).toThrow('group schema-bbbb has no advice: timed out after 5 s');
     expect(() => pickGroupAdvice(groups, 'c1')).toThrow(/^group schema-cccc has no advice$/);
+  });
+});
+
+describe('the job queue’s pure parts', () => {
+  it('registers every queued command under its own name', () => {
+    expect(Object.keys(MEMBER_COMMANDS).sort()).toEqual([...QUEUED_COMMANDS].sort());
+    for (const command of QUEUED_COMMANDS) expect(MEMBER_COMMANDS[command].command).toBe(command);
+  });
+
+  it('a member’s state: its result first, else its job’s most advanced row', () => {
+    const results = new Map([
+      ['a', { ok: true, worker: '1@h' }],
+      ['b', { ok: false, worker: '2@h' }],
+    ]);
+    const jobs = [
+      { name: 'a', state: 'completed', retry_count: 1 },
+      { name: 'b', state: 'completed', retry_count: 0 },
+      { name: 'c', state: 'active', retry_count: 0 },
+      { name: 'd', state: 'retry', retry_count: 2 },
+      // a retried job: its first try archived, its second taken
+      { name: 'e', state: 'failed', retry_count: 0 },
+      { name: 'e', state: 'active', retry_count: 1 },
+      { name: 'f', state: 'created', retry_count: 0 },
+      { name: 'g', state: 'failed', retry_count: 3 },
+    ];
+    expect(memberStates(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'], results, jobs)).toEqual([
+      { name: 'a', state: 'done', retries: 1, worker: '1@h' },
+      { name: 'b', state: 'failed', retries: 0, worker: '2@h' },
+      { name: 'c', state: 'active', retries: 0 },
+      { name: 'd', state: 'retrying', retries: 2 },
+      { name: 'e', state: 'active', retries: 1 },
+      { name: 'f', state: 'queued', retries: 0 },
+      { name: 'g', state: 'lost', retries: 3 },
+      { name: 'h', state: 'queued', retries: 0 },
+    ]);
+  });
+
+  it('verify: each member’s share of a baseline, or why it has none, is worked out where the file is', () => {
+    const before = { kind: 'indexwise-measurement' } as unknown as Measurement;
+    const compare = {
+      kind: 'compare' as const,
+      baselineOf: (name: string) => {
+        if (name !== 'a') throw new Error(`no baseline for ${name} in before.json`);
+        return before;
+      },
+    };
+    expect(memberInput(compare, 'a')).toEqual({ kind: 'compare', before });
+    expect(memberInput(compare, 'b')).toEqual({ kind: 'missing', error: 'no baseline for b in before.json' });
+    expect(memberInput({ kind: 'baseline' }, 'b')).toEqual({ kind: 'baseline' });
+    expect(memberInput({ kind: 'trial', adviceFor: () => [] }, 'b')).toEqual({ kind: 'trial', advice: [] });
+  });
+
+  /** A clock that moves only when the waiter sleeps. */
+  function fakeClock() {
+    let t = 0;
+    const slept: number[] = [];
+    return {
+      now: () => t,
+      sleep: async (ms: number) => {
+        slept.push(ms);
+        t += ms;
+      },
+      slept,
+    };
+  }
+
+  it('waitUntilDone polls until nothing is pending', async () => {
+    const clock = fakeClock();
+    let polls = 0;
+    const waited = await waitUntilDone(
+      async () => ({ pending: Math.max(0, 3 - polls++) }),
+      (s) => s.pending > 0,
+      { ...clock, intervalMs: 1000 },
+    );
+    expect(waited).toEqual({ status: { pending: 0 }, timedOut: false });
+    expect(clock.slept).toEqual([1000, 1000, 1000]);
+  });
+
+  it('waitUntilDone gives up at the timeout, its last pause cut to what is left', async () => {
+    const clock = fakeClock();
+    const waited = await waitUntilDone(
+      async () => ({ pending: 1, at: clock.now() }),
+      (s) => s.pending > 0,
+      { ...clock, intervalMs: 1000, timeoutMs: 2500 },
+    );
+    expect(waited).toEqual({ status: { pending: 1, at: 2500 }, timedOut: true });
+    expect(clock.slept).toEqual([1000, 1000, 500]);
+  });
+
+  it('fleet status: --timeout is a duration and needs --wait; --queue is needed (one line, exit 2)', async () => {
+    const env = { INDEXWISE_QUEUE_URL: undefined };
+    const bad = await runCli(['fleet', 'status', '--queue', 'postgres://nowhere/x', '--wait', '--timeout', 'soon'], { env });
+    expect([bad.code, bad.stderr]).toEqual([2, 'indexwise: --timeout must be a duration like 500ms, 10s, 2m or 30d, got "soon"\n']);
+    const alone = await runCli(['fleet', 'status', '--queue', 'postgres://nowhere/x', '--timeout', '5s'], { env });
+    expect([alone.code, alone.stderr]).toEqual([2, 'indexwise: --timeout limits --wait: give --wait too\n']);
+    const none = await runCli(['fleet', 'status', '--wait'], { env });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^indexwise: --queue \(or INDEXWISE_QUEUE_URL\) is needed[^\n]*\n$/);
+  });
+
+  it('--queue without --fleet, and the files a queued run cannot keep, are usage errors', async () => {
+    const q = ['--queue', 'postgres://nowhere/x'];
+    for (const args of [
+      ['analyze', '--db', 'pglite:memory', ...q],
+      ['monitor', 'snapshot', '--db', 'pglite:memory', ...q],
+      ['verify', '--db', 'pglite:memory', ...q],
+      ['report', '--db', 'pglite:memory', ...q],
+    ]) {
+      const run = await runCli(args);
+      expect([run.code, run.stderr], args.join(' ')).toEqual([2, 'indexwise: --queue queues a fleet: give --fleet FILE\n']);
+    }
+    const out = await runCli(['report', '--fleet', 'fleet.json', '--out', 'dir', ...q]);
+    expect(out.stderr).toMatch(/^indexwise: report --queue writes no file: `fleet status --run ID --wait --report DIR`/);
+    expect(out.code).toBe(2);
+    const missing = await runCli(['report', '--db', 'pglite:memory']);
+    expect([missing.code, missing.stderr]).toEqual([2, "indexwise: required option '--out <file>' not specified (see --help)\n"]);
   });
 });

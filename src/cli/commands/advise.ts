@@ -16,8 +16,18 @@ import { progressReporter } from '../progress.js';
 import { addWorkloadOptions, collectOptions, type WorkloadFlags, workloadFromFlags } from './analyze.js';
 import { renderComparison } from './verify.js';
 import { applyGuard, guardAdvice } from '../../verify/guard.js';
-import { addFleetOptions, type FleetFlags, fleetMembers, printFleet, queueFleet, renderFleetAdvice, runOptions } from './fleet.js';
-import { enqueueAdvise } from '../../fleet/queue.js';
+import {
+  addFleetOptions,
+  checkQueueFlags,
+  queueOptionText,
+  type FleetFlags,
+  fleetMembers,
+  printFleet,
+  queueFleet,
+  renderFleetAdvice,
+  runOptions,
+} from './fleet.js';
+import { enqueueAdvise } from '../../fleet/queue/index.js';
 
 interface AdviseFlags extends WorkloadFlags, FleetFlags {
   queue?: string;
@@ -127,10 +137,7 @@ export function registerAdvise(program: Command): void {
     )
     .option('--json', 'print the advice as JSON (see README)')
     .option('--fail-on-recommendation', 'exit 1 when anything is recommended (CI gate)')
-    .option(
-      '--queue <url>',
-      'fleet: queue one job per database (then one per schema group) on this central PostgreSQL for `indexwise worker`s, and exit',
-    )
+    .option('--queue <url>', queueOptionText('one job per database (then one per schema group)'))
     .option('-q, --quiet', 'no progress on stderr')
     .addHelpText(
       'after',
@@ -146,7 +153,7 @@ Examples:
   indexwise advise --fleet fleet.json --queue postgres://central/indexwise   # the same, by indexwise workers; see fleet status`,
     )
     .action(async (flags: AdviseFlags) => {
-      if (flags.queue !== undefined && flags.fleet === undefined) throw new InputError('--queue queues a fleet: give --fleet FILE');
+      checkQueueFlags(flags);
       if (flags.fleet !== undefined) return adviseOverFleet(flags);
       const engine = await connect(databaseUrl(flags.db) ?? '', { readOnly: true });
       const log = progressReporter(!flags.quiet);

@@ -12,7 +12,19 @@ import { formatCount, heading, oneLineSql, renderTable } from '../format.js';
 import { collectValues, databaseUrl, parseChoice, parseDuration, parseNonNegativeInt } from '../options.js';
 import { type ProgressFn, progressReporter } from '../progress.js';
 import { collectProgress } from '../progress-bar.js';
-import { addFleetOptions, type FleetFlags, fleetMembers, printFleet, renderFleetSummary, runOptions } from './fleet.js';
+import {
+  addFleetOptions,
+  addQueueOption,
+  checkQueueFlags,
+  type FleetFlags,
+  fleetMembers,
+  printFleet,
+  queueFleet,
+  renderFleetSummary,
+  runOptions,
+} from './fleet.js';
+import type { FleetResult } from '../../fleet/result.js';
+import { enqueueAnalyze } from '../../fleet/queue/index.js';
 import { fleetAnalyze } from '../../fleet/analyze-snapshot.js';
 import { InputError } from '../../errors.js';
 
@@ -89,7 +101,7 @@ export function addWorkloadOptions(command: Command): Command {
 }
 
 export function registerAnalyze(program: Command): void {
-  addFleetOptions(
+  const command = addFleetOptions(
     addWorkloadOptions(
       program
         .command('analyze')
@@ -98,7 +110,8 @@ export function registerAnalyze(program: Command): void {
   )
     .option('--top <n>', 'how many queries to list', parseNonNegativeInt('--top'), 20)
     .option('--json', 'print the full model as JSON (see README)')
-    .option('-q, --quiet', 'no progress on stderr')
+    .option('-q, --quiet', 'no progress on stderr');
+  addQueueOption(command)
     .addHelpText(
       'after',
       `
@@ -109,9 +122,11 @@ Examples:
   indexwise analyze --db postgres://localhost/app --from log:syslog --log-prefix 'user=%u,db=%d,app=%a ' --log-user app
   indexwise analyze --db pglite:./demo-db --from sql:queries.sql --json
   cat queries.sql | indexwise analyze --db app.db --from -
-  indexwise analyze --fleet fleet.json --json                          # every database of a fleet file`,
+  indexwise analyze --fleet fleet.json --json                          # every database of a fleet file
+  indexwise analyze --fleet fleet.json --queue postgres://central/indexwise   # the same, by indexwise workers; see fleet status`,
     )
     .action(async (flags: AnalyzeFlags) => {
+      checkQueueFlags(flags);
       if (flags.fleet !== undefined) return analyzeOverFleet(flags);
       const engine = await connect(databaseUrl(flags.db) ?? '', { readOnly: true });
       const log = progressReporter(!flags.quiet);
@@ -237,8 +252,19 @@ export function renderAnalyze(report: AnalyzeReport, top = 20): string {
 async function analyzeOverFleet(flags: AnalyzeFlags): Promise<void> {
   if (flags.db !== undefined) throw new InputError('--fleet names the databases: leave out --db');
   const log = progressReporter(!flags.quiet);
-  const result = await fleetAnalyze(fleetMembers(flags), { from: flags.from, collect: collectOptions(flags), ...runOptions(flags, log) });
-  printFleet(result, flags.json, (r) =>
-    renderFleetSummary(r, 'analyze', (a) => `${a.workload.queries.length} queries, ${a.analysis.tables.length} tables used`),
-  );
+  const members = fleetMembers(flags);
+  const options = { from: flags.from, collect: collectOptions(flags) };
+  if (flags.queue !== undefined)
+    return queueFleet(
+      flags.queue,
+      members.length,
+      (q) => enqueueAnalyze(q, members, { ...options, timeoutMs: flags.dbTimeout }),
+      flags.json,
+    );
+  const result = await fleetAnalyze(members, { ...options, ...runOptions(flags, log) });
+  printFleet(result, flags.json, renderFleetAnalyze);
+}
+
+export function renderFleetAnalyze(result: FleetResult<AnalyzeReport>): string {
+  return renderFleetSummary(result, 'analyze', (a) => `${a.workload.queries.length} queries, ${a.analysis.tables.length} tables used`);
 }

@@ -80,7 +80,11 @@ Examples:
   indexwise apply --db postgres://localhost/app --input advice.json --only 1,2
   indexwise apply --db postgres://localhost/app --input health.json --drop-duplicates --yes --json
   indexwise apply --db app.db --input advice.json --yes
-  indexwise apply --fleet fleet.json --group schema-1a2b3c4d --input fleet-advice.json --yes   # resumable rollout`,
+  indexwise apply --fleet fleet.json --group schema-1a2b3c4d --input fleet-advice.json --yes   # resumable rollout
+
+A rollout runs in this process on purpose, never on the job queue (there is no apply --queue):
+it writes, one member at a time, and stops at the first that fails; queued, it would gain no
+speed, and its state and its stop would be spread over workers instead of one file you can read.`,
     )
     .action(async (flags: ApplyFlags) => {
       const log = progressReporter(!flags.quiet);

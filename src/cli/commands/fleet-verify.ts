@@ -16,7 +16,8 @@ import { readJsonFile } from '../options.js';
 import { checkOutFile, writeOutFile } from '../out-files.js';
 import { progressReporter } from '../progress.js';
 import { collectOptions } from './analyze.js';
-import { type FleetFlags, fleetMembers, printFleet, renderFleetSummary, runOptions } from './fleet.js';
+import { type FleetFlags, fleetMembers, printFleet, queueFleet, renderFleetSummary, runOptions } from './fleet.js';
+import { enqueueVerify } from '../../fleet/queue/index.js';
 import type { VerifyFlags } from './verify.js';
 
 const isMeasurement = (value: unknown): value is Measurement => (value as Measurement | null)?.kind === 'indexwise-measurement';
@@ -61,16 +62,30 @@ export async function verifyOverFleet(mode: 'baseline' | 'compare', file: string
       : flags.trial !== undefined
         ? trialMode(await readTrialAdvice(flags.trial), flags.trial)
         : { kind: 'baseline' };
+  if (flags.queue !== undefined && flags.out !== undefined)
+    throw new InputError('verify --fleet --queue keeps no file: `fleet status --run ID --json` is the baseline, once the run is done');
   if (flags.out !== undefined) checkOutFile(flags.out);
-  const log = progressReporter(!flags.quiet);
-  const result = await fleetVerify(fleetMembers(flags), verifyMode, {
+  const members = fleetMembers(flags);
+  const options = {
     verify: { runs: flags.runs, timeoutMs: flags.timeout, writes: flags.writes },
     from: flags.from,
     collect: collectOptions(flags),
-    ...runOptions(flags, log),
-  });
+  };
+  // a baseline or an advice file is read here: each member's share of it goes into its job
+  if (flags.queue !== undefined)
+    return queueFleet(
+      flags.queue,
+      members.length,
+      (q) => enqueueVerify(q, members, verifyMode, { ...options, timeoutMs: flags.dbTimeout }),
+      flags.json,
+    );
+  const result = await fleetVerify(members, verifyMode, { ...options, ...runOptions(flags, progressReporter(!flags.quiet)) });
   if (flags.out !== undefined) writeOutFile(flags.out, `${JSON.stringify(measurementsOf(result), null, 2)}\n`);
-  printFleet(result, flags.json, (r) => renderFleetSummary(r, 'verify', describe));
+  printFleet(result, flags.json, renderFleetVerify);
+}
+
+export function renderFleetVerify(result: FleetResult<VerifyJson>): string {
+  return renderFleetSummary(result, 'verify', describe);
 }
 
 /** What --out keeps: each member's measurement (a trial's "after"), a baseline for `verify compare --fleet`. */

@@ -4,13 +4,11 @@
  */
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { EXIT } from '../../errors.js';
+import { EXIT, InputError } from '../../errors.js';
 import type { GroupAdvice } from '../../fleet/advise.js';
 import { type Fleet, type FleetMember, loadFleet, selectMembers } from '../../fleet/fleet-file.js';
 import type { HealthJson } from '../../fleet/health.js';
-import { openQueue } from '../../fleet/queue.js';
-
-type Queue = Awaited<ReturnType<typeof openQueue>>;
+import { openQueue, type Queue } from '../../fleet/queue/index.js';
 import { type FleetResult, anyFailed } from '../../fleet/result.js';
 import { FLEET_DEFAULTS, type MemberOutcome, type RunOptions } from '../../fleet/runner.js';
 import type { AdviceReport } from '../../model/recommendation.js';
@@ -24,6 +22,7 @@ export interface FleetFlags {
   excludeDb?: string[];
   concurrency: number;
   dbTimeout?: number;
+  queue?: string;
 }
 
 export function addFleetOptions(command: Command): Command {
@@ -33,6 +32,19 @@ export function addFleetOptions(command: Command): Command {
     .option('--exclude-db <names>', 'fleet: leave out these databases, by name or tag (comma-separated, repeatable)', parseList)
     .option('--concurrency <n>', 'fleet: databases worked on at once', parseNonNegativeInt('--concurrency'), FLEET_DEFAULTS.concurrency)
     .option('--db-timeout <duration>', 'fleet: give up on one database after this long (default 5m)', parseDuration('--db-timeout'));
+}
+
+/** `--queue URL` for a fleet command: `what` says what its jobs are and where their output goes. */
+export function addQueueOption(command: Command, what = 'one job per database'): Command {
+  return command.option('--queue <url>', queueOptionText(what));
+}
+
+export const queueOptionText = (what: string) =>
+  `fleet: queue ${what} on this central PostgreSQL for \`indexwise worker\`s, and exit (see fleet status)`;
+
+/** --queue without --fleet is a usage mistake. */
+export function checkQueueFlags(flags: FleetFlags): void {
+  if (flags.queue !== undefined && flags.fleet === undefined) throw new InputError('--queue queues a fleet: give --fleet FILE');
 }
 
 /** The fleet file the flags name, its warnings (literal passwords) on stderr. */
@@ -67,7 +79,7 @@ export async function queueFleet(url: string, jobs: number, enqueue: (boss: Queu
         : `queued ${jobs} jobs, run ${run}: start \`indexwise worker --queue …\` processes, then \`indexwise fleet status --run ${run}\`\n`,
     );
   } finally {
-    await boss.stop({ graceful: false, wait: true });
+    await boss.stop(false);
   }
 }
 

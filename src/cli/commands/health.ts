@@ -12,9 +12,19 @@ import { formatBytes, heading } from '../format.js';
 import { collectValues, databaseUrl, parseChoice, parseList, parseNonNegativeNumber } from '../options.js';
 import { InputError } from '../../errors.js';
 import { fleetHealth } from '../../fleet/health.js';
-import { enqueueHealth } from '../../fleet/queue.js';
+import { enqueueHealth } from '../../fleet/queue/index.js';
 import { progressReporter } from '../progress.js';
-import { addFleetOptions, type FleetFlags, fleetMembers, printFleet, queueFleet, renderFleetHealth, runOptions } from './fleet.js';
+import {
+  addFleetOptions,
+  addQueueOption,
+  checkQueueFlags,
+  type FleetFlags,
+  fleetMembers,
+  printFleet,
+  queueFleet,
+  renderFleetHealth,
+  runOptions,
+} from './fleet.js';
 
 interface HealthFlags extends FleetFlags {
   queue?: string;
@@ -56,9 +66,8 @@ export function registerHealth(program: Command): void {
       collectValues,
       [],
     )
-    .option('-q, --quiet', 'fleet: no progress on stderr')
-    .option('--queue <url>', 'fleet: queue one job per database on this central PostgreSQL for `indexwise worker`s, and exit');
-  addFleetOptions(command);
+    .option('-q, --quiet', 'fleet: no progress on stderr');
+  addQueueOption(addFleetOptions(command));
   const seen = new Set<string>();
   for (const check of CHECKS) {
     for (const t of check.thresholds) {
@@ -85,7 +94,7 @@ databases, each checked on its own (exit 1 if any could not be checked).`,
         process.stdout.write(renderList());
         return;
       }
-      if (flags.queue !== undefined && flags.fleet === undefined) throw new InputError('--queue queues a fleet: give --fleet FILE');
+      checkQueueFlags(flags);
       if (flags.fleet !== undefined) return healthOverFleet(flags, thresholdFlags(flags, seen));
       const urls = flags.db.length > 0 ? flags.db : [databaseUrl(undefined) ?? ''];
       const engines: Engine[] = [];

@@ -9,7 +9,20 @@ import { defaultStorePath } from '../../monitor/sqlite-store.js';
 import { InputError } from '../../errors.js';
 import { fleetSnapshot } from '../../fleet/analyze-snapshot.js';
 import { progressReporter } from '../progress.js';
-import { addFleetOptions, type FleetFlags, fleetMembers, printFleet, renderFleetSummary, runOptions } from './fleet.js';
+import {
+  addFleetOptions,
+  addQueueOption,
+  checkQueueFlags,
+  type FleetFlags,
+  fleetMembers,
+  printFleet,
+  queueFleet,
+  renderFleetSummary,
+  runOptions,
+} from './fleet.js';
+import { enqueueSnapshot } from '../../fleet/queue/index.js';
+import type { FleetResult } from '../../fleet/result.js';
+import type { Snapshot } from '../../monitor/snapshot.js';
 import type { SnapshotStore } from '../../monitor/store.js';
 import { formatBytes, formatCount, heading, renderTable } from '../format.js';
 import { databaseUrl, parseDuration } from '../options.js';
@@ -23,19 +36,23 @@ interface MonitorFlags {
 
 export function registerMonitor(program: Command): void {
   const monitor = program.command('monitor').description('index usage over time: snapshots of usage counters, and a report over a window');
-  addFleetOptions(monitor.command('snapshot').description('store the current usage counters (cheap: run it from cron every few minutes)'))
+  const snapshotCommand = addFleetOptions(
+    monitor.command('snapshot').description('store the current usage counters (cheap: run it from cron every few minutes)'),
+  )
     .option('--db <url>', 'database (default: $DATABASE_URL)')
     .option(
       '--store <where>',
-      `a SQLite file (default ${defaultStorePath()}, or $INDEXWISE_MONITOR_STORE) or table:SCHEMA.NAME in the monitored database`,
-    )
+      `a SQLite file (default ${defaultStorePath()}, or $INDEXWISE_MONITOR_STORE) or table:SCHEMA.NAME in the monitored database; with --queue each worker opens it: a file on the worker's machine (one store for the fleet only on a disk the workers share), table:… reachable from anywhere`,
+    );
+  addQueueOption(snapshotCommand, 'one job per database (its counters go to --store as the worker opens it)')
     .option('--json', 'print the snapshot as JSON')
     .addHelpText(
       'after',
-      '\nExamples:\n  indexwise monitor snapshot --db postgres://localhost/app\n  */10 * * * * indexwise monitor snapshot --db postgres://localhost/app --store /var/lib/indexwise/app.sqlite\n  */10 * * * * indexwise monitor snapshot --fleet fleet.json -q        # every database of a fleet, one store',
+      '\nExamples:\n  indexwise monitor snapshot --db postgres://localhost/app\n  */10 * * * * indexwise monitor snapshot --db postgres://localhost/app --store /var/lib/indexwise/app.sqlite\n  */10 * * * * indexwise monitor snapshot --fleet fleet.json -q        # every database of a fleet, one store\n  indexwise monitor snapshot --fleet fleet.json --store table:indexwise.snapshots --queue postgres://central/indexwise',
     )
     .option('-q, --quiet', 'fleet: no progress on stderr')
     .action(async (flags: MonitorFlags & FleetFlags & { quiet?: boolean }) => {
+      checkQueueFlags(flags);
       if (flags.fleet !== undefined) return snapshotOverFleet(flags);
       // only a table: store writes into the monitored database
       const readOnly = !(flags.store?.startsWith('table:') ?? false);
@@ -120,6 +137,18 @@ export function renderMonitor(r: MonitorReport): string {
 
 async function snapshotOverFleet(flags: MonitorFlags & FleetFlags & { quiet?: boolean }): Promise<void> {
   if (flags.db !== undefined) throw new InputError('--fleet names the databases: leave out --db');
-  const result = await fleetSnapshot(fleetMembers(flags), { store: flags.store, ...runOptions(flags, progressReporter(!flags.quiet)) });
-  printFleet(result, flags.json, (r) => renderFleetSummary(r, 'snapshot', (s) => `${s.indexes.length} indexes, ${s.tables.length} tables`));
+  const members = fleetMembers(flags);
+  if (flags.queue !== undefined)
+    return queueFleet(
+      flags.queue,
+      members.length,
+      (q) => enqueueSnapshot(q, members, { store: flags.store, timeoutMs: flags.dbTimeout }),
+      flags.json,
+    );
+  const result = await fleetSnapshot(members, { store: flags.store, ...runOptions(flags, progressReporter(!flags.quiet)) });
+  printFleet(result, flags.json, renderFleetSnapshot);
+}
+
+export function renderFleetSnapshot(result: FleetResult<Snapshot>): string {
+  return renderFleetSummary(result, 'snapshot', (s) => `${s.indexes.length} indexes, ${s.tables.length} tables`);
 }

@@ -15,12 +15,24 @@ import { databaseUrl, parseDuration } from '../options.js';
 import { checkOutFile, writeOutFile } from '../out-files.js';
 import { progressReporter } from '../progress.js';
 import { addWorkloadOptions, collectOptions, type WorkloadFlags, workloadFromFlags } from './analyze.js';
-import { addFleetOptions, type FleetFlags, fleetMembers, printFleet, runOptions } from './fleet.js';
+import {
+  addFleetOptions,
+  addQueueOption,
+  checkQueueFlags,
+  type FleetFlags,
+  fleetMembers,
+  printFleet,
+  queueFleet,
+  runOptions,
+} from './fleet.js';
+import { enqueueReport } from '../../fleet/queue/index.js';
+import type { FleetReportRow } from '../../fleet/report-html.js';
+import type { FleetResult } from '../../fleet/result.js';
 import { fleetReport } from '../../fleet/report.js';
 
 interface ReportFlags extends WorkloadFlags, FleetFlags {
   json?: boolean;
-  out: string;
+  out?: string;
   advice?: string;
   verify?: string;
   store?: string;
@@ -39,30 +51,44 @@ function commandLine(argv: readonly string[]): string {
 }
 
 export function registerReport(program: Command): void {
-  addFleetOptions(
+  const command = addFleetOptions(
     addWorkloadOptions(
       program.command('report').description('write the index-strategy document (Markdown or self-contained HTML) from the live database'),
     ),
   )
-    .requiredOption('--out <file>', 'FILE.md or FILE.html; with --fleet a directory (index.html and one report per database)')
+    .option(
+      '--out <file>',
+      'FILE.md or FILE.html; with --fleet a directory (index.html and one report per database); required, except with --queue',
+    )
     .option('--json', 'fleet: print { databases, groups } as JSON')
     .option('--advice <file>', 'use a saved `advise --json` instead of advising now')
     .option('--verify <file>', 'include measured results: `verify compare --json` or `verify --trial --json` output')
     .option('--store <where>', `monitor snapshots to read usage over time from (default ${defaultStorePath()} when it exists)`)
     .option('--since <duration>', 'window of monitor snapshots', parseDuration('--since'), 30 * 86_400_000)
-    .option('-q, --quiet', 'no progress on stderr')
+    .option('-q, --quiet', 'no progress on stderr');
+  addQueueOption(
+    command,
+    'one job per database (each renders its report into the central store; `fleet status --run ID --report DIR` writes the pages)',
+  )
     .addHelpText(
       'after',
       `
 Examples:
   indexwise report --db postgres://localhost/app --out docs/database/INDEX_STRATEGY.md
   indexwise report --db postgres://localhost/app --from sql:queries.sql --verify trial.json --out index-strategy.html
-  indexwise report --fleet fleet.json --out fleet-report/          # fleet-report/index.html links each database's own report`,
+  indexwise report --fleet fleet.json --out fleet-report/          # fleet-report/index.html links each database's own report
+  indexwise report --fleet fleet.json --queue postgres://central/indexwise   # then: fleet status --run ID --wait --report fleet-report/`,
     )
     .action(async (flags: ReportFlags) => {
+      checkQueueFlags(flags);
+      if (flags.queue !== undefined && flags.out !== undefined)
+        throw new InputError('report --queue writes no file: `fleet status --run ID --wait --report DIR` writes the pages');
+      if (flags.queue === undefined && flags.out === undefined)
+        throw new InputError("required option '--out <file>' not specified (see --help)");
       if (flags.fleet !== undefined) return reportOverFleet(flags);
-      const format = reportFormat(flags.out);
-      checkOutFile(flags.out);
+      const out = flags.out as string;
+      const format = reportFormat(out);
+      checkOutFile(out);
       const advice = flags.advice ? readAdviceFile(flags.advice) : undefined;
       const verification = flags.verify ? readComparisonFile(flags.verify) : null;
       const engine = await connect(databaseUrl(flags.db) ?? '', { readOnly: true });
@@ -82,8 +108,8 @@ Examples:
           adviseOptions: { onProgress: log },
           onProgress: log,
         });
-        writeOutFile(flags.out, renderReport(data, format));
-        process.stdout.write(`wrote ${flags.out} (${format === 'html' ? 'HTML, self-contained' : 'Markdown'})\n`);
+        writeOutFile(out, renderReport(data, format));
+        process.stdout.write(`wrote ${out} (${format === 'html' ? 'HTML, self-contained' : 'Markdown'})\n`);
       } finally {
         await store?.close();
         await engine.close();
@@ -94,15 +120,22 @@ Examples:
 async function reportOverFleet(flags: ReportFlags): Promise<void> {
   if (flags.db !== undefined || flags.advice !== undefined || flags.verify !== undefined)
     throw new InputError('--fleet names the databases: leave out --db, --advice and --verify');
-  const log = progressReporter(!flags.quiet);
-  const result = await fleetReport(fleetMembers(flags), {
-    outDir: flags.out,
-    from: flags.from,
-    collect: collectOptions(flags),
-    ...runOptions(flags, log),
-  });
-  printFleet(result, flags.json, (r) => {
-    const failed = r.databases.filter((d) => !d.ok).map((d) => `${d.name} failed: ${d.error}\n`);
-    return `wrote ${join(flags.out, 'index.html')} and ${r.databases.length - failed.length} database reports\n${failed.join('')}`;
-  });
+  const members = fleetMembers(flags);
+  const options = { from: flags.from, collect: collectOptions(flags) };
+  if (flags.queue !== undefined)
+    return queueFleet(
+      flags.queue,
+      members.length,
+      (q) => enqueueReport(q, members, { ...options, timeoutMs: flags.dbTimeout }),
+      flags.json,
+    );
+  const outDir = flags.out as string;
+  const result = await fleetReport(members, { ...options, outDir, ...runOptions(flags, progressReporter(!flags.quiet)) });
+  printFleet(result, flags.json, (r) => renderFleetReport(r, outDir));
+}
+
+/** The lines a fleet report prints: where its pages are, and each database that failed. */
+export function renderFleetReport(result: FleetResult<FleetReportRow>, outDir: string): string {
+  const failed = result.databases.filter((d) => !d.ok).map((d) => `${d.name} failed: ${d.error}\n`);
+  return `wrote ${join(outDir, 'index.html')} and ${result.databases.length - failed.length} database reports\n${failed.join('')}`;
 }

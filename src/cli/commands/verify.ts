@@ -12,7 +12,7 @@ import { databaseUrl, parseChoice, parseDuration, parseNonNegativeInt, readJsonF
 import { checkOutFile, writeOutFile } from '../out-files.js';
 import { progressReporter } from '../progress.js';
 import { addWorkloadOptions, type WorkloadFlags, workloadFromFlags } from './analyze.js';
-import { addFleetOptions, type FleetFlags } from './fleet.js';
+import { addFleetOptions, addQueueOption, checkQueueFlags, type FleetFlags } from './fleet.js';
 import { verifyOverFleet } from './fleet-verify.js';
 
 export interface VerifyFlags extends WorkloadFlags, FleetFlags {
@@ -31,7 +31,7 @@ function readJson<T>(path: string, what: string, check: (value: unknown) => bool
 }
 
 export function registerVerify(program: Command): void {
-  addFleetOptions(
+  const command = addFleetOptions(
     addWorkloadOptions(
       program
         .command('verify')
@@ -58,7 +58,11 @@ export function registerVerify(program: Command): void {
     )
     .option('--out <file>', 'save the measurement (a baseline for `verify compare`; with --fleet, every database’s)')
     .option('--json', 'print the result as JSON')
-    .option('-q, --quiet', 'no progress on stderr')
+    .option('-q, --quiet', 'no progress on stderr');
+  addQueueOption(
+    command,
+    'one job per database (a comparison’s baseline and a trial’s advice are read here and each database’s share queued with its job)',
+  )
     .addHelpText(
       'after',
       `
@@ -69,12 +73,14 @@ Examples:
   indexwise verify --trial advice.json --db postgres://staging/app --from sql:queries.sql
   indexwise verify --fleet fleet.json --out before.json             # every database, each on its own workload
   indexwise verify compare before.json --fleet fleet.json           # each database against its own baseline
-  indexwise verify --fleet staging.json --trial fleet-advice.json   # each database tries its schema group's advice`,
+  indexwise verify --fleet staging.json --trial fleet-advice.json   # each database tries its schema group's advice
+  indexwise verify compare before.json --fleet fleet.json --queue postgres://central/indexwise   # by indexwise workers`,
     )
     .action(async (mode: string, file: string | undefined, flags: VerifyFlags) => {
       if (mode !== 'baseline' && mode !== 'compare') throw new InputError(`unknown verify mode "${mode}": use baseline or compare`);
       if (mode === 'compare' && file === undefined)
         throw new InputError('verify compare needs the baseline file: indexwise verify compare before.json');
+      checkQueueFlags(flags);
       if (flags.fleet !== undefined) return verifyOverFleet(mode, file, flags);
       const before =
         mode === 'compare'
