@@ -92,6 +92,8 @@ export interface SkippedQuery {
 export interface MeasuredAdvice {
   /** Indexes taken out because they made a query measurably slower. */
   readonly removed: readonly { readonly name: string; readonly query: string; readonly speedup: number }[];
+  /** Queries that looked slower on the first pass and were timed again in alternating rounds (absent in older advice files). */
+  readonly rechecked?: readonly string[];
   readonly comparison: Comparison;
 }
 

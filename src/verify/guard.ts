@@ -16,6 +16,7 @@ import { quoteIdentAlways } from '../sql/names.js';
 import type { AdviceReport, Recommendation } from '../model/recommendation.js';
 import type { Workload } from '../model/workload.js';
 import { compareMeasurements } from './compare.js';
+import { NOISE_FLOOR_MS, recheckSlowdowns } from './guard-recheck.js';
 import { measureWorkload, type VerifyOptions } from './verify.js';
 
 export interface GuardOptions extends VerifyOptions {
@@ -33,12 +34,11 @@ export interface RemovedIndex {
 export interface GuardResult {
   readonly kept: readonly Recommendation[];
   readonly removed: readonly RemovedIndex[];
+  /** Queries that came out slower on the first pass and were measured again in alternating rounds (names or texts). */
+  readonly rechecked: readonly string[];
   /** Before the advice → with the indexes that were kept. */
   readonly comparison: Comparison;
 }
-
-/** Times below this (ms) are too short to call a difference a regression. */
-const NOISE_FLOOR_MS = 0.05;
 
 function slower(before: QueryMeasurement, after: QueryMeasurement, threshold: number): boolean {
   if (before.medianMs === null || after.medianMs === null || before.minMs === null || after.minMs === null) return false;
@@ -72,8 +72,7 @@ async function guardOn(
 ): Promise<GuardResult> {
   const threshold = options.threshold ?? 0.1;
   const info = await engine.info();
-  const before = await measureWorkload(engine, workload, catalog, options);
-  const byFingerprint = new Map(before.queries.map((q) => [q.fingerprint, q]));
+  let before = await measureWorkload(engine, workload, catalog, options);
   const kept = new Map(recommendations.map((r) => [r.name, r]));
   const removed: RemovedIndex[] = [];
   await engine.query(beginWritable(info.capabilities));
@@ -84,7 +83,12 @@ async function guardOn(
       await engine.query(createIndexSql(rec.index, { name: rec.name, dialect: info.family }));
     }
     const pinned = { ...options, pinned: before };
-    let after = await measureWorkload(engine, workload, catalog, pinned, { inTransaction: true });
+    const first = await measureWorkload(engine, workload, catalog, pinned, { inTransaction: true });
+    const second = await recheckSlowdowns(engine, workload, catalog, pinned, before, first, kept);
+    before = second.before;
+    let after = second.after;
+    const byFingerprint = new Map(before.queries.map((q) => [q.fingerprint, q]));
+    const rechecked = after.queries.filter((q) => second.fingerprints.includes(q.fingerprint)).map((q) => q.name ?? q.sql);
     const unfixable = new Set<string>();
     for (let round = 0; round < recommendations.length; round++) {
       const regression = after.queries
@@ -110,7 +114,12 @@ async function guardOn(
       });
       after = merge(after, drop.remeasured);
     }
-    return { kept: recommendations.filter((r) => kept.has(r.name)), removed, comparison: compareMeasurements(before, after) };
+    return {
+      kept: recommendations.filter((r) => kept.has(r.name)),
+      removed,
+      rechecked,
+      comparison: compareMeasurements(before, after),
+    };
   } finally {
     await engine.query('ROLLBACK');
   }
@@ -161,10 +170,10 @@ export function applyGuard(advice: AdviceReport, result: GuardResult): AdviceRep
     ...advice,
     notes: [
       ...advice.notes,
-      `Measured guard: the recommended indexes were built in a rolled-back transaction and the workload timed with and without them${result.removed.length ? `; ${result.removed.length} index(es) taken out because they made a query slower` : '; no query got slower'}.`,
+      `Measured guard: the recommended indexes were built in a rolled-back transaction and the workload timed with and without them${result.rechecked.length ? ` (${result.rechecked.length} slower-looking quer${result.rechecked.length === 1 ? 'y' : 'ies'} timed again in alternating rounds)` : ''}${result.removed.length ? `; ${result.removed.length} index(es) taken out because they made a query slower` : '; no query got slower'}.`,
     ],
     recommendations: advice.recommendations.filter((r) => !removed.has(r.name)),
     replaces: advice.replaces.filter((f) => stillCovered(f.evidence.coveredBy)),
-    measured: { removed: result.removed, comparison: result.comparison },
+    measured: { removed: result.removed, rechecked: result.rechecked, comparison: result.comparison },
   };
 }
