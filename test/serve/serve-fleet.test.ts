@@ -5,9 +5,11 @@
  * member's Indexes page to another's; an advise job on one member shows on its Advice page only;
  * the unreachable member answers 502 with one line while the others work; no password of the file
  * reaches any page; members open on their first visit only (200 members start closed), at most
- * --max-open at once. The CLI refuses --db with --fleet (exit 2, one line).
+ * --max-open at once; auth, CSRF and the Host check stand in front of every member. The real CLI
+ * serves a fleet until SIGINT, and refuses --db with --fleet (exit 2, one line).
  */
 import { writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
@@ -36,6 +38,7 @@ let pg: TestDatabase;
 let dashboard: FleetDashboard;
 let browser: Browser;
 const serverErrors: string[] = [];
+const TOKEN = 'fleet-token-0123456789abcdef';
 
 function sqliteMember(file: string, schema: string): void {
   const db = new Database(file);
@@ -306,6 +309,31 @@ describe('serve --fleet on the command line', () => {
     }
   });
 
+  it('security as for one database: auth before any member opens, CSRF on every POST (one token per server), the Host check', async () => {
+    const members = selectMembers(loadFleet(file, {}));
+    const secured = await serveFleetDashboard({ members, port: 0, auth: { kind: 'token', token: TOKEN } });
+    const open = await serveFleetDashboard({ members, port: 0 });
+    try {
+      const at = (path: string) => new URL(path, secured.url);
+      const bearer = { authorization: `Bearer ${TOKEN}` };
+      expect((await fetch(at(member('a', '/indexes')))).status).toBe(401);
+      expect(await (await fetch(at('/'), { headers: bearer })).text()).toContain('2 databases, 0 open');
+      const page = await (await fetch(at(member('a', '/advice')), { headers: bearer })).text();
+      const csrf = /<meta name="csrf-token" content="([^"]+)"/.exec(page)?.[1] ?? '';
+      expect(csrf).not.toBe('');
+      const advise = (headers: Record<string, string>) => fetch(at(member('a', '/api/advise')), { method: 'POST', headers });
+      expect((await advise(bearer)).status).toBe(403);
+      expect((await advise({ ...bearer, 'x-csrf-token': 'not-the-token' })).status).toBe(403);
+      expect((await advise({ ...bearer, 'x-csrf-token': csrf })).status).toBe(202);
+      const { port } = new URL(open.url);
+      expect(await statusWithHost(new URL(member('a', '/indexes'), open.url).toString(), `rebound.example:${port}`)).toBe(421);
+      expect(await statusWithHost(new URL(member('a', '/indexes'), open.url).toString(), `127.0.0.1:${port}`)).toBe(200);
+    } finally {
+      await secured.close();
+      await open.close();
+    }
+  });
+
   it('--db with --fleet: exit 2, one line', async () => {
     const result = await runCli(['serve', '--db', 'sqlite::memory:', '--fleet', file, '--port', '0']);
     expect(result.code).toBe(2);
@@ -316,3 +344,14 @@ describe('serve --fleet on the command line', () => {
     expect(unknown.stderr.trim().split('\n').at(-1)).toBe('indexwise: no fleet database is named or tagged "nobody"');
   });
 });
+
+/** The status of a GET with a Host header of our choosing (fetch does not let one set it). */
+function statusWithHost(url: string, host: string): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, { headers: { host } }, (response) => {
+      response.resume();
+      resolve(response.statusCode);
+    });
+    request.on('error', reject);
+  });
+}
