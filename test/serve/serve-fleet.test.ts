@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadFleet, selectMembers } from '../../src/fleet/fleet-file.js';
+import { loadFleet, parseFleet, selectMembers } from '../../src/fleet/fleet-file.js';
 import { type FleetDashboard, serveFleetDashboard } from '../../src/serve/dashboard.js';
 import { Links } from '../../src/serve/links.js';
 import { runCli, startCli } from '../helpers/cli.js';
@@ -331,6 +331,19 @@ describe('serve --fleet on the command line', () => {
     } finally {
       await secured.close();
       await open.close();
+    }
+  });
+
+  it('a member whose env:VAR is not set: its pages say so (502), the home page shows the spec', async () => {
+    const fleet = parseFleet(JSON.stringify({ databases: { unset: { url: 'env:IX_SERVE_FLEET_UNSET' } } }), 'inline', {});
+    const served = await serveFleetDashboard({ members: fleet.members, port: 0 });
+    try {
+      const response = await fetch(new URL(member('unset', '/queries'), served.url));
+      expect(response.status).toBe(502);
+      expect(await response.text()).toContain('cannot open unset: environment variable IX_SERVE_FLEET_UNSET is not set');
+      expect(await (await fetch(served.url)).text()).toContain('env:IX_SERVE_FLEET_UNSET (not set)');
+    } finally {
+      await served.close();
     }
   });
 
