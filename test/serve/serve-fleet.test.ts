@@ -143,15 +143,20 @@ describe.skipIf(!hasPostgres || !hasChromium)('serve --fleet in headless Chromiu
   it('an advise job on one member shows on its Advice page only', async () => {
     const watched = await openPage(browser, dashboard.url);
     const page = await visit(watched, member('alpha', '/advice'));
-    // the job's id, read as soon as the POST answers (before the page moves to the result)
-    const started = page
-      .waitForResponse((r) => r.url().endsWith(member('alpha', '/api/advise')))
-      .then((r) => r.json() as Promise<{ id: string }>);
-    await Promise.all([page.waitForURL(/\/db\/alpha\/advice$/, { waitUntil: 'load' }), page.locator('#run-advise').click()]);
-    const job = await started;
+    // the job's id, taken from the POST's answer on its way to the page (a body read after the
+    // page has moved on to the result would be gone)
+    let job: { id: string } | undefined;
+    await page.route(`**${member('alpha', '/api/advise')}`, async (route) => {
+      const response = await route.fetch();
+      job = (await response.json()) as { id: string };
+      await route.fulfill({ response });
+    });
+    await page.locator('#run-advise').click();
+    await page.waitForURL(/\/db\/alpha\/advice$/, { waitUntil: 'load' });
     await page.waitForSelector('#recommendations');
     const rows = await page.locator('#recommendations tbody tr').allInnerTexts();
     expect(rows.some((r) => r.includes('items') && r.includes('sku'))).toBe(true);
+    if (job === undefined) throw new Error('the advise POST was not seen');
 
     // the other SQLite member and the one on the same file: no advice, no such job
     for (const other of [ODD, '..']) {
