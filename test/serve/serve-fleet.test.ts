@@ -120,6 +120,7 @@ describe.skipIf(!hasPostgres || !hasChromium)('serve --fleet in headless Chromiu
     expect(await page.locator('h1').innerText()).toBe('Indexes');
     expect(await page.locator('#picker-db').inputValue()).toBe(ODD);
     expect(await columnTexts(page, 'indexes', 'index')).toEqual(['visits_at_idx']);
+    await screenshot(page, 'fleet-member-indexes');
     // its links stay under its own prefix
     expect(await page.locator('header nav a', { hasText: 'Queries' }).getAttribute('href')).toBe(member(ODD, '/queries'));
 
