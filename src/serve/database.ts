@@ -9,11 +9,11 @@ import { parseConnectionString } from '../engines/connection-string.js';
 import type { Engine, EngineInfo } from '../engines/engine.js';
 import { InputError } from '../errors.js';
 import type { Severity } from '../model/finding.js';
-import { Jobs } from './jobs.js';
 import type { AdviceReport } from '../model/recommendation.js';
 import type { Workload } from '../model/workload.js';
 import type { SnapshotStore } from '../monitor/store.js';
 import { type CollectOptions, type SourceSpec, collectFrom, describeSource } from '../workload/collect.js';
+import { Jobs } from './jobs.js';
 
 export interface DatabaseOptions {
   /** The connection string; kept here only, never rendered or logged (info.target is the password-free form). */
