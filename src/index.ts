@@ -84,7 +84,14 @@ export { renderReport, writeReport } from './report/write.js';
 export type { ReportData } from './report/data.js';
 
 // the dashboard
-export { serveDashboard, type DashboardOptions, type Dashboard } from './serve/dashboard.js';
+export {
+  serveDashboard,
+  serveFleetDashboard,
+  type DashboardOptions,
+  type Dashboard,
+  type FleetDashboardOptions,
+  type FleetDashboard,
+} from './serve/dashboard.js';
 export { readAuth, AUTH_ENV, type Auth } from './serve/security.js';
 // fleets: many databases, one command
 export { loadFleet, parseFleet, selectMembers, type Fleet, type FleetMember } from './fleet/fleet-file.js';

@@ -1,10 +1,15 @@
-/** The dashboard in one call (what `indexwise serve` runs): open the database and its monitor store, listen. */
+/**
+ * The dashboard in one call (what `indexwise serve` runs): open the database and its monitor
+ * store, listen — or, for a fleet, listen at once and open each member on its first visit.
+ */
 import { InputError } from '../errors.js';
+import type { FleetMember } from '../fleet/fleet-file.js';
 import { openStore } from '../monitor/monitor.js';
-import type { CollectOptions, SourceSpec } from '../workload/collect.js';
+import { type CollectOptions, parseSourceSpec, type SourceSpec } from '../workload/collect.js';
 import { ServedDatabase } from './database.js';
+import { DEFAULT_MAX_OPEN, ServedFleet } from './fleet.js';
 import { type Auth, checkExposure } from './security.js';
-import { startServer } from './server.js';
+import { buildFleetApp, listen, type RunningServer, startServer } from './server.js';
 
 export interface DashboardOptions {
   /** The connection string (its password is never shown). */
@@ -45,14 +50,16 @@ export async function serveDashboard(options: DashboardOptions): Promise<Dashboa
     (engine) => (options.store === undefined ? Promise.resolve(null) : openStore(options.store, engine)),
   );
   try {
-    const server = await startServer(db, {
-      host,
-      port: options.port ?? 4321,
-      auth,
-      allowApply,
-      snapshotEveryMs: options.snapshotEveryMs ?? null,
-      onError: options.onError,
-    });
+    const server = await listenOrExplain(host, options.port, () =>
+      startServer(db, {
+        host,
+        port: options.port ?? 4321,
+        auth,
+        allowApply,
+        snapshotEveryMs: options.snapshotEveryMs ?? null,
+        onError: options.onError,
+      }),
+    );
     return {
       url: server.url,
       target: db.target,
@@ -63,9 +70,60 @@ export async function serveDashboard(options: DashboardOptions): Promise<Dashboa
     };
   } catch (error) {
     await db.close();
-    const code = (error as { code?: string }).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL')
-      throw new InputError(`cannot listen on ${host}:${options.port ?? 4321}: ${code}`, { cause: error });
     throw error;
   }
+}
+
+/** A port taken or refused as a one-line input error. */
+async function listenOrExplain(host: string, port: number | undefined, start: () => Promise<RunningServer>): Promise<RunningServer> {
+  try {
+    return await start();
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL')
+      throw new InputError(`cannot listen on ${host}:${port ?? 4321}: ${code}`, { cause: error });
+    throw error;
+  }
+}
+
+export interface FleetDashboardOptions extends Omit<DashboardOptions, 'db' | 'sources' | 'store' | 'snapshotEveryMs'> {
+  /** The members served (after --only-db/--exclude-db), each with its own workload sources (`from`). */
+  readonly members: readonly FleetMember[];
+  /** Members kept open at once (default 20): one more closes the least recently visited. */
+  readonly maxOpen?: number;
+}
+
+export interface FleetDashboard {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** The fleet's dashboard: listening at once, each member opened on its first visit (read-only unless allowApply). */
+export async function serveFleetDashboard(options: FleetDashboardOptions): Promise<FleetDashboard> {
+  const host = options.host ?? '127.0.0.1';
+  const auth = options.auth ?? null;
+  const allowApply = options.allowApply ?? false;
+  checkExposure(host, auth);
+  if (options.members.length === 0) throw new InputError('no fleet database is left to serve');
+  // every member's sources read now: a bad one is an input error before anything listens
+  const sources = new Map(options.members.map((m) => [m.name, m.from.map(parseSourceSpec)]));
+  const fleet = new ServedFleet(
+    options.members,
+    (member) =>
+      ServedDatabase.open({ url: member.url, sources: sources.get(member.name) ?? [], collect: options.collect, allowApply }, () =>
+        Promise.resolve(null),
+      ),
+    options.maxOpen ?? DEFAULT_MAX_OPEN,
+  );
+  const serverOptions = { host, port: options.port ?? 4321, auth, allowApply, snapshotEveryMs: null, onError: options.onError };
+  const server = await listenOrExplain(host, options.port, () =>
+    listen((port) => buildFleetApp(fleet, serverOptions, port), serverOptions),
+  );
+  return {
+    url: server.url,
+    close: async () => {
+      await server.close();
+      await fleet.close();
+    },
+  };
 }

@@ -1,18 +1,19 @@
 /**
  * One database the dashboard shows: its engine (read-only unless apply may write), its
  * workload sources, its monitor store and the last advice. Every page reads through the
- * same library functions the CLI calls. The server holds one; a database picker (a fleet)
- * would hold several, each page taking the chosen one.
+ * same library functions the CLI calls. The server holds one, or (a fleet) one per member opened.
  */
 import { loadParser } from '../analysis/parse.js';
 import { connect } from '../engines/connect.js';
 import { parseConnectionString } from '../engines/connection-string.js';
 import type { Engine, EngineInfo } from '../engines/engine.js';
 import { InputError } from '../errors.js';
+import type { Severity } from '../model/finding.js';
 import type { AdviceReport } from '../model/recommendation.js';
 import type { Workload } from '../model/workload.js';
 import type { SnapshotStore } from '../monitor/store.js';
 import { type CollectOptions, type SourceSpec, collectFrom, describeSource } from '../workload/collect.js';
+import { Jobs } from './jobs.js';
 
 export interface DatabaseOptions {
   /** The connection string; kept here only, never rendered or logged (info.target is the password-free form). */
@@ -23,8 +24,17 @@ export interface DatabaseOptions {
   readonly allowApply: boolean;
 }
 
+/** What the Overview page last measured: the fleet's home page shows it without asking the database again. */
+export interface DatabaseSummary {
+  readonly tableBytes: number;
+  readonly findings: Readonly<Record<Severity, number>>;
+}
+
 export class ServedDatabase {
   advice: AdviceReport | null = null;
+  summary: DatabaseSummary | null = null;
+  /** Its advise, apply and trial jobs. */
+  readonly jobs = new Jobs();
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(

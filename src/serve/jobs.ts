@@ -56,6 +56,11 @@ export class Jobs {
     return this.jobs.get(id);
   }
 
+  /** Whether any job is still running (a fleet member is then kept open). */
+  busy(): boolean {
+    return [...this.jobs.values()].some((j) => j.state === 'running');
+  }
+
   running(kind: JobKind): JobView | undefined {
     return [...this.jobs.values()].find((j) => j.kind === kind && j.state === 'running');
   }

@@ -25,11 +25,20 @@ export interface FleetFlags {
   queue?: string;
 }
 
-export function addFleetOptions(command: Command): Command {
+/** `--only-db` and `--exclude-db`: which members of the fleet file (serve takes only these and --fleet). */
+export function addMemberOptions(command: Command): Command {
   return command
-    .option('--fleet <file>', 'run over every database of a fleet file (JSON: { "databases": { "<name>": { "url": … } } }, see README)')
     .option('--only-db <names>', 'fleet: only these databases, by name or tag (comma-separated, repeatable)', parseList)
-    .option('--exclude-db <names>', 'fleet: leave out these databases, by name or tag (comma-separated, repeatable)', parseList)
+    .option('--exclude-db <names>', 'fleet: leave out these databases, by name or tag (comma-separated, repeatable)', parseList);
+}
+
+export function addFleetOptions(command: Command): Command {
+  return addMemberOptions(
+    command.option(
+      '--fleet <file>',
+      'run over every database of a fleet file (JSON: { "databases": { "<name>": { "url": … } } }, see README)',
+    ),
+  )
     .option('--concurrency <n>', 'fleet: databases worked on at once', parseNonNegativeInt('--concurrency'), FLEET_DEFAULTS.concurrency)
     .option('--db-timeout <duration>', 'fleet: give up on one database after this long (default 5m)', parseDuration('--db-timeout'));
 }

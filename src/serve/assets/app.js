@@ -1,9 +1,12 @@
 // The dashboard's script (served as a file: the Content-Security-Policy allows no inline script).
 // Charts from JSON blocks, copy buttons, EXPLAIN on demand, and jobs started with a POST that
-// carries the page's CSRF token, watched until done. Text from the server is set as text, never as HTML.
+// carries the page's CSRF token, watched until done; the fleet's database picker submitted on change.
+// Text from the server is set as text, never as HTML. URLs of the shown database start with its base
+// path (empty for one database, /db/<name> for a fleet member), which the page gives in a meta tag.
 (function () {
   'use strict';
   const csrf = document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') ?? '';
+  const base = document.querySelector('meta[name="indexwise-base"]')?.getAttribute('content') ?? '';
 
   function drawCharts() {
     for (const canvas of document.querySelectorAll('canvas[data-chart]')) {
@@ -40,7 +43,7 @@
 
   async function watchJob(id) {
     for (;;) {
-      const response = await fetch(`/api/jobs/${encodeURIComponent(id)}`, { credentials: 'same-origin' });
+      const response = await fetch(`${base}/api/jobs/${encodeURIComponent(id)}`, { credentials: 'same-origin' });
       if (!response.ok) return;
       const job = await response.json();
       showJob(job);
@@ -102,6 +105,11 @@
       else if (target.hasAttribute('data-reload') && response.ok) window.location.reload();
       target.disabled = false;
     }
+  });
+
+  document.addEventListener('change', (event) => {
+    const select = event.target instanceof HTMLSelectElement ? event.target : null;
+    if (select?.hasAttribute('data-autosubmit') && select.form !== null && select.value !== '') select.form.requestSubmit();
   });
 
   document.addEventListener('DOMContentLoaded', () => {

@@ -8,6 +8,7 @@ import type { ServedDatabase } from '../database.js';
 import { bytesCell, countCell, pctCell, sqlCode } from '../format.js';
 import { html, link, type Safe, table } from '../html.js';
 import type { Jobs } from '../jobs.js';
+import type { Links } from '../links.js';
 import { formatsFor } from '../migration.js';
 
 function progress(jobs: Jobs): Safe {
@@ -18,20 +19,22 @@ function progress(jobs: Jobs): Safe {
   </div>`;
 }
 
-function migrationLinks(db: ServedDatabase): Safe {
+function migrationLinks(db: ServedDatabase, links: Links): Safe {
   const files = formatsFor(db.info.family);
   return html`<h2>Migration</h2>
     <p>
       Download the advice as a migration:
-      ${files.map((f) => html`<a class="button" href="/advice/migration/${f}" id="migration-${f}">${f}</a> `)}
+      ${files.map((f) => html`<a class="button" href="${links.to(`/advice/migration/${f}`)}" id="migration-${f}">${f}</a> `)}
     </p>`;
 }
 
-export function advicePage(db: ServedDatabase, jobs: Jobs, allowApply: boolean): Safe {
+export function advicePage(db: ServedDatabase, links: Links, jobs: Jobs, allowApply: boolean): Safe {
   const advice = db.advice;
   const { capabilities } = db.info;
   const runButton = html`<p>
-    <button type="button" id="run-advise" data-post="/api/advise" data-job-start="1">${advice ? 'Advise again' : 'Run advice'}</button>
+    <button type="button" id="run-advise" data-post="${links.to('/api/advise')}" data-job-start="1">
+      ${advice ? 'Advise again' : 'Run advice'}
+    </button>
     <span class="muted"
       >reads the workload (${db.sourceNames.join(', ') || 'pg_stat_statements'}) and costs candidate indexes with
       ${capabilities.whatIfMethods[0] ?? 'what-if'}; changes nothing</span
@@ -92,19 +95,19 @@ export function advicePage(db: ServedDatabase, jobs: Jobs, allowApply: boolean):
         { header: 'after', numeric: true },
       ],
       advice.queries.map((q) => [
-        link(`/queries/${q.fingerprint}`, sqlCode(q.name ?? q.sql, 100)),
+        link(links.to(`/queries/${q.fingerprint}`), sqlCode(q.name ?? q.sql, 100)),
         countCell(q.weight),
         countCell(q.costBefore),
         countCell(q.costAfter),
       ]),
       'advice-queries',
     )}
-    ${advice.recommendations.length > 0 ? migrationLinks(db) : ''}
+    ${advice.recommendations.length > 0 ? migrationLinks(db, links) : ''}
     ${
       advice.recommendations.length > 0 && capabilities.isolatedWrites
         ? html`<h2>Trial</h2>
             <p>
-              <button type="button" id="run-trial" data-post="/api/trial" data-job-start="1">Measure with a trial</button>
+              <button type="button" id="run-trial" data-post="${links.to('/api/trial')}" data-job-start="1">Measure with a trial</button>
               <span class="muted"
                 >builds the indexes in a transaction that is rolled back (or on a copy), measures the workload before and after</span
               >
@@ -116,7 +119,9 @@ export function advicePage(db: ServedDatabase, jobs: Jobs, allowApply: boolean):
         ? allowApply
           ? html`<h2>Apply</h2>
               <p>
-                <button type="button" id="apply" data-apply="/api/apply" data-job-start="1">Apply the checked indexes</button>
+                <button type="button" id="apply" data-apply="${links.to('/api/apply')}" data-job-start="1">
+                  Apply the checked indexes
+                </button>
                 <span class="muted"
                   >builds them now, through the same apply as the CLI (CONCURRENTLY on a server, lock timeout, invalid indexes
                   dropped)</span

@@ -1,11 +1,12 @@
 /** History: the monitor snapshots of this database, usage over time, and a snapshot on demand. */
 import { formatBytes, formatCount } from '../../format.js';
 import type { ServedDatabase } from '../database.js';
+import type { Links } from '../links.js';
 import { bytesCell, countCell } from '../format.js';
 import { html, jsonBlock, type Safe, table } from '../html.js';
 import { readUsage, scansChart } from '../usage.js';
 
-export async function historyPage(db: ServedDatabase, snapshotEveryMs: number | null): Promise<Safe> {
+export async function historyPage(db: ServedDatabase, links: Links, snapshotEveryMs: number | null): Promise<Safe> {
   if (!db.info.capabilities.statisticsViews)
     return html`<p class="muted">${db.info.kind} keeps no usage counters: monitor snapshots are for PostgreSQL and PGlite.</p>`;
   if (db.store === null) return html`<p class="muted">No monitor store: start serve with --store FILE.</p>`;
@@ -20,7 +21,7 @@ export async function historyPage(db: ServedDatabase, snapshotEveryMs: number | 
       ${usage.snapshots.length} snapshots in the last 30
       days${snapshotEveryMs === null ? '' : `; one taken every ${Math.round(snapshotEveryMs / 60_000)} min while serve runs`}.
     </p>
-    <p><button type="button" data-post="/api/snapshot" data-reload="1" id="take-snapshot">Take a snapshot now</button></p>
+    <p><button type="button" data-post="${links.to('/api/snapshot')}" data-reload="1" id="take-snapshot">Take a snapshot now</button></p>
     ${
       usage.series.length >= 2
         ? html`<div class="chart"><canvas data-chart="chart-history"></canvas></div>

@@ -9,15 +9,16 @@ import { describeLastUsed, type LastUsed } from '../../monitor/report.js';
 import { takeSnapshot } from '../../monitor/snapshot.js';
 import { formatQualified } from '../../sql/names.js';
 import type { ServedDatabase } from '../database.js';
+import type { Links } from '../links.js';
 import { bytesCell, countCell, severityBadge } from '../format.js';
 import { html, jsonBlock, link, type Safe, table } from '../html.js';
 import { lastUsedSort, lastUses, readUsage, scansChart } from '../usage.js';
 
-export function indexHref(schema: string, name: string): string {
-  return `/indexes/${encodeURIComponent(schema)}/${encodeURIComponent(name)}`;
+function indexHref(links: Links, schema: string, name: string): string {
+  return links.to(`/indexes/${encodeURIComponent(schema)}/${encodeURIComponent(name)}`);
 }
 
-export async function indexesPage(db: ServedDatabase): Promise<Safe> {
+export async function indexesPage(db: ServedDatabase, links: Links): Promise<Safe> {
   const { engine, info } = db;
   const catalog = await engine.catalog();
   const { findings } = await runHealth(engine);
@@ -31,14 +32,14 @@ export async function indexesPage(db: ServedDatabase): Promise<Safe> {
     const named = formatQualified(index);
     const mine = findings.filter((f) => f.index === named);
     return [
-      link(indexHref(index.schema, index.name), index.name),
+      link(indexHref(links, index.schema, index.name), index.name),
       formatQualified(index.table),
       html`<code>${index.definition}</code>${index.valid ? '' : html` <span class="badge sev-error">INVALID</span>`}`,
       bytesCell(index.bytes),
       scansNow.has(key) ? countCell(scansNow.get(key)) : { text: 'n/a', sort: -1 },
       perDay.has(key) ? countCell(perDay.get(key)) : { text: '-', sort: -1 },
       lastUsedCell(lastUsed.get(key)),
-      html`${mine.map((f) => html`${severityBadge(f.severity)} <a href="/health">${f.check}</a> `)}`,
+      html`${mine.map((f) => html`${severityBadge(f.severity)} <a href="${links.to('/health')}">${f.check}</a> `)}`,
     ];
   });
   return html`<p class="muted">

@@ -2,8 +2,9 @@
 import type { Engine } from '../../engines/engine.js';
 import { formatBytes, formatCount } from '../../format.js';
 import { runHealth } from '../../health/run.js';
-import { SEVERITIES } from '../../model/finding.js';
+import { SEVERITIES, type Severity } from '../../model/finding.js';
 import type { ServedDatabase } from '../database.js';
+import type { Links } from '../links.js';
 import { html, link, type Safe, table } from '../html.js';
 import { countCell, msCell, pctCell, severityBadge, sqlCode } from '../format.js';
 import { querySavings } from './queries.js';
@@ -16,7 +17,7 @@ async function cacheHitRatio(engine: Engine): Promise<number | null> {
   return row === undefined || row.hit + row.read === 0 ? null : row.hit / (row.hit + row.read);
 }
 
-export async function overviewPage(db: ServedDatabase): Promise<Safe> {
+export async function overviewPage(db: ServedDatabase, links: Links): Promise<Safe> {
   const { engine, info } = db;
   const catalog = await engine.catalog();
   const { findings } = await runHealth(engine);
@@ -28,6 +29,7 @@ export async function overviewPage(db: ServedDatabase): Promise<Safe> {
   const savings = querySavings(db.advice);
   const top = [...(workload?.queries ?? [])].sort((a, b) => b.totalTimeMs - a.totalTimeMs || b.calls - a.calls).slice(0, 10);
   const advice = db.advice;
+  db.summary = { tableBytes, findings: Object.fromEntries(bySeverity) as Record<Severity, number> };
   return html` <section class="cards">
       <div class="card">
         <h2>Server</h2>
@@ -47,11 +49,11 @@ export async function overviewPage(db: ServedDatabase): Promise<Safe> {
         <p class="muted">${info.capabilities.statisticsViews ? 'shared buffers, since the last reset' : 'not measured by this engine'}</p>
       </div>
       <div class="card">
-        <h2>${link('/health', 'Findings')}</h2>
+        <h2>${link(links.to('/health'), 'Findings')}</h2>
         <p>${bySeverity.map(([s, n]) => html`${severityBadge(s)} ${n} `)}</p>
       </div>
       <div class="card">
-        <h2>${link('/advice', 'Advice')}</h2>
+        <h2>${link(links.to('/advice'), 'Advice')}</h2>
         ${
           advice === null
             ? html`<p class="muted">not run yet</p>`
@@ -72,7 +74,7 @@ export async function overviewPage(db: ServedDatabase): Promise<Safe> {
         { header: 'saved by advice', numeric: true },
       ],
       top.map((q) => [
-        link(`/queries/${q.fingerprint}`, sqlCode(q.name ?? q.sql, 90)),
+        link(links.to(`/queries/${q.fingerprint}`), sqlCode(q.name ?? q.sql, 90)),
         countCell(q.calls),
         msCell(q.totalTimeMs),
         msCell(q.meanTimeMs),

@@ -9,6 +9,7 @@ import { formatCost, formatCount } from '../../format.js';
 import { describeScan, indexesUsed, type PlanNode, scanTypes } from '../../model/plan.js';
 import type { AdviceReport } from '../../model/recommendation.js';
 import type { ServedDatabase } from '../database.js';
+import type { Links } from '../links.js';
 import { countCell, msCell, pctCell, sqlCode } from '../format.js';
 import { html, link, type Safe, table } from '../html.js';
 
@@ -26,8 +27,8 @@ export function querySavings(advice: AdviceReport | null): Map<string, number> {
  * The scans of a query's plan before the advice, from the advice report (its baseline plans):
  * none are planned here. Without the advice, a link to run it; not costed by it, a dash.
  */
-function scansCell(advice: AdviceReport | null, fingerprint: string): Safe {
-  if (advice === null) return html`<span class="muted">${link('/advice', 'run the advice')}</span>`;
+function scansCell(advice: AdviceReport | null, fingerprint: string, links: Links): Safe {
+  if (advice === null) return html`<span class="muted">${link(links.to('/advice'), 'run the advice')}</span>`;
   const costed = advice.queries.find((q) => q.fingerprint === fingerprint);
   if (costed?.scans === undefined) return html`<span class="muted" title="not planned by the advice">-</span>`;
   return html`<ul class="scans">
@@ -39,19 +40,19 @@ function adviceFor(advice: AdviceReport | null, fingerprint: string): string[] {
   return (advice?.recommendations ?? []).filter((r) => r.queries.includes(fingerprint)).map((r) => r.name);
 }
 
-export async function queriesPage(db: ServedDatabase): Promise<Safe> {
+export async function queriesPage(db: ServedDatabase, links: Links): Promise<Safe> {
   const { workload, problem } = await db.workloadOrProblem();
   if (workload === null) return html`<p class="note">No workload: ${problem}</p>`;
   const savings = querySavings(db.advice);
   const rows = [...workload.queries]
     .sort((a, b) => b.totalTimeMs - a.totalTimeMs || b.calls - a.calls)
     .map((q) => [
-      link(`/queries/${q.fingerprint}`, sqlCode(q.sql, 100)),
+      link(links.to(`/queries/${q.fingerprint}`), sqlCode(q.sql, 100)),
       q.name ?? '',
       countCell(q.calls),
       msCell(q.totalTimeMs),
       msCell(q.meanTimeMs),
-      scansCell(db.advice, q.fingerprint),
+      scansCell(db.advice, q.fingerprint, links),
       html`${adviceFor(db.advice, q.fingerprint).map((name) => html`<code>${name}</code> `)}`,
       pctCell(savings.get(q.fingerprint) ?? null),
     ]);
@@ -60,7 +61,7 @@ export async function queriesPage(db: ServedDatabase): Promise<Safe> {
       ${db.sourceNames.join(', ') || 'pg_stat_statements'}${
         workload.skipped.length > 0 ? `; ${workload.skipped.length} statements skipped` : ''
       }.
-      ${db.advice === null ? html`Run the ${link('/advice', 'advice')} to see each query's plan scans and the indexes that concern it.` : ''}
+      ${db.advice === null ? html`Run the ${link(links.to('/advice'), 'advice')} to see each query's plan scans and the indexes that concern it.` : ''}
     </p>
     ${table(
       [
@@ -78,7 +79,7 @@ export async function queriesPage(db: ServedDatabase): Promise<Safe> {
     )}`;
 }
 
-export async function queryPage(db: ServedDatabase, fingerprint: string): Promise<Safe | null> {
+export async function queryPage(db: ServedDatabase, links: Links, fingerprint: string): Promise<Safe | null> {
   const workload = await db.workload();
   const query = workload.queries.find((q) => q.fingerprint === fingerprint);
   if (query === undefined) return null;
@@ -120,7 +121,7 @@ export async function queryPage(db: ServedDatabase, fingerprint: string): Promis
     }
     <h2>Plan</h2>
     <p>
-      <button type="button" data-explain="/api/queries/${query.fingerprint}/explain">EXPLAIN</button>
+      <button type="button" data-explain="${links.to(`/api/queries/${query.fingerprint}/explain`)}">EXPLAIN</button>
       <span class="muted">(not run: the planner's estimate, cancelled after ${EXPLAIN_TIMEOUT_MS / 1000} s)</span>
     </p>
     <div id="explain-result"></div>`;
