@@ -73,12 +73,28 @@ export class ServedDatabase {
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.queue.then(fn, fn);
     this.queue = run.catch(() => {});
-    return run;
+    return this.counted(run);
   }
 
   /** Reads on a server run beside a job (their own pooled connections); on an embedded engine after it. */
   read<T>(fn: () => Promise<T>): Promise<T> {
-    return this.info.capabilities.secondConnection ? fn() : this.exclusive(fn);
+    return this.info.capabilities.secondConnection ? this.counted(fn()) : this.exclusive(fn);
+  }
+
+  /** No read or job is running or waiting on this database (a fleet may close it then). */
+  get idle(): boolean {
+    return this.inFlight === 0;
+  }
+
+  private inFlight = 0;
+
+  private async counted<T>(run: Promise<T>): Promise<T> {
+    this.inFlight++;
+    try {
+      return await run;
+    } finally {
+      this.inFlight--;
+    }
   }
 
   async workload(): Promise<Workload> {

@@ -1,11 +1,13 @@
 /**
  * A fleet served: its members opened lazily, each on its first visit, as its own
  * ServedDatabase, and kept open afterwards — at most `maxOpen` at once: opening one more
- * closes the least recently visited one that runs no job (its advice is then forgotten).
+ * closes the least recently visited one that is idle (no job, no page being read); its
+ * advice is kept and given back when it is opened again.
  * A member that cannot be opened is tried again on its next visit; the others go on.
  */
 import { InputError, oneLine } from '../errors.js';
 import type { FleetMember } from '../fleet/fleet-file.js';
+import type { AdviceReport } from '../model/recommendation.js';
 import type { ServedDatabase } from './database.js';
 
 /** Members kept open at once unless told otherwise. */
@@ -15,6 +17,8 @@ export class ServedFleet {
   /** Open members, least recently visited first. */
   private readonly opened = new Map<string, ServedDatabase>();
   private readonly opening = new Map<string, Promise<ServedDatabase>>();
+  /** The advice of members closed to stay under maxOpen, given back when they open again. */
+  private readonly keptAdvice = new Map<string, AdviceReport>();
   /** Why a member's last opening failed (one line), until it opens. */
   private readonly failures = new Map<string, string>();
   private readonly byName: ReadonlyMap<string, FleetMember>;
@@ -60,6 +64,8 @@ export class ServedFleet {
           ? Promise.reject(new InputError(`environment variable ${member.url.slice(4)} is not set`))
           : this.open(member));
         this.failures.delete(member.name);
+        db.advice ??= this.keptAdvice.get(member.name) ?? null;
+        this.keptAdvice.delete(member.name);
         this.opened.set(member.name, db);
         await this.closeLeastRecent();
         return db;
@@ -77,8 +83,9 @@ export class ServedFleet {
   private async closeLeastRecent(): Promise<void> {
     for (const [name, db] of this.opened) {
       if (this.opened.size <= this.maxOpen) return;
-      if (db.jobs.busy()) continue;
+      if (db.jobs.busy() || !db.idle) continue;
       this.opened.delete(name);
+      if (db.advice !== null) this.keptAdvice.set(name, db.advice);
       await db.close().catch(() => {});
     }
   }

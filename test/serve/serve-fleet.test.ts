@@ -340,6 +340,54 @@ describe('serve --fleet on the command line', () => {
     }
   });
 
+  it('a member closed to stay under --max-open keeps its advice: opened again, its Advice page shows it', async () => {
+    sqliteMember(
+      join(cliDir, 'shop.db'),
+      `CREATE TABLE items (id INTEGER PRIMARY KEY, sku TEXT NOT NULL);
+       WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 3000) INSERT INTO items SELECT n, 'sku-' || n FROM g;
+       ANALYZE;`,
+    );
+    writeFileSync(join(cliDir, 'shop.sql'), 'SELECT id FROM items WHERE sku = $1;\n');
+    const fleet = parseFleet(
+      JSON.stringify({
+        databases: {
+          shop: { url: `sqlite:${join(cliDir, 'shop.db')}`, from: [`sql:${join(cliDir, 'shop.sql')}`] },
+          a: { url: `sqlite:${join(cliDir, 'a.db')}` },
+        },
+      }),
+      'inline',
+      {},
+    );
+    const served = await serveFleetDashboard({ members: fleet.members, port: 0, maxOpen: 1 });
+    try {
+      const at = (path: string) => new URL(path, served.url);
+      const advicePage = async () => (await fetch(at(member('shop', '/advice')))).text();
+      const csrf = /<meta name="csrf-token" content="([^"]+)"/.exec(await advicePage())?.[1] ?? '';
+      const started = (await (
+        await fetch(at(member('shop', '/api/advise')), { method: 'POST', headers: { 'x-csrf-token': csrf } })
+      ).json()) as {
+        id: string;
+      };
+      let state = 'running';
+      for (let i = 0; i < 300 && state === 'running'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        state = ((await (await fetch(at(member('shop', `/api/jobs/${started.id}`)))).json()) as { state: string }).state;
+      }
+      expect(state).toBe('done');
+      expect(await advicePage()).toContain('id="recommendations"');
+      // visiting the other member closes shop (one open at most) ...
+      expect((await fetch(at(member('a', '/indexes')))).status).toBe(200);
+      expect(await (await fetch(at('/'))).text()).toContain('2 databases, 1 open');
+      // ... and opening shop again gives its advice back
+      const again = await advicePage();
+      expect(again).toContain('id="recommendations"');
+      expect(again).toContain('sku');
+      expect(again).not.toContain('No advice yet.');
+    } finally {
+      await served.close();
+    }
+  });
+
   it('a member whose env:VAR is not set: its pages say so (502), the home page shows the spec', async () => {
     const fleet = parseFleet(JSON.stringify({ databases: { unset: { url: 'env:IX_SERVE_FLEET_UNSET' } } }), 'inline', {});
     const served = await serveFleetDashboard({ members: fleet.members, port: 0 });
