@@ -6,13 +6,11 @@
  * recommendations. Pure.
  */
 import type { ExtensionStatus, UncostedIndex } from '../model/recommendation.js';
-import { extensionsFor, type IndexMethod, METHOD_NAMES } from '../model/index-def.js';
-import type { WhatIfMethod } from '../model/what-if.js';
+import { extensionsFor, METHOD_NAMES } from '../model/index-def.js';
+import { HYPOPG_METHODS, type WhatIfMethod } from '../model/what-if.js';
 import { createIndexSql, indexName, keySql } from '../sql/ddl.js';
 import { formatQualified } from '../sql/names.js';
 import type { IndexCandidate } from './candidates.js';
-
-const HYPOPG_METHODS: ReadonlySet<IndexMethod> = new Set(['btree', 'brin', 'hash']);
 
 const COST_UNCOSTED_COMMAND = 'indexwise advise <the same arguments> --what-if transaction';
 
