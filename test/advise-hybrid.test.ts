@@ -226,6 +226,15 @@ describe.skipIf(!hasPostgres)('advise --what-if hybrid on PostgreSQL', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim()).toBe('indexwise: --what-if must be one of auto, hypopg, transaction, hybrid, sqlite-copy, got "hybird"');
   });
+
+  it('under HypoPG the GIN candidates are listed as not costed, with --what-if hybrid as the way to cost them', async () => {
+    const report = await advise(engine, await workloadFromSql(WORKLOAD), await engine.catalog());
+    expect(report.whatIf).toBe('hypopg');
+    expect(report.uncosted.map((u) => u.command)).toEqual([
+      'indexwise advise <the same arguments> --what-if hybrid',
+      'indexwise advise <the same arguments> --what-if hybrid',
+    ]);
+  });
 });
 
 describe('--what-if hybrid where there is no HypoPG', () => {
