@@ -154,7 +154,7 @@ describe.skipIf(!POSTGRES_FAMILY[0]?.available)('GIN under HypoPG on a server', 
     ]);
     const trgm = hypo.uncosted.find((u) => u.extensions.length > 0);
     expect(trgm?.reason).toMatch(/HypoPG cannot create a hypothetical GIN index/);
-    expect(trgm?.command).toContain('--what-if transaction');
+    expect(trgm?.command).toContain('--what-if hybrid');
     expect(trgm?.extensions).toEqual(['pg_trgm']);
     // pg_trgm is not installed in this database (the other suite's database has it): the advice says the migration adds it
     expect(hypo.notes.join('\n')).toMatch(/Extension pg_trgm is not installed: the migration creates it/);

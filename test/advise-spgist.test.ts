@@ -196,6 +196,6 @@ describe.skipIf(!POSTGRES.available)('SP-GiST under HypoPG on a server', () => {
     expect(report.recommendations).toEqual([]);
     expect(report.uncosted.map(describeIndex)).toEqual(['spgist (slug)']);
     expect(report.uncosted[0]?.reason).toMatch(/HypoPG cannot create a hypothetical SP-GiST index/);
-    expect(report.uncosted[0]?.command).toContain('--what-if transaction');
+    expect(report.uncosted[0]?.command).toContain('--what-if hybrid');
   });
 });

@@ -6,7 +6,7 @@
  * VACUUM/ANALYZE, a locking clause, SELECT INTO, nextval/setval/advisory locks, the
  * workload's writing functions, EXPLAIN ANALYZE — may reach the server outside a
  * transaction that was rolled back. HypoPG's hypopg_create_index is a SELECT (backend-local)
- * and passes; the what-if transaction's CREATE INDEX passes because it is rolled back.
+ * and passes; the what-if transaction's CREATE INDEX (also hybrid's) passes because it is rolled back.
  * The checker is independent of src/analysis/read-only.ts and is tested on a made-up log.
  */
 import { readFile, stat, writeFile } from 'node:fs/promises';
@@ -230,6 +230,7 @@ describe.skipIf(!hasPostgres || !logDir)("every read-only command, with log_stat
     ['analyze --from pg_stat_statements', () => ['analyze', '--db', db.url, '--from', 'pg_stat_statements', '--json']],
     ['advise (HypoPG)', () => ['advise', '--db', db.url, '--from', 'pg_stat_statements', '--json', '-q']],
     ['advise --what-if transaction', () => ['advise', '--db', db.url, '--from', w(), '--what-if', 'transaction', '--json', '-q']],
+    ['advise --what-if hybrid', () => ['advise', '--db', db.url, '--from', w(), '--what-if', 'hybrid', '--json', '-q']],
     ['health', () => ['health', '--db', db.url, '--json']],
     ['inspect', () => ['inspect', '--db', db.url, '--json']],
     ['report', () => ['report', '--db', db.url, '--from', 'pg_stat_statements', '--out', join(dir, 'report.md'), '-q']],

@@ -58,7 +58,10 @@ export interface AdviseOptions {
   readonly minCalls?: number;
   /** Leave out queries whose cost is already below this. */
   readonly minCost?: number;
-  /** 'auto': HypoPG where installed, a rolled-back transaction on PGlite. */
+  /**
+   * 'auto': HypoPG where installed, a rolled-back transaction on PGlite, a copy on SQLite.
+   * 'hybrid' (a server with HypoPG): HypoPG, and a rolled-back build for GIN, GiST, SP-GiST.
+   */
   readonly whatIf?: 'auto' | WhatIfMethod;
   /** How the what-if backend works (sqlite-copy: whole copy or sampled copy). */
   readonly whatIfOptions?: WhatIfOptions;
@@ -72,10 +75,16 @@ export interface AdviseOptions {
 }
 
 export async function chooseWhatIf(info: EngineInfo, requested: AdviseOptions['whatIf']): Promise<WhatIfMethod> {
-  if (requested !== undefined && requested !== 'auto') return requested;
-  // the least disturbing method first; a build in a transaction only where it disturbs no other session
-  const [best] = info.capabilities.whatIfMethods;
-  if (best !== undefined && (best !== 'transaction' || info.capabilities.isolatedWrites)) return best;
+  const methods = info.capabilities.whatIfMethods;
+  if (requested !== undefined && requested !== 'auto') {
+    if (methods.includes(requested)) return requested;
+    const needsHypoPg = (requested === 'hypopg' || requested === 'hybrid') && info.kind === 'postgres';
+    const hint = needsHypoPg ? ' (HypoPG is not installed here: CREATE EXTENSION hypopg)' : '';
+    throw new InputError(`--what-if ${requested} is not available on ${info.kind}${hint}: it has ${methods.join(', ')}`);
+  }
+  // the least disturbing method first; a build in a transaction (hybrid or transaction) only where it disturbs no other session
+  const [best] = methods;
+  if (best !== undefined && ((best !== 'transaction' && best !== 'hybrid') || info.capabilities.isolatedWrites)) return best;
   throw new InputError(
     'HypoPG is not installed here: install it (CREATE EXTENSION hypopg), or pass --what-if transaction to build the candidates inside a rolled-back transaction (this takes locks: not on a busy production database)',
   );

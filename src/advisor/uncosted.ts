@@ -1,20 +1,18 @@
 /**
  * Candidates a what-if method cannot cost. HypoPG makes hypothetical b-tree, BRIN, hash
  * and bloom indexes, not GIN or GiST (HypoPG's README, "Supported access methods"): under
- * HypoPG those are listed apart, with the reason and the way to cost them — a build in a
- * rolled-back transaction (`--what-if transaction`) — and never mixed with the costed
- * recommendations. Pure.
+ * HypoPG those are listed apart, with the reason and the way to cost them — `--what-if
+ * hybrid`, which builds only those in a rolled-back transaction and keeps HypoPG for the
+ * rest — and never mixed with the costed recommendations. Pure.
  */
 import type { ExtensionStatus, UncostedIndex } from '../model/recommendation.js';
-import { extensionsFor, type IndexMethod, METHOD_NAMES } from '../model/index-def.js';
-import type { WhatIfMethod } from '../model/what-if.js';
+import { extensionsFor, METHOD_NAMES } from '../model/index-def.js';
+import { HYPOPG_METHODS, type WhatIfMethod } from '../model/what-if.js';
 import { createIndexSql, indexName, keySql } from '../sql/ddl.js';
 import { formatQualified } from '../sql/names.js';
 import type { IndexCandidate } from './candidates.js';
 
-const HYPOPG_METHODS: ReadonlySet<IndexMethod> = new Set(['btree', 'brin', 'hash']);
-
-const COST_UNCOSTED_COMMAND = 'indexwise advise <the same arguments> --what-if transaction';
+const COST_UNCOSTED_COMMAND = 'indexwise advise <the same arguments> --what-if hybrid';
 
 /** Why `method` cannot cost this candidate, or null when it can. */
 function whyNotCostable(candidate: IndexCandidate, method: WhatIfMethod): string | null {

@@ -32,8 +32,9 @@ export interface Capabilities {
   readonly pgstattuple: boolean;
   /**
    * The what-if methods openWhatIf accepts, the least disturbing first: HypoPG where it is
-   * installed, then a build in a rolled-back transaction (PostgreSQL family); a copy of
-   * the file (SQLite).
+   * installed, then HypoPG with a rolled-back build of what HypoPG cannot make (hybrid),
+   * then a build of every candidate in a rolled-back transaction (PostgreSQL family); a
+   * copy of the file (SQLite).
    */
   readonly whatIfMethods: readonly WhatIfMethod[];
   /**

@@ -7,6 +7,14 @@ import { type Block, code, type Document, h, p, table, ul } from './document.js'
 import type { ReportData } from './data.js';
 import { strategySection } from './strategy.js';
 
+/** How the advice's what-if method made its indexes known to the planner (advise --json may come from another version: a fallback). */
+const COSTED_WITH: Readonly<Record<string, string>> = {
+  hypopg: 'hypothetical indexes (HypoPG)',
+  hybrid: 'hypothetical indexes (HypoPG) and, for GIN, GiST and SP-GiST, real indexes built in a rolled-back transaction',
+  transaction: 'real indexes built in a rolled-back transaction',
+  'sqlite-copy': 'real indexes built on a copy of the database file',
+};
+
 const bytesCell = (n: number) => ({ text: formatBytes(n), sort: n });
 const numberCell = (n: number | null | undefined, text = formatCount(n)) => ({ text, sort: n ?? -1 });
 
@@ -68,7 +76,7 @@ function recommendations(data: ReportData): Block[] {
     return [...blocks, p('None: no new index improves the workload enough to pay for its size and its cost to writes.')];
   blocks.push(
     p(
-      `Each index below was costed by the planner with ${data.advice.whatIf === 'hypopg' ? 'hypothetical indexes (HypoPG)' : 'real indexes built in a rolled-back transaction'} for the whole workload; costs are calls × planner cost of the queries it serves.`,
+      `Each index below was costed by the planner with ${COSTED_WITH[data.advice.whatIf] ?? 'a what-if method'} for the whole workload; costs are calls × planner cost of the queries it serves.`,
     ),
     table(
       ['table', 'index', 'size', 'queries', 'cost before', 'cost after', 'workload saved', 'write cost'],

@@ -9,6 +9,7 @@ import { EXIT, InputError } from '../../errors.js';
 import { fleetAdvise } from '../../fleet/advise.js';
 import type { AdviseOptions } from '../../advisor/advise.js';
 import { ADVISE_DEFAULTS } from '../../model/advise-defaults.js';
+import { WHAT_IF_METHODS, type WhatIfMethod } from '../../model/what-if.js';
 import type { AdviceReport } from '../../model/recommendation.js';
 import { formatBytes, formatCost, heading, oneLineSql, renderTable } from '../format.js';
 import { databaseUrl, parseBytes, parseChoice, parseDuration, parseFraction, parseList, parseNonNegativeInt } from '../options.js';
@@ -39,7 +40,7 @@ interface AdviseFlags extends WorkloadFlags, FleetFlags {
   include?: string[];
   exclude: string[];
   analyze?: boolean;
-  whatIf: 'auto' | 'hypopg' | 'transaction' | 'sqlite-copy';
+  whatIf: 'auto' | WhatIfMethod;
   copyLimit?: number;
   sampleRows?: number;
   json?: boolean;
@@ -110,8 +111,11 @@ export function registerAdvise(program: Command): void {
     .option('--analyze', 'run ANALYZE first on tables whose statistics are missing or stale (writes statistics)')
     .option(
       '--what-if <method>',
-      'auto (HypoPG, a rolled-back transaction on PGlite, a copy of a SQLite file), hypopg, transaction, sqlite-copy',
-      parseChoice('--what-if', ['auto', 'hypopg', 'transaction', 'sqlite-copy'] as const),
+      'how candidates are costed: auto (hypopg on a server, transaction on PGlite, sqlite-copy on SQLite); ' +
+        'hypopg (hypothetical indexes, nothing built; no GIN/GiST/SP-GiST: those are listed as not costed); ' +
+        'hybrid (a server with HypoPG: HypoPG, and only GIN/GiST/SP-GiST built in a rolled-back transaction; takes locks); ' +
+        'transaction (every candidate built in a rolled-back transaction; slow, takes locks); sqlite-copy',
+      parseChoice('--what-if', ['auto', ...WHAT_IF_METHODS] as const),
       'auto',
     )
     .option(

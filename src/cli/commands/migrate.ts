@@ -22,7 +22,7 @@ export interface PlanFlags extends WorkloadFlags {
   dialect?: Dialect;
   maxIndexes?: number;
   budget?: number;
-  whatIf: 'auto' | 'hypopg' | 'transaction';
+  whatIf: 'auto' | 'hypopg' | 'hybrid' | 'transaction';
 }
 
 /** The input and selection options of migrate and apply. */
@@ -46,8 +46,8 @@ export function addPlanOptions(command: Command): Command {
     .option('--budget <size>', 'live advice: total size of the new indexes, e.g. 500MB', parseBytes('--budget'))
     .option(
       '--what-if <method>',
-      'live advice: auto, hypopg, transaction',
-      parseChoice('--what-if', ['auto', 'hypopg', 'transaction'] as const),
+      'live advice: auto, hypopg, hybrid, transaction (as advise --what-if)',
+      parseChoice('--what-if', ['auto', 'hypopg', 'hybrid', 'transaction'] as const),
       'auto',
     )
     .option('-q, --quiet', 'no progress on stderr');

@@ -14,6 +14,7 @@ import type { WhatIfBackend } from '../what-if.js';
 import type { ExtensionStatus } from '../../model/recommendation.js';
 import { readCatalog } from './catalog.js';
 import { extensionStatus as readExtensionStatus } from './extensions.js';
+import { HybridBackend } from './hybrid-what-if.js';
 import { HypoPgBackend, TransactionBackend } from './what-if.js';
 import { whyNotReadOnly } from './volatility.js';
 import { INFO_SQL } from './catalog-sql.js';
@@ -85,7 +86,7 @@ export class PostgresEngine implements Engine {
       includeColumns: versionNum >= 110000,
       genericPlan: versionNum >= 160000,
       pgstattuple: 'pgstattuple' in this.extensions,
-      whatIfMethods: hypopg ? ['hypopg', 'transaction'] : ['transaction'],
+      whatIfMethods: hypopg ? ['hypopg', 'hybrid', 'transaction'] : ['transaction'],
       // hash indexes are WAL-logged (crash-safe, replicated) from PostgreSQL 10 on
       indexMethods: KIND_CAPABILITIES[this.driver.kind].indexMethods.filter((m) => m !== 'hash' || versionNum >= 100000),
     };
@@ -207,17 +208,18 @@ export class PostgresEngine implements Engine {
     }
   }
 
-  /** Hypothetical indexes (HypoPG), or real ones in a transaction that is rolled back. */
+  /**
+   * Hypothetical indexes (HypoPG), real ones in a transaction that is rolled back, or both
+   * in one session (hybrid: HypoPG for what it can make, a rolled-back build for the rest).
+   */
   async openWhatIf(method: WhatIfMethod): Promise<WhatIfBackend> {
-    if (method === 'hypopg') {
-      const schema = await this.extensionSchema('hypopg');
-      if (schema === null) throw new UnsupportedError('HypoPG is not installed in this database (CREATE EXTENSION hypopg)');
-      await this.query(`SELECT ${quoteIdentAlways(schema)}.hypopg_reset()`);
-      await this.enterGenericPlans();
-      return new HypoPgBackend(this, schema);
-    }
     if (method === 'transaction') return TransactionBackend.open(this);
-    throw new UnsupportedError(`what-if method ${method} is not available on PostgreSQL`);
+    if (method !== 'hypopg' && method !== 'hybrid') throw new UnsupportedError(`what-if method ${method} is not available on PostgreSQL`);
+    const schema = await this.extensionSchema('hypopg');
+    if (schema === null) throw new UnsupportedError('HypoPG is not installed in this database (CREATE EXTENSION hypopg)');
+    await this.query(`SELECT ${quoteIdentAlways(schema)}.hypopg_reset()`);
+    await this.enterGenericPlans();
+    return method === 'hypopg' ? new HypoPgBackend(this, schema) : HybridBackend.open(this, schema);
   }
 
   async refreshStatistics(): Promise<string[]> {

@@ -49,7 +49,8 @@ abstract class Registry {
     this.refusals.set(id, error.message);
   }
 
-  protected refusedAmong(ids: readonly string[]): Refusal[] {
+  /** The refusals among `ids`, with their reasons. */
+  refusedAmong(ids: readonly string[]): Refusal[] {
     return ids.flatMap((id) => {
       const reason = this.refusals.get(id);
       return reason === undefined ? [] : [{ id, reason }];
@@ -69,6 +70,9 @@ abstract class Registry {
   }
 }
 
+/** What HypoPgBackend needs of its connection (the hybrid backend hands it one that runs each statement in a savepoint). */
+export type HypoPgSession = Pick<PostgresEngine, 'query' | 'explain' | 'exitGenericPlans'>;
+
 export class HypoPgBackend extends Registry implements WhatIfBackend {
   readonly method = 'hypopg' as const;
   private readonly live = new Map<string, number>();
@@ -78,7 +82,7 @@ export class HypoPgBackend extends Registry implements WhatIfBackend {
   private created = 0;
 
   constructor(
-    private readonly engine: PostgresEngine,
+    private readonly engine: HypoPgSession,
     private readonly schema: string,
   ) {
     super();
@@ -167,16 +171,25 @@ export class HypoPgBackend extends Registry implements WhatIfBackend {
   }
 
   async explain(sql: string, options: ExplainOptions, active: readonly string[], tables: ReadonlySet<string>): Promise<WhatIfExplain> {
+    await this.arrange(active, tables);
+    const plan = await this.engine.explain(sql, options);
+    return { plan, usedIds: this.usedIdsIn(plan), refused: this.refusedAmong(active) };
+  }
+
+  /** Makes exactly `active` live among the hypothetical indexes on `tables` (creates the missing, drops the others). */
+  async arrange(active: readonly string[], tables: ReadonlySet<string>): Promise<void> {
     const wanted = new Set(active);
     const unwanted: string[] = [];
     for (const table of tables) for (const id of this.liveOn.get(table) ?? []) if (!wanted.has(id)) unwanted.push(id);
     await this.create(active, unwanted);
-    const plan = await this.engine.explain(sql, options);
-    const usedIds = indexesUsed(plan)
+  }
+
+  /** Ids of this backend's hypothetical indexes that `plan` reads (HypoPG names them `<oid>name`). */
+  usedIdsIn(plan: Plan): string[] {
+    return indexesUsed(plan)
       .map((name) => /^<(\d+)>/.exec(name)?.[1])
       .map((oid) => (oid === undefined ? undefined : this.idByOid.get(Number(oid))))
       .filter((id): id is string => id !== undefined);
-    return { plan, usedIds, refused: this.refusedAmong(active) };
   }
 
   async close(): Promise<void> {
@@ -292,6 +305,15 @@ export class TransactionBackend extends Registry implements WhatIfBackend {
   }
 
   async explain(sql: string, options: ExplainOptions, active: readonly string[], tables: ReadonlySet<string>): Promise<WhatIfExplain> {
+    const plan = await this.within(active, tables, () => this.engine.explain(sql, options));
+    return { plan, usedIds: this.usedIdsIn(plan), refused: this.refusedAmong(active) };
+  }
+
+  /**
+   * Runs `fn` (an EXPLAIN) with exactly the `active` built indexes visible among those on
+   * `tables`, building the missing ones first.
+   */
+  async within<T>(active: readonly string[], tables: ReadonlySet<string>, fn: () => Promise<T>): Promise<T> {
     for (const id of active) await this.build(id);
     const shown = active.filter((id) => this.built.has(id));
     const wanted = new Set(shown);
@@ -301,14 +323,14 @@ export class TransactionBackend extends Registry implements WhatIfBackend {
         shown,
         others.map(([id]) => id),
       );
-      return this.plan(sql, options, active);
+      return this.planning(fn);
     }
     await this.engine.query('SAVEPOINT indexwise_explain');
     try {
       // Dropping inside a savepoint hides an index from the planner; rolling back restores it without a rebuild.
       const hidden = others.map(([, index]) => `${quoteIdentAlways(index.schema)}.${quoteIdentAlways(index.name)}`);
       if (hidden.length > 0) await this.engine.query(`DROP INDEX ${hidden.join(', ')}`);
-      return await this.plan(sql, options, active);
+      return await this.planning(fn);
     } finally {
       await this.engine.query('ROLLBACK TO SAVEPOINT indexwise_explain');
     }
@@ -328,10 +350,9 @@ export class TransactionBackend extends Registry implements WhatIfBackend {
     for (const id of turnOff) this.visible.delete(id);
   }
 
-  private async plan(sql: string, options: ExplainOptions, active: readonly string[]): Promise<WhatIfExplain> {
-    let plan: Plan;
+  private async planning<T>(fn: () => Promise<T>): Promise<T> {
     try {
-      plan = await this.engine.explain(sql, options);
+      return await fn();
     } catch (error) {
       // A statement the planner rejects (an error at PREPARE or in a constant expression) aborts the
       // transaction: start a new one, so the next statements can be costed; the candidates are built
@@ -339,10 +360,13 @@ export class TransactionBackend extends Registry implements WhatIfBackend {
       if (this.toggles) await this.restart();
       throw error;
     }
-    const usedIds = indexesUsed(plan)
+  }
+
+  /** Ids of this backend's built indexes that `plan` reads. */
+  usedIdsIn(plan: Plan): string[] {
+    return indexesUsed(plan)
       .map((name) => this.idByName.get(name))
       .filter((id): id is string => id !== undefined);
-    return { plan, usedIds, refused: this.refusedAmong(active) };
   }
 
   private async restart(): Promise<void> {
