@@ -206,6 +206,24 @@ describe.skipIf(!hasPostgres)('advise --what-if hybrid on PostgreSQL', () => {
         'gin public.docs(metadata jsonb_path_ops)',
       ]);
       expect(await state(engine)).toEqual(before);
+
+      // each EXPLAIN's savepoint (the builds it hides are dropped in it) is ended, not left nested
+      const backend = await owner.openWhatIf('transaction');
+      try {
+        backend.register('meta', {
+          table: { schema: 'public', name: 'docs' },
+          keys: [keyColumn('metadata', { opclass: 'jsonb_path_ops' })],
+          include: [],
+          where: null,
+          method: 'gin',
+          unique: false,
+        });
+        for (let i = 0; i < 3; i++)
+          await backend.explain(`SELECT id FROM docs WHERE metadata @> '{"kind": "k7"}'`, {}, [], new Set(['public.docs']));
+        await expect(owner.query('RELEASE SAVEPOINT indexwise_explain')).rejects.toThrow(/does not exist/);
+      } finally {
+        await backend.close();
+      }
     } finally {
       await owner.close();
       await db.sql(`ALTER TABLE docs OWNER TO postgres; DROP OWNED BY ${role}; DROP ROLE ${role}`);

@@ -238,6 +238,7 @@ export class TransactionBackend extends Registry implements WhatIfBackend {
       return true;
     } catch (error) {
       await engine.query('ROLLBACK TO SAVEPOINT indexwise_probe');
+      await engine.query('RELEASE SAVEPOINT indexwise_probe');
       if (error instanceof DatabaseError && error.sqlState === SQLSTATE.insufficientPrivilege) return false;
       throw error;
     }
@@ -257,13 +258,13 @@ export class TransactionBackend extends Registry implements WhatIfBackend {
     await this.engine.query('SAVEPOINT indexwise_build');
     try {
       if (!(await this.createExtensions(id, def))) {
-        await this.engine.query('ROLLBACK TO SAVEPOINT indexwise_build');
+        await this.undo('indexwise_build');
         return undefined;
       }
       await this.engine.query(createIndexSql(def, { name }));
       await this.engine.query('RELEASE SAVEPOINT indexwise_build');
     } catch (error) {
-      await this.engine.query('ROLLBACK TO SAVEPOINT indexwise_build');
+      await this.undo('indexwise_build');
       this.refuse(id, error);
       return undefined;
     }
@@ -332,8 +333,18 @@ export class TransactionBackend extends Registry implements WhatIfBackend {
       if (hidden.length > 0) await this.engine.query(`DROP INDEX ${hidden.join(', ')}`);
       return await this.planning(fn);
     } finally {
-      await this.engine.query('ROLLBACK TO SAVEPOINT indexwise_explain');
+      await this.undo('indexwise_explain');
     }
+  }
+
+  /**
+   * Rolls back to a savepoint and ends it: ROLLBACK TO alone keeps it, and the next SAVEPOINT
+   * of the same name would nest one level deeper each time (past 64 a session's
+   * subtransactions overflow the shared cache and slow the whole server).
+   */
+  private async undo(savepoint: string): Promise<void> {
+    await this.engine.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+    await this.engine.query(`RELEASE SAVEPOINT ${savepoint}`);
   }
 
   /** Marks `shown` valid and `hidden` invalid for the planner, in one statement, where that changes anything. */
