@@ -90,6 +90,7 @@ export async function recheckSlowdowns(
       collect(runs.before, await measureWorkload(engine, workload, catalog, options, { inTransaction: true, only }));
     } finally {
       await engine.query('ROLLBACK TO SAVEPOINT indexwise_recheck');
+      await engine.query('RELEASE SAVEPOINT indexwise_recheck');
     }
   };
   for (let round = 0; round < RECHECK_ROUNDS; round++) {

@@ -150,6 +150,7 @@ async function bestDrop(
       if (gain > 0 && (best === null || gain > best.gain)) best = { rec, remeasured, gain };
     } finally {
       await engine.query('ROLLBACK TO SAVEPOINT indexwise_guard');
+      await engine.query('RELEASE SAVEPOINT indexwise_guard');
     }
   }
   return best;
