@@ -16,7 +16,7 @@ import type { AdviceReport } from '../../src/model/recommendation.js';
 import type { Workload } from '../../src/model/workload.js';
 import { vacuumUntilAllVisible } from '../advise/database.js';
 import { recommendationLabel } from '../advise/indexwise.js';
-import type { AppliedAdvice } from './types.js';
+import type { AppliedAdvice, BenchWhatIf } from './types.js';
 
 export function migrationPlan(advice: AdviceReport): MigrationPlan {
   return planFromAdvice(advice, 'postgres', 'indexwise bench:verify');
@@ -53,10 +53,16 @@ async function indexBytes(engine: Engine, schema: string, names: readonly string
 
 const seconds = (since: number) => +((performance.now() - since) / 1000).toFixed(1);
 
-export async function adviseAndApply(engine: Engine, workload: Workload, catalog: Catalog, schema: string): Promise<AppliedAdvice> {
+export async function adviseAndApply(
+  engine: Engine,
+  workload: Workload,
+  catalog: Catalog,
+  schema: string,
+  whatIf: BenchWhatIf = 'hypopg',
+): Promise<AppliedAdvice> {
   const adviseStarted = performance.now();
   // as `indexwise advise --measure`: the planner's choice, then checked with the clock
-  const planned = await advise(engine, workload, catalog);
+  const planned = await advise(engine, workload, catalog, { whatIf });
   const guard = await guardAdvice(engine, workload, catalog, planned.recommendations, { runs: 3, timeoutMs: 10_000 });
   const advice = applyGuard(planned, guard);
   const adviseSeconds = seconds(adviseStarted);
@@ -66,6 +72,8 @@ export async function adviseAndApply(engine: Engine, workload: Workload, catalog
   const vacuumStarted = performance.now();
   await settle(engine, schema);
   return {
+    whatIf,
+    uncosted: advice.uncosted.length,
     indexes: advice.recommendations.map(recommendationLabel),
     dropped: advice.replaces.map((f) => f.index ?? ''),
     removedByGuard: guard.removed.map((r) => `${r.name} (made ${r.query.slice(0, 40)} ×${r.speedup.toFixed(2)})`),

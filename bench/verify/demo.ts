@@ -16,7 +16,7 @@ import { measureTiered } from './measure.js';
 import { recheckSmallChanges } from './recheck.js';
 import { callPercentiles, queryResults } from './stats.js';
 import { Stopwatch } from './stopwatch.js';
-import type { DemoResult } from './types.js';
+import type { BenchWhatIf, DemoResult } from './types.js';
 
 const DATABASE = 'indexwise_bench_verify_demo';
 const SCHEMA = 'indexwise_demo';
@@ -24,6 +24,8 @@ const SCHEMA = 'indexwise_demo';
 export interface DemoSettings {
   readonly scale: number;
   readonly timeoutMs: number;
+  /** How advise costs candidates (default: HypoPG). */
+  readonly whatIf?: BenchWhatIf;
   readonly onProgress?: (message: string) => void;
 }
 
@@ -40,7 +42,7 @@ export async function runDemoAt(settings: DemoSettings): Promise<DemoResult> {
     const workload = await workloadFromSql(readDemoFile('workload.sql'), DEMO_WORKLOAD_SOURCE);
     const measure = { timeoutMs: settings.timeoutMs, writes: 'rollback' as const, onProgress: settings.onProgress };
     const before = await watch.time('measure before', () => measureTiered(engine, workload, catalog, measure));
-    const advice = await watch.time('advise + apply + vacuum', () => adviseAndApply(engine, workload, catalog, SCHEMA));
+    const advice = await watch.time('advise + apply + vacuum', () => adviseAndApply(engine, workload, catalog, SCHEMA, settings.whatIf));
     const after = await watch.time('measure after', () => measureTiered(engine, before.pinned, catalog, measure));
     const first = queryResults(before.measurement, after.measurement);
     const queries = await watch.time('recheck below ×2', () =>

@@ -6,6 +6,7 @@
  *
  *   npm run bench:verify                         (scripts/bench.sh starts a throwaway PostgreSQL 15)
  *   scripts/bench.sh bench/verify/main.ts --only demo --scales 1 --timeout 30
+ *   npm run bench:verify -- --only demo --what-if hybrid     (GIN/GiST costed by rolled-back builds)
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -19,7 +20,7 @@ import { runDemoAt } from './demo.js';
 import { checkGoals } from './goals.js';
 import { demoDetails, demoSummaryTable, renderMarkdown, tpchSection } from './report.js';
 import { runTpch } from './tpch.js';
-import type { CarriedPart, DemoResult, TpchResult, VerifyReport } from './types.js';
+import { BENCH_WHAT_IF, type BenchWhatIf, type CarriedPart, type DemoResult, type TpchResult, type VerifyReport } from './types.js';
 
 const RESULTS = fileURLToPath(new URL('../results/verify.json', import.meta.url));
 const MARKDOWN = fileURLToPath(new URL('../results/verify.md', import.meta.url));
@@ -29,6 +30,7 @@ interface Settings {
   readonly parts: readonly (typeof PARTS)[number][];
   readonly scales: readonly number[];
   readonly timeoutMs: number;
+  readonly whatIf: BenchWhatIf;
   readonly write: boolean;
 }
 
@@ -39,6 +41,7 @@ function settings(): Settings {
       scales: { type: 'string', default: '1,10' },
       timeout: { type: 'string', default: '60' },
       'no-write': { type: 'boolean', default: false },
+      'what-if': { type: 'string', default: 'hypopg' },
     },
   });
   const only = values.only;
@@ -46,10 +49,13 @@ function settings(): Settings {
   const scales = (values.scales ?? '').split(',').map(Number);
   const timeout = Number(values.timeout);
   if (scales.some((s) => !(s > 0)) || !(timeout > 0)) throw new Error('--scales takes numbers like 1,10 and --timeout seconds');
+  const whatIf = values['what-if'];
+  if (!BENCH_WHAT_IF.includes(whatIf as BenchWhatIf)) throw new Error(`--what-if takes ${BENCH_WHAT_IF.join(', ')}`);
   return {
     parts: only === undefined ? PARTS : [only as (typeof PARTS)[number]],
     scales,
     timeoutMs: timeout * 1000,
+    whatIf: whatIf as BenchWhatIf,
     write: !values['no-write'],
   };
 }
@@ -88,13 +94,13 @@ async function main(): Promise<void> {
   console.log(`Machine: ${describeMachine(m)}`);
   let tpch: TpchResult | null = null;
   if (s.parts.includes('tpch')) {
-    tpch = await runTpch({ timeoutMs: s.timeoutMs, onProgress: progress });
+    tpch = await runTpch({ timeoutMs: s.timeoutMs, whatIf: s.whatIf, onProgress: progress });
     console.log(`\n${tpchSection(tpch).join('\n')}\n`);
   }
   const demos: DemoResult[] = [];
   if (s.parts.includes('demo')) {
     for (const scale of s.scales) {
-      const demo = await runDemoAt({ scale, timeoutMs: s.timeoutMs, onProgress: progress });
+      const demo = await runDemoAt({ scale, timeoutMs: s.timeoutMs, whatIf: s.whatIf, onProgress: progress });
       demos.push(demo);
       console.log(`\n${demoDetails(demo).join('\n')}\n`);
     }

@@ -62,7 +62,9 @@ function adviceLine(advice: AppliedAdvice): string {
       ? '; the measured guard (advise --measure) kept every index'
       : `; the measured guard (advise --measure) took out ${advice.removedByGuard.join(', ')}`;
   const failed = advice.failed === 0 ? '' : `, ${advice.failed} FAILED`;
-  return `indexwise's advice (no budget): ${advice.indexes.length} indexes, ${mb(advice.builtBytes)} built${dropped}${failed}; advise ${advice.adviseSeconds} s (with the guard), apply ${advice.applySeconds} s, VACUUM ${advice.vacuumSeconds} s${guarded}.`;
+  const method = advice.whatIf === undefined || advice.whatIf === 'hypopg' ? 'HypoPG' : `--what-if ${advice.whatIf}`;
+  const uncosted = advice.uncosted ? `, ${advice.uncosted} not costed by it and left out` : '';
+  return `indexwise's advice (no budget, costed by ${method}${uncosted}): ${advice.indexes.length} indexes, ${mb(advice.builtBytes)} built${dropped}${failed}; advise ${advice.adviseSeconds} s (with the guard), apply ${advice.applySeconds} s, VACUUM ${advice.vacuumSeconds} s${guarded}.`;
 }
 
 function phasesLine(phases: readonly Phase[]): string {

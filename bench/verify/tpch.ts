@@ -9,10 +9,12 @@ import { measureTiered } from './measure.js';
 import { recheckSmallChanges } from './recheck.js';
 import { queryResults } from './stats.js';
 import { Stopwatch } from './stopwatch.js';
-import type { QueryResult, TpchResult } from './types.js';
+import type { BenchWhatIf, QueryResult, TpchResult } from './types.js';
 
 export interface TpchSettings {
   readonly timeoutMs: number;
+  /** How advise costs candidates (default: HypoPG). */
+  readonly whatIf?: BenchWhatIf;
   readonly onProgress?: (message: string) => void;
 }
 
@@ -27,7 +29,9 @@ export async function runTpch(settings: TpchSettings): Promise<TpchResult> {
   try {
     const measure = { timeoutMs: settings.timeoutMs, writes: 'skip' as const, onProgress: settings.onProgress };
     const before = await watch.time('measure before', () => measureTiered(bench.engine, bench.workload, bench.catalog, measure));
-    const advice = await watch.time('advise + apply + vacuum', () => adviseAndApply(bench.engine, bench.workload, bench.catalog, 'public'));
+    const advice = await watch.time('advise + apply + vacuum', () =>
+      adviseAndApply(bench.engine, bench.workload, bench.catalog, 'public', settings.whatIf),
+    );
     const after = await watch.time('measure after', () => measureTiered(bench.engine, before.pinned, bench.catalog, measure));
     const first = queryResults(before.measurement, after.measurement);
     const queries = await watch.time('recheck below ×2', () =>

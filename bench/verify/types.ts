@@ -56,7 +56,15 @@ export interface Percentiles {
   readonly p95: number | null;
 }
 
+/** The what-if methods the benchmark can advise with on its server. */
+export const BENCH_WHAT_IF = ['hypopg', 'hybrid', 'transaction'] as const;
+export type BenchWhatIf = (typeof BENCH_WHAT_IF)[number];
+
 export interface AppliedAdvice {
+  /** How advise costed the candidates (absent in results saved before it was recorded: HypoPG). */
+  readonly whatIf?: BenchWhatIf;
+  /** Candidates the method could not cost (GIN/GiST under HypoPG), left out of the advice. */
+  readonly uncosted?: number;
   /** Labels like "public.lineitem(l_partkey,l_suppkey)". */
   readonly indexes: readonly string[];
   readonly dropped: readonly string[];
