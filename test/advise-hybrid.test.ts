@@ -230,6 +230,25 @@ describe.skipIf(!hasPostgres)('advise --what-if hybrid on PostgreSQL', () => {
     }
   });
 
+  it('a table another session holds a write lock on: its builds give up after lock_timeout, with the reason; the rest is costed', async () => {
+    const writer = await connect(db.url);
+    try {
+      // an open transaction that wrote to docs: its ROW EXCLUSIVE lock conflicts with CREATE INDEX's SHARE lock
+      await writer.query('BEGIN');
+      await writer.query('UPDATE docs SET owner_id = owner_id WHERE id = 1');
+      const workload = await workloadFromSql(WORKLOAD);
+      const before = await state(engine);
+      const report = await advise(engine, workload, await engine.catalog(), { whatIf: 'hybrid', whatIfOptions: { lockTimeoutMs: 200 } });
+      // the b-tree candidate needs no lock (HypoPG): still recommended; the GIN builds waited 200 ms and were left out
+      expect(report.recommendations.map(describeIndex)).toEqual(['btree public.docs(owner_id)']);
+      expect(report.notes.join('\n')).toMatch(/public\.docs stayed locked by another session for 200 ms: not built, so not costed/);
+      expect(await state(engine)).toEqual(before);
+    } finally {
+      await writer.query('ROLLBACK').catch(() => {});
+      await writer.close();
+    }
+  });
+
   it('the CLI accepts --what-if hybrid, and refuses an unknown method in one line with exit 2', async () => {
     const file = join(tempDir('hybrid'), 'workload.sql');
     writeFileSync(file, WORKLOAD);

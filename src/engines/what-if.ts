@@ -54,6 +54,12 @@ export interface WhatIfOptions {
   readonly sampleRows?: number;
   /** sqlite-copy: a sampled copy whatever the file's size. */
   readonly sample?: boolean;
+  /**
+   * transaction, hybrid: how long a build waits for its table's lock (default 5 s). A
+   * build queued behind another session's lock would block that table's writers; past
+   * this the candidate is left out, with the reason.
+   */
+  readonly lockTimeoutMs?: number;
 }
 
 export interface WhatIfBackend {

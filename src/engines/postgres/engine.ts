@@ -10,7 +10,7 @@ import type { StatementEffects } from '../../model/analysis.js';
 import type { Capabilities, Engine, EngineInfo, ExplainOptions, QueryOptions, Row } from '../engine.js';
 import { KIND_CAPABILITIES } from '../kind-capabilities.js';
 import type { WhatIfMethod } from '../../model/what-if.js';
-import type { WhatIfBackend } from '../what-if.js';
+import type { WhatIfBackend, WhatIfOptions } from '../what-if.js';
 import type { ExtensionStatus } from '../../model/recommendation.js';
 import { readCatalog } from './catalog.js';
 import { extensionStatus as readExtensionStatus } from './extensions.js';
@@ -212,14 +212,14 @@ export class PostgresEngine implements Engine {
    * Hypothetical indexes (HypoPG), real ones in a transaction that is rolled back, or both
    * in one session (hybrid: HypoPG for what it can make, a rolled-back build for the rest).
    */
-  async openWhatIf(method: WhatIfMethod): Promise<WhatIfBackend> {
-    if (method === 'transaction') return TransactionBackend.open(this);
+  async openWhatIf(method: WhatIfMethod, options: WhatIfOptions = {}): Promise<WhatIfBackend> {
+    if (method === 'transaction') return TransactionBackend.open(this, options);
     if (method !== 'hypopg' && method !== 'hybrid') throw new UnsupportedError(`what-if method ${method} is not available on PostgreSQL`);
     const schema = await this.extensionSchema('hypopg');
     if (schema === null) throw new UnsupportedError('HypoPG is not installed in this database (CREATE EXTENSION hypopg)');
     await this.query(`SELECT ${quoteIdentAlways(schema)}.hypopg_reset()`);
     await this.enterGenericPlans();
-    return method === 'hypopg' ? new HypoPgBackend(this, schema) : HybridBackend.open(this, schema);
+    return method === 'hypopg' ? new HypoPgBackend(this, schema) : HybridBackend.open(this, schema, options);
   }
 
   async refreshStatistics(): Promise<string[]> {

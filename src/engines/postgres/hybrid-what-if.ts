@@ -14,7 +14,7 @@ import type { IndexDef } from '../../model/index-def.js';
 import type { Plan } from '../../model/plan.js';
 import { HYPOPG_METHODS } from '../../model/what-if.js';
 import type { ExplainOptions, QueryOptions, Row } from '../engine.js';
-import type { WhatIfBackend, WhatIfExplain } from '../what-if.js';
+import type { WhatIfBackend, WhatIfExplain, WhatIfOptions } from '../what-if.js';
 import type { PostgresEngine } from './engine.js';
 import { HypoPgBackend, type HypoPgSession, TransactionBackend } from './what-if.js';
 
@@ -65,11 +65,11 @@ export class HybridBackend implements WhatIfBackend {
    * Opens the transaction on `engine`, whose HypoPG (in `schema`) was reset and which holds
    * generic plans for the HypoPG side (released by close()).
    */
-  static async open(engine: PostgresEngine, schema: string): Promise<HybridBackend> {
+  static async open(engine: PostgresEngine, schema: string, options: WhatIfOptions = {}): Promise<HybridBackend> {
     const session = new SavepointSession(engine);
     const hypopg = new HypoPgBackend(session, schema);
     try {
-      return new HybridBackend(engine, session, hypopg, await TransactionBackend.open(engine));
+      return new HybridBackend(engine, session, hypopg, await TransactionBackend.open(engine, options));
     } catch (error) {
       session.inTransaction = false;
       await hypopg.close();

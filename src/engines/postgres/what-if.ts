@@ -21,10 +21,20 @@ import { indexesUsed, type Plan } from '../../model/plan.js';
 import { createExtensionSql, createIndexSql } from '../../sql/ddl.js';
 import { DatabaseError, SQLSTATE } from '../../errors.js';
 import type { ExplainOptions } from '../engine.js';
-import { IndexRefusedError, REFUSED_DEFINITION_STATES, type Refusal, type WhatIfBackend, type WhatIfExplain } from '../what-if.js';
+import {
+  IndexRefusedError,
+  REFUSED_DEFINITION_STATES,
+  type Refusal,
+  type WhatIfBackend,
+  type WhatIfExplain,
+  type WhatIfOptions,
+} from '../what-if.js';
 import type { PostgresEngine } from './engine.js';
 
 const HYPOPG_RESET_AFTER = 2000;
+
+/** How long a what-if build waits for its table's lock before the candidate is left out. */
+const DEFAULT_BUILD_LOCK_TIMEOUT_MS = 5000;
 
 const tableOf = (def: IndexDef): string => qualifiedKey(def.table);
 
@@ -219,15 +229,23 @@ export class TransactionBackend extends Registry implements WhatIfBackend {
     private readonly engine: PostgresEngine,
     /** pg_index.indisvalid may be updated (superuser); else hide by dropping in a savepoint. */
     private readonly toggles: boolean,
+    private readonly lockTimeoutMs: number,
   ) {
     super();
   }
 
-  static async open(engine: PostgresEngine): Promise<TransactionBackend> {
+  static async open(engine: PostgresEngine, options: WhatIfOptions = {}): Promise<TransactionBackend> {
     // the session's setting, before the transaction: it outlives a restart (see plan)
     await engine.enterGenericPlans();
-    await engine.query('BEGIN READ WRITE'); // READ WRITE: also on a session connected read-only
-    return new TransactionBackend(engine, await TransactionBackend.mayUpdateCatalog(engine));
+    const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_BUILD_LOCK_TIMEOUT_MS;
+    await TransactionBackend.begin(engine, lockTimeoutMs);
+    return new TransactionBackend(engine, await TransactionBackend.mayUpdateCatalog(engine), lockTimeoutMs);
+  }
+
+  /** READ WRITE: also on a session connected read-only; lock_timeout for this transaction only. */
+  private static async begin(engine: PostgresEngine, lockTimeoutMs: number): Promise<void> {
+    await engine.query('BEGIN READ WRITE');
+    await engine.query(`SELECT set_config('lock_timeout', $1, true)`, [`${lockTimeoutMs}ms`]);
   }
 
   private static async mayUpdateCatalog(engine: PostgresEngine): Promise<boolean> {
@@ -265,6 +283,13 @@ export class TransactionBackend extends Registry implements WhatIfBackend {
       await this.engine.query('RELEASE SAVEPOINT indexwise_build');
     } catch (error) {
       await this.undo('indexwise_build');
+      if (error instanceof DatabaseError && error.sqlState === SQLSTATE.lockTimeout) {
+        this.refusals.set(
+          id,
+          `${tableOf(def)} stayed locked by another session for ${this.lockTimeoutMs} ms: not built, so not costed (run again when it is free)`,
+        );
+        return undefined;
+      }
       this.refuse(id, error);
       return undefined;
     }
@@ -382,7 +407,7 @@ export class TransactionBackend extends Registry implements WhatIfBackend {
 
   private async restart(): Promise<void> {
     await this.engine.query('ROLLBACK').catch(() => {});
-    await this.engine.query('BEGIN READ WRITE');
+    await TransactionBackend.begin(this.engine, this.lockTimeoutMs);
     this.built.clear();
     this.idByName.clear();
     this.visible.clear();
