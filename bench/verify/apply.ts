@@ -9,7 +9,7 @@ import { advise } from '../../src/advisor/advise.js';
 import { applyGuard, guardAdvice } from '../../src/verify/guard.js';
 import { applyPlan } from '../../src/apply/apply.js';
 import type { Engine } from '../../src/engines/engine.js';
-import { quoteIdentAlways } from '../../src/sql/names.js';
+import { dropIndexSql } from '../../src/sql/ddl.js';
 import { type MigrationPlan, planFromAdvice } from '../../src/migrate/plan.js';
 import type { Catalog } from '../../src/model/catalog.js';
 import type { AdviceReport } from '../../src/model/recommendation.js';
@@ -26,7 +26,7 @@ export function migrationPlan(advice: AdviceReport): MigrationPlan {
 export function undoStatements(advice: AdviceReport): string[] {
   return [
     ...advice.replaces.map((f) => String(f.evidence.definition)),
-    ...advice.recommendations.map((r) => `DROP INDEX ${quoteIdentAlways(r.index.table.schema)}.${quoteIdentAlways(r.name)}`),
+    ...advice.recommendations.map((r) => dropIndexSql({ schema: r.index.table.schema, name: r.name })),
   ];
 }
 

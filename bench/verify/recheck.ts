@@ -11,6 +11,7 @@ import type { Engine } from '../../src/engines/engine.js';
 import type { Catalog } from '../../src/model/catalog.js';
 import type { Measurement } from '../../src/model/measurement.js';
 import type { Workload } from '../../src/model/workload.js';
+import { alternatingRuns } from '../../src/verify/alternating.js';
 import { measureWorkload } from '../../src/verify/verify.js';
 import { type MeasureSettings, subset } from './measure.js';
 import { suspects, withRecheck } from './stats.js';
@@ -19,8 +20,6 @@ import type { QueryResult } from './types.js';
 export const RECHECK_ROUNDS = 4;
 /** Runs per round: enough for a median even for queries of a few hundred ms. */
 const RUNS = 7;
-
-type Times = Map<string, { before: number[]; after: number[] }>;
 
 async function measureBefore(
   engine: Engine,
@@ -38,15 +37,6 @@ async function measureBefore(
   }
 }
 
-function collect(times: Times, measurement: Measurement, side: 'before' | 'after'): void {
-  for (const query of measurement.queries) {
-    if (query.timedOut || query.skipped !== undefined) continue;
-    const entry = times.get(query.fingerprint) ?? { before: [], after: [] };
-    entry[side].push(...query.runsMs);
-    times.set(query.fingerprint, entry);
-  }
-}
-
 export async function recheckSmallChanges(
   engine: Engine,
   pinned: Workload,
@@ -58,16 +48,18 @@ export async function recheckSmallChanges(
   const fingerprints = new Set(suspects(results).map((q) => q.fingerprint));
   if (fingerprints.size === 0) return [...results];
   const workload = subset(pinned, fingerprints);
-  const times: Times = new Map();
-  for (let round = 0; round < RECHECK_ROUNDS; round++) {
-    settings.onProgress?.(`recheck round ${round + 1}/${RECHECK_ROUNDS} of ${fingerprints.size} queries`);
-    const afterFirst = round % 2 === 0;
-    if (afterFirst) collect(times, await measureWorkload(engine, workload, catalog, { ...settings, runs: RUNS }), 'after');
-    collect(times, await measureBefore(engine, workload, catalog, settings, undo), 'before');
-    if (!afterFirst) collect(times, await measureWorkload(engine, workload, catalog, { ...settings, runs: RUNS }), 'after');
-  }
+  const runs = await alternatingRuns(
+    RECHECK_ROUNDS,
+    {
+      after: () => measureWorkload(engine, workload, catalog, { ...settings, runs: RUNS }),
+      before: () => measureBefore(engine, workload, catalog, settings, undo),
+    },
+    (round) => settings.onProgress?.(`recheck round ${round}/${RECHECK_ROUNDS} of ${fingerprints.size} queries`),
+  );
   return results.map((q) => {
-    const runs = times.get(q.fingerprint);
-    return fingerprints.has(q.fingerprint) && runs !== undefined ? withRecheck(q, runs, RECHECK_ROUNDS) : q;
+    const before = runs.before.get(q.fingerprint);
+    const after = runs.after.get(q.fingerprint);
+    if (!fingerprints.has(q.fingerprint) || (before === undefined && after === undefined)) return q;
+    return withRecheck(q, { before: before ?? [], after: after ?? [] }, RECHECK_ROUNDS);
   });
 }

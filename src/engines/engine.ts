@@ -103,6 +103,17 @@ export function beginWritable(capabilities: Capabilities): string {
   return capabilities.readOnlyTransactions ? 'BEGIN READ WRITE' : 'BEGIN';
 }
 
+/**
+ * Undoes a savepoint and ends it. ROLLBACK TO alone keeps the savepoint, and the next
+ * SAVEPOINT of the same name nests one level deeper: done per EXPLAIN, a PostgreSQL session
+ * passes 64 subtransactions and overflows the shared cache, which slows the whole server.
+ * `name` is one of indexwise's own savepoint names, never user input.
+ */
+export async function rollbackToSavepoint(session: Pick<Engine, 'query'>, name: string): Promise<void> {
+  await session.query(`ROLLBACK TO SAVEPOINT ${name}`);
+  await session.query(`RELEASE SAVEPOINT ${name}`);
+}
+
 export interface Engine {
   readonly kind: EngineKind;
   readonly family: EngineFamily;

@@ -11,6 +11,9 @@ import { DEFAULT_MAX_OPEN, ServedFleet } from './fleet.js';
 import { type Auth, checkExposure } from './security.js';
 import { buildFleetApp, listen, type RunningServer, startServer } from './server.js';
 
+/** The port serve (and demo --serve) listens on unless told otherwise. */
+export const DEFAULT_SERVE_PORT = 4321;
+
 export interface DashboardOptions {
   /** The connection string (its password is never shown). */
   readonly db: string;
@@ -53,7 +56,7 @@ export async function serveDashboard(options: DashboardOptions): Promise<Dashboa
     const server = await listenOrExplain(host, options.port, () =>
       startServer(db, {
         host,
-        port: options.port ?? 4321,
+        port: options.port ?? DEFAULT_SERVE_PORT,
         auth,
         allowApply,
         snapshotEveryMs: options.snapshotEveryMs ?? null,
@@ -81,7 +84,7 @@ async function listenOrExplain(host: string, port: number | undefined, start: ()
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL')
-      throw new InputError(`cannot listen on ${host}:${port ?? 4321}: ${code}`, { cause: error });
+      throw new InputError(`cannot listen on ${host}:${port ?? DEFAULT_SERVE_PORT}: ${code}`, { cause: error });
     throw error;
   }
 }
@@ -115,7 +118,14 @@ export async function serveFleetDashboard(options: FleetDashboardOptions): Promi
       ),
     options.maxOpen ?? DEFAULT_MAX_OPEN,
   );
-  const serverOptions = { host, port: options.port ?? 4321, auth, allowApply, snapshotEveryMs: null, onError: options.onError };
+  const serverOptions = {
+    host,
+    port: options.port ?? DEFAULT_SERVE_PORT,
+    auth,
+    allowApply,
+    snapshotEveryMs: null,
+    onError: options.onError,
+  };
   const server = await listenOrExplain(host, options.port, () =>
     listen((port) => buildFleetApp(fleet, serverOptions, port), serverOptions),
   );

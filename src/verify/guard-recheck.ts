@@ -7,12 +7,13 @@
  * transaction, "before" in a savepoint that drops the recommended indexes and is rolled
  * back. The pooled runs of all rounds then stand for both sides.
  */
-import type { Engine } from '../engines/engine.js';
+import { type Engine, rollbackToSavepoint } from '../engines/engine.js';
 import type { Catalog } from '../model/catalog.js';
 import type { Measurement, QueryMeasurement } from '../model/measurement.js';
 import type { Recommendation } from '../model/recommendation.js';
 import type { Workload } from '../model/workload.js';
-import { quoteIdentAlways } from '../sql/names.js';
+import { dropIndexSql } from '../sql/ddl.js';
+import { alternatingRuns } from './alternating.js';
 import { median } from './measure.js';
 import { measureWorkload, type VerifyOptions } from './verify.js';
 
@@ -45,7 +46,7 @@ function pooled(query: QueryMeasurement, runsMs: readonly number[]): QueryMeasur
   return { ...query, runsMs, medianMs: median(runsMs), minMs: Math.min(...runsMs), maxMs: Math.max(...runsMs) };
 }
 
-function withPooled(measurement: Measurement, runs: ReadonlyMap<string, number[]>): Measurement {
+function withPooled(measurement: Measurement, runs: ReadonlyMap<string, readonly number[]>): Measurement {
   return {
     ...measurement,
     queries: measurement.queries.map((q) => {
@@ -53,13 +54,6 @@ function withPooled(measurement: Measurement, runs: ReadonlyMap<string, number[]
       return times === undefined ? q : pooled(q, times);
     }),
   };
-}
-
-function collect(into: Map<string, number[]>, measurement: Measurement): void {
-  for (const q of measurement.queries) {
-    if (q.timedOut || q.skipped !== undefined) continue;
-    into.set(q.fingerprint, [...(into.get(q.fingerprint) ?? []), ...q.runsMs]);
-  }
 }
 
 /**
@@ -78,30 +72,25 @@ export async function recheckSlowdowns(
   const fingerprints = recheckSuspects(before, after, new Set(recommended.keys()));
   if (fingerprints.length === 0) return { before, after, fingerprints };
   const only = new Set(fingerprints);
-  const runs = { before: new Map<string, number[]>(), after: new Map<string, number[]>() };
-  const measureAfter = async () =>
-    collect(runs.after, await measureWorkload(engine, workload, catalog, options, { inTransaction: true, only }));
-  const measureBefore = async () => {
-    await engine.query('SAVEPOINT indexwise_recheck');
-    try {
-      for (const rec of recommended.values()) {
-        await engine.query(`DROP INDEX ${quoteIdentAlways(rec.index.table.schema)}.${quoteIdentAlways(rec.name)}`);
-      }
-      collect(runs.before, await measureWorkload(engine, workload, catalog, options, { inTransaction: true, only }));
-    } finally {
-      await engine.query('ROLLBACK TO SAVEPOINT indexwise_recheck');
-      await engine.query('RELEASE SAVEPOINT indexwise_recheck');
-    }
-  };
-  for (let round = 0; round < RECHECK_ROUNDS; round++) {
-    options.onProgress?.(`measured guard: ${fingerprints.length} slower-looking queries again, round ${round + 1}/${RECHECK_ROUNDS}`);
-    if (round % 2 === 0) {
-      await measureAfter();
-      await measureBefore();
-    } else {
-      await measureBefore();
-      await measureAfter();
-    }
-  }
+  const measure = () => measureWorkload(engine, workload, catalog, options, { inTransaction: true, only });
+  const runs = await alternatingRuns(
+    RECHECK_ROUNDS,
+    {
+      after: measure,
+      before: async () => {
+        await engine.query('SAVEPOINT indexwise_recheck');
+        try {
+          for (const rec of recommended.values()) {
+            await engine.query(dropIndexSql({ schema: rec.index.table.schema, name: rec.name }, { dialect: engine.family }));
+          }
+          return await measure();
+        } finally {
+          await rollbackToSavepoint(engine, 'indexwise_recheck');
+        }
+      },
+    },
+    (round) =>
+      options.onProgress?.(`measured guard: ${fingerprints.length} slower-looking queries again, round ${round}/${RECHECK_ROUNDS}`),
+  );
   return { before: withPooled(before, runs.before), after: withPooled(after, runs.after), fingerprints };
 }

@@ -7,12 +7,11 @@
  * savepoint, the queries that index touches are measured again, and the drop that
  * helps most is kept. Builds indexes and takes locks: not for production.
  */
-import { beginWritable, type Engine } from '../engines/engine.js';
+import { beginWritable, type Engine, rollbackToSavepoint } from '../engines/engine.js';
 import { extensionsFor } from '../model/index-def.js';
-import { createExtensionSql, createIndexSql } from '../sql/ddl.js';
+import { createExtensionSql, createIndexSql, dropIndexSql } from '../sql/ddl.js';
 import type { Catalog } from '../model/catalog.js';
 import type { Comparison, Measurement, QueryMeasurement } from '../model/measurement.js';
-import { quoteIdentAlways } from '../sql/names.js';
 import type { AdviceReport, Recommendation } from '../model/recommendation.js';
 import type { Workload } from '../model/workload.js';
 import { compareMeasurements } from './compare.js';
@@ -104,7 +103,7 @@ async function guardOn(
         unfixable.add(regression.fingerprint);
         continue;
       }
-      await engine.query(`DROP INDEX ${quoteIdentAlways(drop.rec.index.table.schema)}.${quoteIdentAlways(drop.rec.name)}`);
+      await engine.query(dropIndexSql({ schema: drop.rec.index.table.schema, name: drop.rec.name }, { dialect: engine.family }));
       kept.delete(drop.rec.name);
       const b = byFingerprint.get(regression.fingerprint);
       removed.push({
@@ -143,14 +142,13 @@ async function bestDrop(
     touched.add(regression.fingerprint);
     await engine.query('SAVEPOINT indexwise_guard');
     try {
-      await engine.query(`DROP INDEX ${quoteIdentAlways(rec.index.table.schema)}.${quoteIdentAlways(rec.name)}`);
+      await engine.query(dropIndexSql({ schema: rec.index.table.schema, name: rec.name }, { dialect: engine.family }));
       const remeasured = await measureWorkload(engine, workload, catalog, options, { inTransaction: true, only: touched });
       const previously = after.queries.filter((q) => touched.has(q.fingerprint));
       const gain = weightedMs(previously) - weightedMs(remeasured.queries);
       if (gain > 0 && (best === null || gain > best.gain)) best = { rec, remeasured, gain };
     } finally {
-      await engine.query('ROLLBACK TO SAVEPOINT indexwise_guard');
-      await engine.query('RELEASE SAVEPOINT indexwise_guard');
+      await rollbackToSavepoint(engine, 'indexwise_guard');
     }
   }
   return best;

@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { demoFilePath } from '../../demo/assets.js';
-import { serveDashboard } from '../../serve/dashboard.js';
+import { DEFAULT_SERVE_PORT, serveDashboard } from '../../serve/dashboard.js';
 import { stopRequested } from './serve.js';
 
 interface DemoFlags {
@@ -55,7 +55,7 @@ export function registerDemo(program: Command): void {
       '--serve',
       'then open the demo in the dashboard (indexwise serve) until Ctrl-C; kept in a temporary directory, removed at the end, unless --keep',
     )
-    .option('--port <n>', 'with --serve: port to listen on (0: any free port)', parseNonNegativeInt('--port'), 4321)
+    .option('--port <n>', 'with --serve: port to listen on (0: any free port)', parseNonNegativeInt('--port'), DEFAULT_SERVE_PORT)
     .addHelpText(
       'after',
       `

@@ -1,7 +1,7 @@
 /** `indexwise serve`: the live index dashboard in the browser. Thin over src/serve. */
 import type { Command } from 'commander';
 import { parseSourceSpec } from '../../workload/collect.js';
-import { serveDashboard, serveFleetDashboard } from '../../serve/dashboard.js';
+import { DEFAULT_SERVE_PORT, serveDashboard, serveFleetDashboard } from '../../serve/dashboard.js';
 import { DEFAULT_MAX_OPEN } from '../../serve/fleet.js';
 import { AUTH_ENV, AUTH_KINDS, type AuthKind, readAuth } from '../../serve/security.js';
 import { databaseUrl, parseChoice, parseDuration, parseNonNegativeInt } from '../options.js';
@@ -70,7 +70,7 @@ export function registerServe(program: Command): void {
       parseNonNegativeInt('--max-open'),
       DEFAULT_MAX_OPEN,
     )
-    .option('--port <n>', 'port to listen on (0: any free port)', parseNonNegativeInt('--port'), 4321)
+    .option('--port <n>', 'port to listen on (0: any free port)', parseNonNegativeInt('--port'), DEFAULT_SERVE_PORT)
     .option('--host <host>', 'address to bind; other than loopback needs --auth', '127.0.0.1')
     .option(
       '--auth <kind>',

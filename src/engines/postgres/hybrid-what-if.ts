@@ -13,7 +13,7 @@
 import type { IndexDef } from '../../model/index-def.js';
 import type { Plan } from '../../model/plan.js';
 import { HYPOPG_METHODS } from '../../model/what-if.js';
-import type { ExplainOptions, QueryOptions, Row } from '../engine.js';
+import { type ExplainOptions, type QueryOptions, type Row, rollbackToSavepoint } from '../engine.js';
 import type { WhatIfBackend, WhatIfExplain, WhatIfOptions } from '../what-if.js';
 import type { PostgresEngine } from './engine.js';
 import { HypoPgBackend, type HypoPgSession, TransactionBackend } from './what-if.js';
@@ -32,8 +32,7 @@ class SavepointSession implements HypoPgSession {
       await this.engine.query('RELEASE SAVEPOINT indexwise_hypopg');
       return rows;
     } catch (error) {
-      await this.engine.query('ROLLBACK TO SAVEPOINT indexwise_hypopg');
-      await this.engine.query('RELEASE SAVEPOINT indexwise_hypopg');
+      await rollbackToSavepoint(this.engine, 'indexwise_hypopg');
       throw error;
     }
   }
@@ -131,8 +130,7 @@ export class HybridBackend implements WhatIfBackend {
       return await this.engine.explain(sql, options);
     } finally {
       // back to read-write (the savepoint's setting is undone) and no savepoint left behind
-      await this.engine.query('ROLLBACK TO SAVEPOINT indexwise_hybrid_explain');
-      await this.engine.query('RELEASE SAVEPOINT indexwise_hybrid_explain');
+      await rollbackToSavepoint(this.engine, 'indexwise_hybrid_explain');
     }
   }
 

@@ -20,7 +20,7 @@ import { quoteIdentAlways } from '../../sql/names.js';
 import { indexesUsed, type Plan } from '../../model/plan.js';
 import { createExtensionSql, createIndexSql } from '../../sql/ddl.js';
 import { DatabaseError, SQLSTATE } from '../../errors.js';
-import type { ExplainOptions } from '../engine.js';
+import { type ExplainOptions, rollbackToSavepoint } from '../engine.js';
 import {
   IndexRefusedError,
   REFUSED_DEFINITION_STATES,
@@ -255,8 +255,7 @@ export class TransactionBackend extends Registry implements WhatIfBackend {
       await engine.query('RELEASE SAVEPOINT indexwise_probe');
       return true;
     } catch (error) {
-      await engine.query('ROLLBACK TO SAVEPOINT indexwise_probe');
-      await engine.query('RELEASE SAVEPOINT indexwise_probe');
+      await rollbackToSavepoint(engine, 'indexwise_probe');
       if (error instanceof DatabaseError && error.sqlState === SQLSTATE.insufficientPrivilege) return false;
       throw error;
     }
@@ -276,13 +275,13 @@ export class TransactionBackend extends Registry implements WhatIfBackend {
     await this.engine.query('SAVEPOINT indexwise_build');
     try {
       if (!(await this.createExtensions(id, def))) {
-        await this.undo('indexwise_build');
+        await rollbackToSavepoint(this.engine, 'indexwise_build');
         return undefined;
       }
       await this.engine.query(createIndexSql(def, { name }));
       await this.engine.query('RELEASE SAVEPOINT indexwise_build');
     } catch (error) {
-      await this.undo('indexwise_build');
+      await rollbackToSavepoint(this.engine, 'indexwise_build');
       if (error instanceof DatabaseError && error.sqlState === SQLSTATE.lockTimeout) {
         this.refusals.set(
           id,
@@ -358,18 +357,8 @@ export class TransactionBackend extends Registry implements WhatIfBackend {
       if (hidden.length > 0) await this.engine.query(`DROP INDEX ${hidden.join(', ')}`);
       return await this.planning(fn);
     } finally {
-      await this.undo('indexwise_explain');
+      await rollbackToSavepoint(this.engine, 'indexwise_explain');
     }
-  }
-
-  /**
-   * Rolls back to a savepoint and ends it: ROLLBACK TO alone keeps it, and the next SAVEPOINT
-   * of the same name would nest one level deeper each time (past 64 a session's
-   * subtransactions overflow the shared cache and slow the whole server).
-   */
-  private async undo(savepoint: string): Promise<void> {
-    await this.engine.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
-    await this.engine.query(`RELEASE SAVEPOINT ${savepoint}`);
   }
 
   /** Marks `shown` valid and `hidden` invalid for the planner, in one statement, where that changes anything. */
